@@ -1,0 +1,68 @@
+/**
+ * kubepulse's own configuration file (`--config kubepulse.yaml`). Every key is
+ * optional; flags override environment variables, which override the file,
+ * which overrides the defaults.
+ *
+ * @example
+ * # kubepulse.yaml
+ * listen: 127.0.0.1:9470
+ * dataDir: ./data
+ * log: { level: info, format: auto }
+ * scrape: { interval: 15s }
+ * procfs: { procPath: /proc, sysPath: /sys, rootfsPath: / }
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+const duration = (example: string) =>
+  z.union([z.string(), z.number()]).transform((raw, ctx) => {
+    const ms = typeof raw === 'string' ? parseDuration(raw) : undefined;
+    if (ms === undefined || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration like "${example}", got ${JSON.stringify(raw)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const hostPort = z.string().refine((s) => /^(\[[0-9a-fA-F:]+\]|[^:\s]*):\d{1,5}$/.test(s) && Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, {
+  message: 'expected host:port such as "127.0.0.1:9470"',
+});
+
+const text = (what: string) => z.string({ error: (i) => `expected ${what}, got ${describe(i.input)}` });
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+export const ConfigSchema = z.strictObject({
+  listen: hostPort.default('127.0.0.1:9470'),
+  dataDir: text('a directory path').default('./data'),
+  log: z
+    .strictObject({
+      level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      format: z.enum(['auto', 'json', 'text']).default('auto'),
+    })
+    .prefault({}),
+  scrape: z
+    .strictObject({
+      interval: duration('15s').default(15_000),
+      timeout: duration('10s').default(10_000),
+    })
+    .prefault({}),
+  procfs: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      procPath: text('a directory path').default('/proc'),
+      sysPath: text('a directory path').default('/sys'),
+      rootfsPath: text('a directory path').default('/'),
+    })
+    .prefault({}),
+  dashboard: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  shutdownTimeout: duration('10s').default(10_000),
+});
+
+/** The validated configuration; durations are milliseconds. */
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;

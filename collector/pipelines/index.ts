@@ -1,0 +1,5 @@
+export { createPipeline } from './pipeline.js';
+export type { Pipeline, PipelineOptions } from './pipeline.js';
+export { scheduleEvery } from './scheduler.js';
+export type { ScheduleOptions } from './scheduler.js';
+export { STALE_NAN, isStaleNaN } from './stale.js';

@@ -1,0 +1,154 @@
+/**
+ * A pipeline runs its sources on a schedule and hands every sample to an
+ * Appender. One failing source never stops the others; a series that a source
+ * no longer reports gets a staleness marker, as Prometheus does for scrapes.
+ */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Logger } from '../log/index.js';
+import type { Collection, Source } from '../sources/source.js';
+import type { Appendable, Labels } from '../tsdb/interface.js';
+import { scheduleEvery } from './scheduler.js';
+import { STALE_NAN } from './stale.js';
+
+export interface PipelineOptions {
+  readonly name: string;
+  readonly sources: readonly Source[];
+  readonly intervalMs: number;
+  readonly appendable: Appendable;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly clock?: () => number;
+}
+
+export interface Pipeline {
+  readonly name: string;
+  /** Runs until the signal aborts; resolves once the last cycle has finished. */
+  run(signal: AbortSignal): Promise<void>;
+  /** One cycle now, at time `t` (ms). */
+  collectOnce(t: number): Promise<void>;
+  /** The latest collection of each source, for exposition on /metrics. */
+  latest(): ReadonlyMap<string, Collection>;
+}
+
+export function createPipeline(options: PipelineOptions): Pipeline {
+  const { name, sources, appendable, logger, registry } = options;
+  const clock = options.clock ?? Date.now;
+  const metrics = pipelineMetrics(registry);
+  const latest = new Map<string, Collection>();
+  const previousKeys = new Map<string, Map<string, Labels>>();
+
+  const collectSource = async (source: Source, t: number): Promise<void> => {
+    const started = clock();
+    let collection: Collection;
+    try {
+      collection = await source.collect();
+    } catch (cause) {
+      // A source is meant to report problems as values; a throw is a bug, but one
+      // broken source must still not take the pipeline down.
+      collection = { samples: [], metadata: [], problems: [{ source: source.name, place: source.name, message: String(cause) }] };
+    }
+    latest.set(source.name, collection);
+    for (const p of collection.problems) {
+      metrics.sourceErrors.inc({ source: p.source });
+      logger.warn('source problem', { source: p.source, place: p.place, error: p.message });
+    }
+    const app = appendable.appender();
+    const seen = new Map<string, Labels>();
+    let rejected = 0;
+    for (const s of collection.samples) {
+      seen.set(labelKey(s.labels), s.labels);
+      const r = app.append(s.labels, s.t ?? t, s.value);
+      if (!r.ok) {
+        rejected++;
+        metrics.rejected.inc({ source: source.name, reason: r.error.kind });
+      }
+    }
+    const gone = previousKeys.get(source.name);
+    if (gone) {
+      for (const [key, labels] of gone) if (!seen.has(key)) app.append(labels, t, STALE_NAN);
+    }
+    previousKeys.set(source.name, seen);
+    const committed = await app.commit();
+    if (!committed.ok) logger.error('commit failed', { source: source.name, error: committed.error });
+    if (rejected > 0) logger.debug('samples rejected', { source: source.name, rejected });
+    metrics.samples.set({ source: source.name }, collection.samples.length);
+    metrics.duration.observe({ source: source.name }, (clock() - started) / 1000);
+  };
+
+  const collectOnce = async (t: number): Promise<void> => {
+    const end = metrics.cycle.startTimer({ pipeline: name });
+    await Promise.allSettled(sources.map((s) => collectSource(s, t)));
+    end();
+  };
+
+  return {
+    name,
+    collectOnce,
+    latest: () => latest,
+    run: (signal) =>
+      scheduleEvery(
+        { intervalMs: options.intervalMs, signal, clock, onSkip: () => metrics.skipped.inc({ pipeline: name }) },
+        collectOnce,
+      ),
+  };
+}
+
+function labelKey(labels: Labels): string {
+  return Object.keys(labels)
+    .sort()
+    .map((k) => `${k}\xff${labels[k]}`)
+    .join('\xfe');
+}
+
+type PipelineMetrics = ReturnType<typeof createMetrics>;
+const byRegistry = new WeakMap<Registry, PipelineMetrics>();
+
+function pipelineMetrics(registry: Registry): PipelineMetrics {
+  let m = byRegistry.get(registry);
+  if (!m) byRegistry.set(registry, (m = createMetrics(registry)));
+  return m;
+}
+
+function createMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    cycle: new Histogram({
+      name: 'kubepulse_pipeline_cycle_duration_seconds',
+      help: 'Time one collection cycle of a pipeline took.',
+      labelNames: ['pipeline'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    skipped: new Counter({
+      name: 'kubepulse_pipeline_skipped_cycles_total',
+      help: 'Cycles skipped because the previous one was still running.',
+      labelNames: ['pipeline'],
+      registers,
+    }),
+    duration: new Histogram({
+      name: 'kubepulse_source_collect_duration_seconds',
+      help: 'Time one source took to collect.',
+      labelNames: ['source'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers,
+    }),
+    samples: new Gauge({
+      name: 'kubepulse_source_samples',
+      help: 'Samples the last collection of a source produced.',
+      labelNames: ['source'],
+      registers,
+    }),
+    sourceErrors: new Counter({
+      name: 'kubepulse_source_errors_total',
+      help: 'Problems sources met (unreadable files, unreachable endpoints); each is also logged.',
+      labelNames: ['source'],
+      registers,
+    }),
+    rejected: new Counter({
+      name: 'kubepulse_pipeline_rejected_samples_total',
+      help: 'Samples the store rejected, by source and reason.',
+      labelNames: ['source', 'reason'],
+      registers,
+    }),
+  };
+}
