@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalPairs, compareLabels, compareStrings, hashLabels, labelsFromPairs } from './label-set.js';
+import { SymbolTable } from './symbol-table.js';
+
+describe('label sets', () => {
+  it('sorts by name and drops empty values', () => {
+    expect(canonicalPairs({ job: 'api', __name__: 'up', empty: '', instance: 'a:1' })).toEqual([
+      '__name__',
+      'up',
+      'instance',
+      'a:1',
+      'job',
+      'api',
+    ]);
+    expect(Object.keys(labelsFromPairs(['a', '1', 'b', '2']))).toEqual(['a', 'b']);
+  });
+
+  it('hashes independently of key order and distinguishes name/value boundaries', () => {
+    expect(hashLabels({ a: '1', b: '2' })).toBe(hashLabels({ b: '2', a: '1' }));
+    expect(hashLabels({ a: '1', b: '2' })).not.toBe(hashLabels({ a: '12' }));
+    expect(hashLabels({ ab: 'c' })).not.toBe(hashLabels({ a: 'bc' }));
+    expect(hashLabels({ a: '' })).toBe(hashLabels({}));
+    expect(Number.isSafeInteger(hashLabels({ x: 'y' }))).toBe(true);
+  });
+
+  it('orders like Prometheus labels.Compare', () => {
+    const sets = [{ a: '2' }, { a: '1', b: '1' }, { a: '1' }, { b: '0' }, { a: '10' }];
+    const sorted = [...sets].sort(compareLabels);
+    expect(sorted).toEqual([{ a: '1' }, { a: '1', b: '1' }, { a: '10' }, { a: '2' }, { b: '0' }]);
+  });
+
+  it('compares strings in UTF-8 byte order', () => {
+    // U+FF5E (3 UTF-8 bytes, EF BD 9E) sorts before U+1F600 (4 bytes, F0 ...), unlike UTF-16 order.
+    expect(compareStrings('\uff5e', '\u{1f600}')).toBeLessThan(0);
+    expect(compareStrings('a', 'b')).toBeLessThan(0);
+    expect(compareStrings('ab', 'a')).toBeGreaterThan(0);
+  });
+
+  it('interns each string once', () => {
+    const st = new SymbolTable();
+    const a = st.intern('namespace');
+    expect(st.intern(['name', 'space'].join(''))).toBe(a);
+    expect(st.get(a)).toBe('namespace');
+    expect(st.lookup('missing')).toBeUndefined();
+    expect(() => st.get(99)).toThrow(/unknown symbol id 99/);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * Canonical label sets: pairs sorted by name, empty values dropped (Prometheus
+ * treats `a=""` as "no label a"), plus the stable hash and the ordering that
+ * query results are sorted by.
+ */
+import type { Labels } from '../interface.js';
+
+/** Flat [name0, value0, name1, value1, ...], sorted by name, no empty values. */
+export type LabelPairs = readonly string[];
+
+export function canonicalPairs(labels: Labels): string[] {
+  const names = Object.keys(labels).filter((n) => labels[n] !== '' && labels[n] !== undefined);
+  names.sort(compareStrings);
+  const out: string[] = new Array<string>(names.length * 2);
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i]!;
+    out[2 * i] = n;
+    out[2 * i + 1] = labels[n]!;
+  }
+  return out;
+}
+
+/** A frozen Labels object whose keys come in sorted order. */
+export function labelsFromPairs(pairs: LabelPairs): Labels {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < pairs.length; i += 2) out[pairs[i]!] = pairs[i + 1]!;
+  return Object.freeze(out);
+}
+
+/**
+ * Compares strings by UTF-8 bytes, as Go does, so sort orders agree with
+ * Prometheus even past the Basic Multilingual Plane. UTF-16 code-unit order
+ * only differs when surrogates meet code units >= 0xE000.
+ */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Map surrogates above the E000-FFFF block so code-unit order becomes code-point order.
+    if (x >= 0xd800 && x <= 0xdfff) x += 0x2000;
+    else if (x >= 0xe000) x -= 0x800;
+    if (y >= 0xd800 && y <= 0xdfff) y += 0x2000;
+    else if (y >= 0xe000) y -= 0x800;
+    return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/** Prometheus' labels.Compare: pair by pair, name then value; a prefix sorts first. */
+export function compareLabelPairs(a: LabelPairs, b: LabelPairs): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const c = compareStrings(a[i]!, b[i]!);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
+}
+
+export function compareLabels(a: Labels, b: Labels): number {
+  return compareLabelPairs(canonicalPairs(a), canonicalPairs(b));
+}
+
+/**
+ * A stable 53-bit hash of canonical pairs (cyrb53 over name\xffvalue\xff...).
+ * Stable across processes and versions: do not change it, it may be persisted.
+ */
+export function hashPairs(pairs: LabelPairs): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let p = 0; p < pairs.length; p++) {
+    const s = pairs[p]!;
+    for (let i = 0; i < s.length; i++) {
+      const ch = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ 0xff, 2654435761);
+    h2 = Math.imul(h2 ^ 0xff, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+export function hashLabels(labels: Labels): number {
+  return hashPairs(canonicalPairs(labels));
+}
+
+export function pairsEqual(a: LabelPairs, b: LabelPairs): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
