@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Labels } from '../interface.js';
 import { canonicalPairs, compareLabels, compareStrings, hashLabels, labelsFromPairs } from './label-set.js';
 import { SymbolTable } from './symbol-table.js';
 
@@ -24,7 +25,7 @@ describe('label sets', () => {
   });
 
   it('orders like Prometheus labels.Compare', () => {
-    const sets = [{ a: '2' }, { a: '1', b: '1' }, { a: '1' }, { b: '0' }, { a: '10' }];
+    const sets: Labels[] = [{ a: '2' }, { a: '1', b: '1' }, { a: '1' }, { b: '0' }, { a: '10' }];
     const sorted = [...sets].sort(compareLabels);
     expect(sorted).toEqual([{ a: '1' }, { a: '1', b: '1' }, { a: '10' }, { a: '2' }, { b: '0' }]);
   });
