@@ -3,10 +3,10 @@
  * few places that knows every concrete part; it builds them and wires them.
  */
 import express from 'express';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Config } from '../../config/index.js';
 import { healthRouter } from '../../http/health.js';
 import { listen } from '../../http/server.js';
+import { createSelfRegistry } from '../../http/self-metrics.js';
 import type { Logger } from '../../log/index.js';
 import { createPipeline } from '../../pipelines/index.js';
 import { err, ok, type Result } from '../../result.js';
@@ -23,8 +23,7 @@ export async function startAllInOne(config: Config, logger: Logger): Promise<Res
   const dataDir = await prepareDataDir(config.dataDir);
   if (!dataDir.ok) return dataDir;
 
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const registry = createSelfRegistry(VERSION);
   const stopping = new AbortController();
   let ready = false;
 

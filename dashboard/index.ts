@@ -1,0 +1,2 @@
+export { createDashboardRouter, publicDir } from './server.js';
+export type { DashboardOptions } from './server.js';

@@ -1,0 +1,84 @@
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, runCli, startDaemon, tempDir, type Daemon } from './support/cli.js';
+
+const daemons: Daemon[] = [];
+afterEach(async () => {
+  await Promise.all(daemons.splice(0).map((d) => d.stop('SIGKILL')));
+});
+
+describe('kubepulse CLI', () => {
+  it('prints its version and the command list', async () => {
+    const v = await runCli(['--version']);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/^kubepulse \d+\.\d+\.\d+ \(node v2[2-9]/);
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('start ');
+  });
+
+  it('gives help for a subcommand and rejects unknown flags and commands with usage errors', async () => {
+    const help = await runCli(['start', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--listen=<host:port>');
+    const flag = await runCli(['start', '--fast']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toBe("kubepulse: Unknown option '--fast' (see 'kubepulse start --help')\n");
+    const cmd = await runCli(['frobnicate']);
+    expect(cmd.code).toBe(2);
+    expect(cmd.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  it('rejects a bad config file naming file, line and key', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'kubepulse.yaml');
+    await writeFile(file, 'listen: 127.0.0.1:0\nscrape:\n  interval: fast\n');
+    const r = await runCli(['start', '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:3: scrape.interval: expected a duration like "15s", got "fast"`);
+  });
+
+  it('serves health, readiness and metrics, and exits 0 on SIGTERM after in-flight requests finish', async () => {
+    const port = await freePort();
+    const dir = await tempDir();
+    const d = await startDaemon(['start', '--listen', `127.0.0.1:${port}`, '--data-dir', dir, '--log-format', 'json'], port);
+    daemons.push(d);
+    expect(await fetch(`${d.baseUrl}/-/healthy`).then((r) => r.text())).toBe('kubepulse is Healthy.\n');
+    const metrics = await fetch(`${d.baseUrl}/metrics`).then((r) => r.text());
+    expect(metrics).toContain('process_cpu_user_seconds_total');
+    expect(metrics).toMatch(/^kubepulse_/m);
+
+    // Keep a request in flight across the SIGTERM: it must still complete.
+    const slow = fetch(`${d.baseUrl}/metrics`).then((r) => r.status);
+    const code = await d.stop('SIGTERM');
+    expect(await slow).toBe(200);
+    expect(code).toBe(0);
+    const lines = d.output().stderr.trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+    expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['kubepulse started', 'shutting down', 'stopped']));
+  });
+
+  it('fails with one clear line when the port is taken', async () => {
+    const blocker = createServer();
+    blocker.listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const { port } = blocker.address() as { port: number };
+    try {
+      const r = await runCli(['start', '--listen', `127.0.0.1:${port}`, '--data-dir', await tempDir()]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`kubepulse: cannot listen on 127.0.0.1:${port}: address already in use\n`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('fails with one clear line when the data directory is unusable', async () => {
+    const file = join(await tempDir(), 'not-a-dir');
+    await writeFile(file, 'x');
+    const r = await runCli(['start', '--listen', '127.0.0.1:0', '--data-dir', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`kubepulse: cannot use data directory ${file}: exists and is not a directory\n`);
+  });
+});
