@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { parseText } from './parse-text.js';
+
+const parse = (text: string) => {
+  const r = parseText(text);
+  if (!r.ok) throw new Error(`unexpected parse error: ${r.error.message}`);
+  return r.value;
+};
+const failure = (text: string): string => {
+  const r = parseText(text);
+  if (r.ok) throw new Error(`expected a parse error for ${JSON.stringify(text)}`);
+  return r.error.message;
+};
+
+describe('parseText', () => {
+  it('reads samples, labels, timestamps and metadata', () => {
+    const out = parse(
+      '# HELP http_requests_total Requests.\\nSecond \\\\ line.\n# TYPE http_requests_total counter\n' +
+        'http_requests_total{method="post",code="200"} 1027 1395066363000\n' +
+        'http_requests_total{method="post",code="400"}    3 1395066363000\n',
+    );
+    expect(out.samples).toEqual([
+      { labels: { __name__: 'http_requests_total', method: 'post', code: '200' }, value: 1027, t: 1395066363000 },
+      { labels: { __name__: 'http_requests_total', method: 'post', code: '400' }, value: 3, t: 1395066363000 },
+    ]);
+    expect(out.metadata).toEqual([
+      { name: 'http_requests_total', type: 'counter', help: 'Requests.\nSecond \\ line.' },
+    ]);
+  });
+
+  it('unescapes label values and keeps special float values', () => {
+    const out = parse('m{a="x\\"y\\\\z\\nw"} NaN\nm{a="b"} +Inf\nm{a="c"} -Inf -5\n');
+    expect(out.samples[0]?.labels.a).toBe('x"y\\z\nw');
+    expect(out.samples[0]?.value).toBeNaN();
+    expect(out.samples[1]?.value).toBe(Infinity);
+    expect(out.samples[2]).toEqual({ labels: { __name__: 'm', a: 'c' }, value: -Infinity, t: -5 });
+  });
+
+  it('accepts quoted UTF-8 metric and label names', () => {
+    const out = parse('{"my.metric","läbel.x"="v"} 1\n"other.metric"{a="b"} 2\n');
+    expect(out.samples.map((s) => s.labels)).toEqual([
+      { __name__: 'my.metric', 'läbel.x': 'v' },
+      { __name__: 'other.metric', a: 'b' },
+    ]);
+  });
+
+  it('maps _sum/_count/_bucket onto their summary or histogram family', () => {
+    const out = parse('# TYPE h histogram\nh_bucket{le="+Inf"} 2\nh_sum 3\nh_count 2\n# TYPE s summary\ns_sum 1\n');
+    expect(out.metadata).toEqual([
+      { name: 'h', type: 'histogram', help: '' },
+      { name: 's', type: 'summary', help: '' },
+    ]);
+    expect(out.samples.map((x) => x.labels.__name__)).toEqual(['h_bucket', 'h_sum', 'h_count', 's_sum']);
+  });
+
+  it('rejects TYPE of a histogram member after its samples', () => {
+    expect(failure('# TYPE h histogram\nh_sum 3\n# TYPE h_sum gauge\n')).toBe(
+      'line 3: second TYPE line for metric "h", or TYPE after its samples at column 1',
+    );
+  });
+
+  it.each([
+    ['m{a="1",a="2"} 1\n', 'line 1: duplicate label name "a" at column 9'],
+    ['m{a="1"} 1.5 2.5\n', 'line 1: expected integer timestamp (ms), got "2.5" at column 14'],
+    ['m 1', 'line 1: unexpected end of input: the last line must end with a new-line'],
+    ['m{a=1} 1\n', `line 1: expected '"' to start the value of label "a", got "1" at column 5`],
+    ['m{a="\\t"} 1\n', 'line 1: invalid escape sequence "\\\\t" in value of label "a" at column 6'],
+    ['x 1\n\n# TYPE m summary\nm{quantile="x"} 1\n', `line 4: expected float as value for 'quantile' label, got "x" at column 1`],
+    ['m 0x10\n', 'line 1: expected float as value, got "0x10" at column 3'],
+    ['m 1e400\n', 'line 1: expected float as value, got "1e400" at column 3'],
+    ['# TYPE m gauge\n# TYPE m counter\n', 'line 2: second TYPE line for metric "m", or TYPE after its samples at column 1'],
+  ])('rejects %j', (text, message) => {
+    expect(failure(text)).toBe(message);
+  });
+});
