@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', 'dashboard/public/vendor/', 'coverage/', 'test-artifacts/', 'data/'] },
@@ -20,5 +21,10 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['dashboard/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser, Chart: 'readonly' } },
   },
 );

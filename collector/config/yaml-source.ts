@@ -16,7 +16,7 @@ export interface YamlSource {
   readonly file: string;
   readonly data: unknown;
   /** The 1-based line of the value at `path`, or of its nearest existing parent. */
-  lineOf(path: readonly PropertyKey[]): number;
+  readonly lineOf: (path: readonly PropertyKey[]) => number;
 }
 
 export function parseYaml(file: string, text: string): Result<YamlSource, ConfigError> {

@@ -19,10 +19,11 @@ export async function scheduleEvery(options: ScheduleOptions, task: (tickMs: num
   const clock = options.clock ?? Date.now;
   const { intervalMs, signal } = options;
   const offset = (options.offsetMs ?? 0) % intervalMs;
-  let running: Promise<void> | undefined;
+  // Held in an object: the closure below clears it, which flow analysis cannot see.
+  const state: { running?: Promise<void> } = {};
   const start = (tick: number): void => {
-    running = task(tick).finally(() => {
-      running = undefined;
+    state.running = task(tick).finally(() => {
+      state.running = undefined;
     });
   };
   const nextTick = (now: number): number => Math.floor((now - offset) / intervalMs + 1) * intervalMs + offset;
@@ -33,13 +34,13 @@ export async function scheduleEvery(options: ScheduleOptions, task: (tickMs: num
     const tick = nextTick(clock());
     const aborted = await sleepUntil(tick, clock, signal);
     if (aborted) break;
-    if (running !== undefined) {
+    if (state.running !== undefined) {
       options.onSkip?.(tick);
       continue;
     }
     start(tick);
   }
-  await (running as Promise<void> | undefined);
+  await state.running;
 }
 
 function sleepUntil(tick: number, clock: () => number, signal: AbortSignal): Promise<boolean> {

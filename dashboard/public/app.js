@@ -1,7 +1,6 @@
 // kubepulse dashboard. Reads only the Prometheus HTTP API (/api/v1/query_range)
 // and writes text with textContent, never innerHTML: label values come from the
 // cluster and must never be interpreted as markup.
-/* global Chart */
 'use strict';
 
 const COLORS = ['#2e90fa', '#f79009', '#12b76a', '#ee46bc', '#7a5af8', '#f04438', '#06aed4', '#667085', '#84cc16', '#e11d48'];

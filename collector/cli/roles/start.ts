@@ -9,7 +9,7 @@ import { listen } from '../../http/server.js';
 import { createSelfRegistry } from '../../http/self-metrics.js';
 import type { Logger } from '../../log/index.js';
 import { createPipeline } from '../../pipelines/index.js';
-import { err, ok, type Result } from '../../result.js';
+import { ok, type Result } from '../../result.js';
 import { prepareDataDir } from '../data-dir.js';
 import { VERSION } from '../version.js';
 
@@ -55,5 +55,3 @@ export async function startAllInOne(config: Config, logger: Logger): Promise<Res
     },
   });
 }
-
-export { err };
