@@ -1,0 +1,213 @@
+/**
+ * A minimal protobuf wire-format reader: just what prometheus.WriteRequest
+ * needs (varint, fixed64, fixed32, length-delimited, packed repeated scalars)
+ * plus skipping of unknown fields, so a newer sender's additions never break us.
+ * Every failure names the byte offset in the (decompressed) message.
+ */
+
+export type WireType = 0 | 1 | 2 | 5;
+
+export class ProtobufError extends Error {
+  constructor(
+    readonly offset: number,
+    message: string,
+  ) {
+    super(`protobuf: byte ${offset}: ${message}`);
+    this.name = 'ProtobufError';
+  }
+}
+
+const TWO_32 = 4294967296;
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export class ProtobufReader {
+  private pos: number;
+  private readonly view: DataView;
+
+  /** Reads `buf[start, end)`; offsets in errors are relative to the start of `buf`. */
+  constructor(
+    private readonly buf: Uint8Array,
+    start = 0,
+    private readonly end = buf.length,
+  ) {
+    this.pos = start;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  get offset(): number {
+    return this.pos;
+  }
+
+  done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** Returns the field number and wire type of the next field. */
+  tag(): { readonly field: number; readonly wireType: WireType } {
+    const at = this.pos;
+    const key = this.uint32();
+    const field = key >>> 3;
+    const wireType = key & 7;
+    if (field === 0) throw new ProtobufError(at, 'field number 0 is not allowed');
+    if (wireType === 3 || wireType === 4)
+      throw new ProtobufError(at, `field ${field}: groups (wire type ${wireType}) are not supported`);
+    if (wireType > 5) throw new ProtobufError(at, `field ${field}: invalid wire type ${wireType}`);
+    return { field, wireType: wireType as WireType };
+  }
+
+  /** An unsigned varint that must fit in 32 bits (tags, lengths, enums). */
+  uint32(): number {
+    const at = this.pos;
+    const v = this.uint64();
+    if (v > 0xffffffff) throw new ProtobufError(at, `varint ${v} does not fit in 32 bits`);
+    return v;
+  }
+
+  /** An unsigned varint as a number; exact up to 2^53. */
+  uint64(): number {
+    const { lo, hi } = this.varint64();
+    return hi * TWO_32 + lo;
+  }
+
+  /** A two's complement int64 varint (protobuf `int64`, e.g. timestamps in ms); exact within ±2^53. */
+  int64(): number {
+    const { lo, hi } = this.varint64();
+    return (hi | 0) * TWO_32 + lo;
+  }
+
+  /** A zig-zag varint (protobuf `sint32`/`sint64`). */
+  sint64(): number {
+    const { lo, hi } = this.varint64();
+    const u = hi * TWO_32 + lo;
+    return lo & 1 ? -(u + 1) / 2 : u / 2;
+  }
+
+  bool(): boolean {
+    return this.uint64() !== 0;
+  }
+
+  double(): number {
+    this.need(8, 'fixed64');
+    const v = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  fixed32(): number {
+    this.need(4, 'fixed32');
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  /** The bytes of a length-delimited field, as a view (no copy). */
+  bytes(): Uint8Array {
+    const at = this.pos;
+    const len = this.uint32();
+    if (len > this.end - this.pos) {
+      throw new ProtobufError(at, `length ${len} runs past the end of the message (${this.end - this.pos} bytes left)`);
+    }
+    const out = this.buf.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    return out;
+  }
+
+  string(): string {
+    const at = this.pos;
+    const b = this.bytes();
+    try {
+      return decoder.decode(b);
+    } catch {
+      throw new ProtobufError(at, 'string is not valid UTF-8');
+    }
+  }
+
+  /** A reader over an embedded message; offsets stay relative to the outer buffer. */
+  message(): ProtobufReader {
+    const at = this.pos;
+    const len = this.uint32();
+    if (len > this.end - this.pos) {
+      throw new ProtobufError(at, `length ${len} runs past the end of the message (${this.end - this.pos} bytes left)`);
+    }
+    const sub = new ProtobufReader(this.buf, this.pos, this.pos + len);
+    this.pos += len;
+    return sub;
+  }
+
+  /** Repeated doubles, accepting both the packed (wire type 2) and the unpacked encoding as proto3 requires. */
+  repeatedDouble(wireType: WireType, into: number[]): void {
+    if (wireType === 1) {
+      into.push(this.double());
+      return;
+    }
+    this.expect(wireType, 2, 'packed double');
+    const sub = this.message();
+    if ((sub.end - sub.pos) % 8 !== 0)
+      throw new ProtobufError(sub.pos, 'packed doubles: length is not a multiple of 8');
+    while (!sub.done()) into.push(sub.double());
+  }
+
+  /** Repeated varints, packed or not; `read` picks the flavour (int64, sint64, …). */
+  repeatedVarint(wireType: WireType, into: number[], read: (r: ProtobufReader) => number): void {
+    if (wireType === 0) {
+      into.push(read(this));
+      return;
+    }
+    this.expect(wireType, 2, 'packed varint');
+    const sub = this.message();
+    while (!sub.done()) into.push(read(sub));
+  }
+
+  /** Checks that a known field arrived with the wire type its schema declares. */
+  expect(actual: WireType, wanted: WireType, what: string): void {
+    if (actual !== wanted) throw new ProtobufError(this.pos, `${what}: expected wire type ${wanted}, got ${actual}`);
+  }
+
+  skip(wireType: WireType): void {
+    switch (wireType) {
+      case 0:
+        this.varint64();
+        return;
+      case 1:
+        this.need(8, 'fixed64');
+        this.pos += 8;
+        return;
+      case 2:
+        this.bytes();
+        return;
+      case 5:
+        this.need(4, 'fixed32');
+        this.pos += 4;
+        return;
+      default: {
+        const never: never = wireType;
+        throw new ProtobufError(this.pos, `invalid wire type ${String(never)}`);
+      }
+    }
+  }
+
+  private need(n: number, what: string): void {
+    if (this.end - this.pos < n)
+      throw new ProtobufError(this.pos, `${what} needs ${n} bytes, ${this.end - this.pos} left`);
+  }
+
+  private varint64(): { lo: number; hi: number } {
+    const at = this.pos;
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) throw new ProtobufError(at, 'truncated varint');
+      const b = this.buf[this.pos++] as number;
+      if (i < 4) lo |= (b & 0x7f) << (7 * i);
+      else if (i === 4) {
+        lo |= (b & 0x0f) << 28;
+        hi |= (b & 0x7f) >>> 4;
+      } else hi |= (b & 0x7f) << (7 * i - 32);
+      if (b < 0x80) {
+        if (i === 9 && b > 1) throw new ProtobufError(at, 'varint overflows 64 bits');
+        return { lo: lo >>> 0, hi: hi >>> 0 };
+      }
+    }
+    throw new ProtobufError(at, 'varint longer than 10 bytes');
+  }
+}

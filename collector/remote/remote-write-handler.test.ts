@@ -1,0 +1,166 @@
+import express from 'express';
+import type { Server } from 'node:http';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryStore, type MemoryStore } from '../../test/support/memory-store.js';
+import { createMetadataStore, type MetadataStore } from './metadata-store.js';
+import { createRemoteWriteHandler, type RemoteWriteOptions } from './remote-write-handler.js';
+import { snappyCompress } from './snappy-block.js';
+import { encodeWriteRequest, type WireTimeSeries, type WriteRequest } from './write-request.js';
+
+const series = (labels: Record<string, string>, samples: [number, number][]): WireTimeSeries => ({
+  labels: Object.entries(labels).map(([name, value]) => ({ name, value })),
+  samples: samples.map(([timestamp, value]) => ({ timestamp, value })),
+  exemplars: [],
+  histograms: [],
+});
+
+let server: Server | undefined;
+afterEach(async () => {
+  await new Promise((r) => server?.close(r));
+  server = undefined;
+});
+
+async function serve(
+  opts: Partial<RemoteWriteOptions> = {},
+): Promise<{ url: string; store: MemoryStore; registry: Registry; metadata: MetadataStore }> {
+  const store = createMemoryStore({ maxSeries: 3 });
+  const registry = new Registry();
+  const metadata = createMetadataStore();
+  const app = express();
+  app.post('/api/v1/write', createRemoteWriteHandler({ appendable: store, registry, metadata, ...opts }));
+  const s = await new Promise<Server>((resolve) => {
+    const srv = app.listen(0, '127.0.0.1', () => resolve(srv));
+  });
+  server = s;
+  const addr = s.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return { url: `http://127.0.0.1:${port}/api/v1/write`, store, registry, metadata };
+}
+
+const post = async (url: string, body: Uint8Array, headers: Record<string, string> = {}) => {
+  const res = await fetch(url, {
+    method: 'POST',
+    body: new Uint8Array(body),
+    headers: {
+      'Content-Type': 'application/x-protobuf',
+      'Content-Encoding': 'snappy',
+      'X-Prometheus-Remote-Write-Version': '0.1.0',
+      ...headers,
+    },
+  });
+  return { status: res.status, text: await res.text() };
+};
+const write = (req: WriteRequest) => snappyCompress(encodeWriteRequest(req));
+
+describe('remote-write receiver', () => {
+  it('stores every sample and metadata of a valid request and answers 204', async () => {
+    const { url, store, metadata } = await serve();
+    const req: WriteRequest = {
+      timeseries: [
+        series({ __name__: 'up', job: 'node', instance: 'a:9100' }, [
+          [1000, 1],
+          [2000, 0],
+        ]),
+        series({ __name__: 'temp', room: 'ü "quoted"' }, [[1500, -3.25e-7]]),
+      ],
+      metadata: [{ type: 'gauge', metricFamilyName: 'temp', help: 'Temperature.', unit: 'celsius' }],
+    };
+    expect(await post(url, write(req))).toEqual({ status: 204, text: '' });
+    const q = store.querier(0, 10_000);
+    const got = [...q.select([{ type: '=~', name: '__name__', value: '.+' }])].map((s) => {
+      const it = s.samples();
+      const pts: [number, number][] = [];
+      while (it.next()) pts.push([it.at().t, it.at().v]);
+      return { labels: s.labels, pts };
+    });
+    expect(got).toEqual([
+      { labels: { __name__: 'temp', room: 'ü "quoted"' }, pts: [[1500, -3.25e-7]] },
+      {
+        labels: { __name__: 'up', instance: 'a:9100', job: 'node' },
+        pts: [
+          [1000, 1],
+          [2000, 0],
+        ],
+      },
+    ]);
+    expect(metadata.snapshot().get('temp')).toEqual([{ type: 'gauge', help: 'Temperature.', unit: 'celsius' }]);
+  });
+
+  it('rejects bad samples one by one, keeps the good ones, counts reasons and answers 400', async () => {
+    const { url, store, registry } = await serve();
+    await post(url, write({ timeseries: [series({ __name__: 'a' }, [[5000, 1]])], metadata: [] }));
+    const req: WriteRequest = {
+      timeseries: [
+        series({ __name__: 'a' }, [
+          [4000, 2],
+          [5000, 3],
+          [6000, 4],
+        ]), // out of order, duplicate, ok
+        series({ __name__: 'b', 'bad-name': 'x' }, [
+          [1000, 1],
+          [2000, 1],
+        ]), // invalid labels
+        series({ job: 'x' }, [[1000, 1]]), // no metric name
+        series({ __name__: 'c' }, [[1000, 1]]), // ok (2nd series)
+        series({ __name__: 'd' }, [[1000, 1]]), // ok (3rd series)
+        series({ __name__: 'e' }, [[1000, 1]]), // over the 3-series limit
+      ],
+      metadata: [],
+    };
+    const res = await post(url, write(req));
+    expect(res.status).toBe(400);
+    expect(res.text.split('\n').slice(0, 3)).toEqual([
+      '6 of 9 samples rejected (the other 3 were stored):',
+      'out_of_order: a{} @4000: out of order sample',
+      'duplicate: a{} @5000: duplicate sample for timestamp',
+    ]);
+    expect(res.text).toContain('invalid_labels: b{bad-name="x"}: invalid label name "bad-name"');
+    expect(res.text).toContain('invalid_labels: {job="x"}: series has no metric name (__name__ label)');
+    expect(res.text).toContain('… and 1 more');
+    expect([...store.series.values()].map((s) => [s.labels.__name__, s.samples.length])).toEqual([
+      ['a', 2],
+      ['c', 1],
+      ['d', 1],
+    ]);
+    const text = await registry.metrics();
+    expect(text).toContain('kubepulse_remote_write_rejected_samples_total{reason="out_of_order"} 1');
+    expect(text).toContain('kubepulse_remote_write_rejected_samples_total{reason="duplicate"} 1');
+    expect(text).toContain('kubepulse_remote_write_rejected_samples_total{reason="invalid_labels"} 3');
+    expect(text).toContain('kubepulse_remote_write_rejected_samples_total{reason="too_many_series"} 1');
+  });
+
+  it('answers 400 with the byte offset for a corrupt snappy body or protobuf message', async () => {
+    const { url, store } = await serve();
+    expect(await post(url, Uint8Array.from([5, 0x10, 0x61]))).toEqual({
+      status: 400,
+      text: 'snappy: byte 1: literal of 5 bytes runs past the end of the input\n',
+    });
+    const good = encodeWriteRequest({ timeseries: [series({ __name__: 'a' }, [[1, 1]])], metadata: [] });
+    const truncated = good.subarray(0, good.length - 3);
+    const res = await post(url, snappyCompress(truncated));
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/^protobuf: byte \d+: /);
+    expect(store.series.size).toBe(0);
+  });
+
+  it('refuses a body over the decompressed limit with 413 and names the limit', async () => {
+    const { url } = await serve({ maxDecompressedBytes: 1000 });
+    const big = write({ timeseries: [series({ __name__: 'x', pad: 'p'.repeat(2000) }, [[1, 1]])], metadata: [] });
+    const res = await post(url, big);
+    expect(res.status).toBe(413);
+    expect(res.text).toMatch(/exceeds the limit of 1000 bytes/);
+  });
+
+  it('refuses other encodings and remote write 2.0 with 415', async () => {
+    const { url } = await serve();
+    const body = write({ timeseries: [], metadata: [] });
+    const gz = await post(url, body, { 'Content-Encoding': 'gzip' });
+    expect(gz.status).toBe(415);
+    expect(gz.text).toMatch(/unsupported Content-Encoding "gzip"/);
+    const v2 = await post(url, body, { 'Content-Type': 'application/x-protobuf;proto=io.prometheus.write.v2.Request' });
+    expect(v2.status).toBe(415);
+    expect(v2.text).toMatch(/only remote write 1.0/);
+    expect((await post(url, body)).status).toBe(204);
+  });
+});

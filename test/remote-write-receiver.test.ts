@@ -1,0 +1,68 @@
+/**
+ * The receiver against the real sender: a Prometheus 2.x scrapes itself every
+ * second and remote-writes into our handler served over HTTP.
+ */
+import express from 'express';
+import type { Server } from 'node:http';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMetadataStore, createRemoteWriteHandler } from '../collector/remote/index.js';
+import type { Labels } from '../collector/tsdb/interface.js';
+import { createMemoryStore } from './support/memory-store.js';
+import { eventually, scrapeSelfConfig, startPrometheus, type RunningPrometheus } from './support/prometheus.js';
+
+const store = createMemoryStore();
+const metadata = createMetadataStore();
+const registry = new Registry();
+let server: Server;
+let prom: RunningPrometheus;
+
+beforeAll(async () => {
+  const app = express();
+  app.post('/api/v1/write', createRemoteWriteHandler({ appendable: store, metadata, registry }));
+  server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  prom = await startPrometheus({
+    config: scrapeSelfConfig({ intervalS: 1, remoteWriteUrl: `http://127.0.0.1:${port}/api/v1/write` }),
+  });
+});
+
+afterAll(async () => {
+  await prom?.stop();
+  await new Promise((r) => server?.close(r));
+});
+
+const find = (name: string): { labels: Labels; values: number[] }[] =>
+  [...store.series.values()]
+    .filter((s) => s.labels.__name__ === name)
+    .map((s) => ({ labels: s.labels, values: s.samples.map((x) => x.v) }));
+
+describe('remote write from a real Prometheus', () => {
+  it('delivers up and prometheus_build_info with their target labels', async () => {
+    const up = await eventually(() => (find('up').length > 0 ? find('up') : undefined), 30_000, 'up to arrive');
+    expect(up).toHaveLength(1);
+    expect(up[0]?.labels).toEqual({ __name__: 'up', job: 'prometheus', instance: `127.0.0.1:${prom.port}` });
+    expect(up[0]?.values.every((v) => v === 1)).toBe(true);
+
+    const info = find('prometheus_build_info');
+    expect(info).toHaveLength(1);
+    expect(info[0]?.labels).toMatchObject({ job: 'prometheus', instance: `127.0.0.1:${prom.port}` });
+    expect(info[0]?.labels.version).toMatch(/^2\.\d+\.\d+/);
+    // Prometheus sends samples of one series in time order; the store saw them ascending.
+    const series = [...store.series.values()].find((s) => s.labels.__name__ === 'up');
+    const ts = series?.samples.map((s) => s.t) ?? [];
+    expect([...ts].sort((a, b) => a - b)).toEqual(ts);
+  });
+
+  it('stores the metadata Prometheus sends', async () => {
+    const md = await eventually(() => metadata.snapshot().get('prometheus_build_info'), 30_000, 'metadata');
+    expect(md.map((m) => [m.type, m.unit])).toEqual([['gauge', '']]);
+    expect(md[0]?.help).toMatch(/build/i);
+    const text = await registry.metrics();
+    expect(text).toMatch(/kubepulse_remote_write_samples_total [1-9]\d*/);
+    expect(text).not.toMatch(/kubepulse_remote_write_rejected_samples_total\{/);
+  });
+});
