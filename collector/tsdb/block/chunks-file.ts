@@ -1,0 +1,168 @@
+/**
+ * Chunk segment files, `chunks/000001`, `000002`, ... (Prometheus'
+ * tsdb/chunks/chunks.go and docs/format/chunks.md):
+ *
+ *   magic 0x85BD40DD <4b> | version 1 <1b> | padding <3b>
+ *   then per chunk: len(data) <uvarint> | encoding <1b> | data | CRC-32C(encoding, data) <4b>
+ *
+ * The index refers to a chunk by (segment sequence << 32) | byte offset, the
+ * first file being sequence 0.
+ */
+import { open, readdir, readFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CorruptionError, Decbuf } from './decbuf.js';
+import { Encbuf } from './encbuf.js';
+
+export const CHUNKS_MAGIC = 0x85bd40dd;
+export const CHUNKS_FORMAT_V1 = 1;
+export const SEGMENT_HEADER_BYTES = 8;
+/** Prometheus cuts a new segment file before one would pass 512 MiB. */
+export const DEFAULT_SEGMENT_MAX_BYTES = 512 * 1024 * 1024;
+const TWO_32 = 4294967296;
+const FLUSH_BYTES = 1 << 20;
+
+export const segmentName = (seq: number): string => String(seq + 1).padStart(6, '0');
+
+export function chunkRef(seq: number, offset: number): number {
+  return seq * TWO_32 + offset;
+}
+
+export function splitChunkRef(ref: number): { seq: number; offset: number } {
+  return { seq: Math.floor(ref / TWO_32), offset: ref % TWO_32 };
+}
+
+/** Appends chunks to segment files in a block's `chunks/` directory, buffering 1 MiB at a time. */
+export class ChunkWriter {
+  private file: FileHandle | undefined;
+  private seq = -1;
+  /** Bytes of the current segment, flushed or buffered. */
+  private size = 0;
+  private readonly buf = new Encbuf(FLUSH_BYTES + 1024);
+
+  constructor(
+    private readonly dir: string,
+    private readonly segmentMaxBytes = DEFAULT_SEGMENT_MAX_BYTES,
+  ) {}
+
+  /** Writes one chunk and returns its reference. */
+  async write(encoding: number, data: Uint8Array): Promise<number> {
+    const entryBytes = 10 + 1 + data.length + 4;
+    if (
+      this.file === undefined ||
+      (this.size + entryBytes > this.segmentMaxBytes && this.size > SEGMENT_HEADER_BYTES)
+    ) {
+      await this.cut();
+    }
+    const ref = chunkRef(this.seq, this.size);
+    const start = this.buf.len;
+    this.buf.putUvarint(data.length);
+    const crcFrom = this.buf.len;
+    this.buf.putByte(encoding);
+    this.buf.putBytes(data);
+    this.buf.putCrcOf(crcFrom);
+    this.size += this.buf.len - start;
+    if (this.buf.len >= FLUSH_BYTES) await this.flush();
+    return ref;
+  }
+
+  private async cut(): Promise<void> {
+    await this.finishSegment();
+    this.seq++;
+    this.file = await open(join(this.dir, segmentName(this.seq)), 'wx');
+    this.buf.putBE32(CHUNKS_MAGIC);
+    this.buf.putByte(CHUNKS_FORMAT_V1);
+    this.buf.putBytes(new Uint8Array(3));
+    this.size = SEGMENT_HEADER_BYTES;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.file && this.buf.len > 0) await this.file.write(this.buf.get());
+    this.buf.reset();
+  }
+
+  private async finishSegment(): Promise<void> {
+    if (!this.file) return;
+    await this.flush();
+    await this.file.sync();
+    await this.file.close();
+    this.file = undefined;
+  }
+
+  /** Flushes, fsyncs and closes the last segment. */
+  async close(): Promise<void> {
+    await this.finishSegment();
+  }
+
+  /** Closes without caring about errors; for cleanup after a failed write. */
+  async abort(): Promise<void> {
+    const f = this.file;
+    this.file = undefined;
+    await f?.close().catch(() => undefined);
+  }
+}
+
+export interface RawChunk {
+  readonly encoding: number;
+  readonly data: Uint8Array;
+}
+
+/**
+ * The segments of a block, read whole into memory. Blocks are immutable, and
+ * a 2 h block of a small cluster is a few MiB, so this is simpler than mmap
+ * (which Node lacks) and much faster than a read per chunk.
+ */
+export class ChunkReader {
+  private constructor(
+    private readonly segments: readonly Uint8Array[],
+    private readonly names: readonly string[],
+  ) {}
+
+  /** Opens and checks every segment header. Corruption comes back as a CorruptionError. */
+  static async open(dir: string): Promise<ChunkReader> {
+    const names = (await readdir(dir)).filter((n) => /^\d{6}$/.test(n)).sort();
+    const segments: Uint8Array[] = [];
+    for (let i = 0; i < names.length; i++) {
+      const file = join(dir, names[i]!);
+      if (names[i] !== segmentName(i))
+        throw new CorruptionError(file, 0, `expected segment ${segmentName(i)}; files are not numbered consecutively`);
+      const bytes = await readFile(file);
+      const d = new Decbuf(bytes, file);
+      if (bytes.length < SEGMENT_HEADER_BYTES)
+        d.fail(`segment is ${bytes.length} bytes, shorter than its 8-byte header`);
+      const magic = d.be32();
+      if (magic !== CHUNKS_MAGIC) d.fail(`bad magic 0x${magic.toString(16)}, expected 0x85bd40dd`, 0);
+      const version = d.byte();
+      if (version !== CHUNKS_FORMAT_V1) d.fail(`unsupported chunks format version ${version}`, 4);
+      segments.push(bytes);
+    }
+    return new ChunkReader(
+      segments,
+      names.map((n) => join(dir, n)),
+    );
+  }
+
+  /** Reads and checksums the chunk at `ref`. */
+  chunk(ref: number): RawChunk {
+    const { seq, offset } = splitChunkRef(ref);
+    const seg = this.segments[seq];
+    if (!seg)
+      throw new CorruptionError(
+        this.names[0] ?? 'chunks',
+        offset,
+        `chunk ref ${ref} names segment ${seq + 1}, which does not exist`,
+      );
+    const d = new Decbuf(seg, this.names[seq]!, offset);
+    if (offset < SEGMENT_HEADER_BYTES || offset >= seg.length)
+      d.fail(`chunk ref ${ref} points outside the segment (${seg.length} bytes)`, offset);
+    const len = d.uvarint();
+    const crcFrom = d.pos;
+    const encoding = d.byte();
+    const data = d.bytesN(len);
+    d.checkCrc(crcFrom, d.pos, `chunk ${ref}`);
+    return { encoding, data };
+  }
+
+  get totalBytes(): number {
+    return this.segments.reduce((n, s) => n + s.length, 0);
+  }
+}

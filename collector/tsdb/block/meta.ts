@@ -1,0 +1,64 @@
+/**
+ * meta.json, the one human-readable file of a block (Prometheus' tsdb/block.go
+ * BlockMeta). minTime is inclusive and maxTime exclusive, both milliseconds.
+ * Fields we do not know (Thanos adds a "thanos" section, newer Prometheus
+ * versions add hints) are kept when we rewrite the file.
+ */
+import { z } from 'zod';
+import { err, ok, type Result } from '../../result.js';
+import { isUlid } from './ulid.js';
+
+const Ulid = z.string().refine(isUlid, { message: 'expected a ULID (26 Crockford base32 characters)' });
+const Int = z.number().int();
+
+const BlockDescSchema = z.looseObject({ ulid: Ulid, minTime: Int, maxTime: Int });
+
+const MetaSchema = z.looseObject({
+  ulid: Ulid,
+  minTime: Int,
+  maxTime: Int,
+  stats: z
+    .looseObject({
+      numSamples: Int.nonnegative().optional(),
+      numSeries: Int.nonnegative().optional(),
+      numChunks: Int.nonnegative().optional(),
+      numTombstones: Int.nonnegative().optional(),
+    })
+    .default({}),
+  compaction: z.looseObject({
+    level: Int.nonnegative(),
+    sources: z.array(Ulid).optional(),
+    deletable: z.boolean().optional(),
+    parents: z.array(BlockDescSchema).optional(),
+    failed: z.boolean().optional(),
+  }),
+  version: z.literal(1),
+});
+
+export type BlockMeta = z.infer<typeof MetaSchema>;
+export type BlockDesc = z.infer<typeof BlockDescSchema>;
+
+export const META_FILENAME = 'meta.json';
+
+export function parseMeta(file: string, text: string): Result<BlockMeta, Error> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return err(new Error(`${file}: not valid JSON: ${(e as Error).message}`));
+  }
+  const parsed = MetaSchema.safeParse(raw);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    return err(new Error(`${file}: ${why}`));
+  }
+  if (parsed.data.maxTime < parsed.data.minTime) {
+    return err(new Error(`${file}: maxTime ${parsed.data.maxTime} is before minTime ${parsed.data.minTime}`));
+  }
+  return ok(parsed.data);
+}
+
+/** Prometheus writes meta.json tab-indented; we do the same so diffs against its blocks stay readable. */
+export function formatMeta(meta: BlockMeta): string {
+  return JSON.stringify(meta, null, '\t');
+}
