@@ -47,7 +47,7 @@ describe('tombstones file', () => {
 
   it('reports a damaged file with its name and offset', () => {
     const b = encodeTombstones(new Map([[1, [{ minT: 1, maxT: 2 }]]]));
-    b[6] ^= 1;
+    b[6] = b[6]! ^ 1;
     expect(() => decodeTombstones(b, '/data/X/tombstones')).toThrow(CorruptionError);
     expect(() => decodeTombstones(b, '/data/X/tombstones')).toThrow(
       /^\/data\/X\/tombstones: byte 5: tombstones: checksum mismatch/,
