@@ -18,7 +18,7 @@ export const readText: ReadText = async (path) => {
 };
 
 export function toErrno(e: unknown): NodeJS.ErrnoException {
-  return e instanceof Error ? (e) : new Error(String(e));
+  return e instanceof Error ? e : new Error(String(e));
 }
 
 /** "ENOENT: no such file or directory" without the path (the problem's place already names it). */
