@@ -5,17 +5,21 @@
 import type { Result } from '../../result.js';
 import { formatForContentType } from './content-type.js';
 import type { ParseError, ParsedExposition } from './exposition-types.js';
-import { parseOpenMetrics } from './parse-openmetrics.js';
+import { parseOpenMetrics, type OpenMetricsOptions } from './parse-openmetrics.js';
 import { parseText } from './parse-text.js';
 
 /**
  * Parses an exposition body; `contentType` is the response's Content-Type
- * header (absent: the text format).
+ * header (absent: the text format). `options` only matter for OpenMetrics.
  *
  * @example
  * const r = parseExposition(body, res.headers.get('content-type') ?? undefined);
  * if (!r.ok) log.warn('bad exposition', { error: r.error.message }); // "line 12: ..."
  */
-export function parseExposition(text: string, contentType?: string): Result<ParsedExposition, ParseError> {
-  return formatForContentType(contentType) === 'openmetrics' ? parseOpenMetrics(text) : parseText(text);
+export function parseExposition(
+  text: string,
+  contentType?: string,
+  options: OpenMetricsOptions = {},
+): Result<ParsedExposition, ParseError> {
+  return formatForContentType(contentType) === 'openmetrics' ? parseOpenMetrics(text, options) : parseText(text);
 }
