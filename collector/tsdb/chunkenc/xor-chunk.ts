@@ -68,6 +68,18 @@ export class XorChunk {
     return this.count;
   }
 
+  /** Timestamp of the last sample appended (undefined when empty). */
+  get lastT(): number | undefined {
+    if (this.stateStale) this.restoreState();
+    return this.count === 0 ? undefined : this.t;
+  }
+
+  /** Whether v has exactly the bits of the last value (what Prometheus' duplicate check compares). */
+  lastValueIs(v: number): boolean {
+    if (this.stateStale) this.restoreState();
+    return this.count > 0 && floatHi(v) === this.vHi && lastLo() === this.vLo;
+  }
+
   /** The chunk as Prometheus stores it. A view: valid until the next append. */
   bytes(): Uint8Array {
     return this.w.buf.subarray(0, this.w.byteLength);
@@ -322,7 +334,7 @@ export class XorIterator implements SampleIterator {
     }
     const mbits = 64 - this.leading - this.trailing;
     let hi = 0;
-    let lo = 0;
+    let lo: number;
     if (mbits > 32) {
       hi = r.readBits(mbits - 32);
       lo = r.readBits(32);

@@ -11,7 +11,7 @@ export interface CompiledMatcher {
   readonly type: MatchType;
   readonly name: string;
   readonly value: string;
-  matches(value: string): boolean;
+  readonly matches: (value: string) => boolean;
   /** Whether a series without the label is selected (Prometheus: "" matches). */
   readonly matchesEmpty: boolean;
 }

@@ -20,7 +20,7 @@ export class PostingsIndex {
     insertSorted(this.all, ref);
     for (let i = 0; i < pairIds.length; i += 2) {
       let values = this.byName.get(pairIds[i]!);
-      if (!values) this.byName.set(pairIds[i]!, (values = new Map()));
+      if (!values) this.byName.set(pairIds[i]!, (values = new Map<number, number[]>()));
       let refs = values.get(pairIds[i + 1]!);
       if (!refs) values.set(pairIds[i + 1]!, (refs = []));
       insertSorted(refs, ref);
@@ -68,7 +68,7 @@ export class PostingsIndex {
     for (const m of matchers) {
       if (m.matchesEmpty) exclude.push(this.refsWhere(m.name, (v) => !m.matches(v)));
       else if (m.type === '=') include.push(this.exact(m.name, m.value).slice());
-      else include.push(this.refsWhere(m.name, m.matches));
+      else include.push(this.refsWhere(m.name, (v) => m.matches(v)));
     }
     include.sort((a, b) => a.length - b.length);
     let result: number[] = include.length === 0 ? this.all.slice() : include[0]!;

@@ -1,0 +1,121 @@
+/**
+ * A batch of samples for the head. Each append is checked at once, so the
+ * caller learns which sample was bad; nothing is visible to queriers until
+ * commit() has written the batch to the durable log (when there is one) and
+ * applied it.
+ */
+import { err, ok, type Result } from '../../result.js';
+import { floatHi, lastLo } from '../chunkenc/float-bits.js';
+import { AppendError, StoreError, type Appender, type Labels } from '../interface.js';
+import { canonicalPairs } from '../labels/label-set.js';
+import type { AppendWindow, Head } from './head.js';
+import type { MemSeries } from './mem-series.js';
+
+/** What commit hands to the durable log before the samples become visible. */
+export interface CommitBatch {
+  /** Series this batch is the first to carry; the log must record them before the samples. */
+  readonly newSeries: readonly MemSeries[];
+  readonly refs: readonly number[];
+  readonly ts: readonly number[];
+  /** Values; only the first `length` entries are meaningful. */
+  readonly vs: Float64Array;
+  readonly length: number;
+}
+
+export type DurableLog = (batch: CommitBatch) => Promise<Result<void, StoreError>>;
+
+export class HeadAppender implements Appender {
+  private refs: number[] = [];
+  private ts: number[] = [];
+  private vs = new Float64Array(8);
+  private n = 0;
+  /** ref -> index in the batch of the series' newest pending in-order sample. */
+  private readonly lastPending = new Map<number, number>();
+  private readonly window: AppendWindow;
+  private done = false;
+
+  constructor(
+    private readonly head: Head,
+    private readonly log: DurableLog | undefined,
+  ) {
+    this.window = head.appendWindow();
+  }
+
+  append(labels: Labels, t: number, v: number): Result<void, AppendError> {
+    if (this.done) throw new Error('appender used after commit or rollback');
+    const head = this.head;
+    const found = head.getOrCreate(canonicalPairs(labels));
+    if (found instanceof AppendError) return this.reject(found);
+    const s = found.series;
+    const idx = this.lastPending.get(s.ref);
+    const vs = this.vs;
+    const lastT = idx !== undefined ? this.ts[idx]! : s.lastT;
+    const isLast =
+      idx !== undefined
+        ? (x: number) => {
+            const hi = floatHi(x);
+            const lo = lastLo();
+            return floatHi(vs[idx]!) === hi && lastLo() === lo;
+          }
+        : (x: number) => s.head?.lastValueIs(x) === true;
+    const verdict = head.admit(s, t, v, lastT, isLast, this.window);
+    if (verdict instanceof AppendError) return this.reject(verdict);
+    if (verdict === 'noop') return ok(undefined);
+    if (verdict === 'in_order') this.lastPending.set(s.ref, this.n);
+    this.push(s.ref, t, v);
+    return ok(undefined);
+  }
+
+  private reject(e: AppendError): Result<void, AppendError> {
+    this.head.rejected[e.kind]++;
+    return err(e);
+  }
+
+  private push(ref: number, t: number, v: number): void {
+    if (this.n === this.vs.length) {
+      const next = new Float64Array(this.vs.length * 2);
+      next.set(this.vs);
+      this.vs = next;
+    }
+    this.refs.push(ref);
+    this.ts.push(t);
+    this.vs[this.n++] = v;
+  }
+
+  async commit(): Promise<Result<void, StoreError>> {
+    if (this.done) return err(new StoreError('appender already committed or rolled back'));
+    this.done = true;
+    if (this.n === 0) return ok(undefined);
+    const head = this.head;
+    const newSeries: MemSeries[] = [];
+    for (const ref of new Set(this.refs)) {
+      if (!head.unlogged.has(ref)) continue;
+      const s = head.getByRef(ref);
+      if (!s) continue;
+      head.unlogged.delete(ref);
+      newSeries.push(s);
+    }
+    if (this.log) {
+      const logged = await this.log({ newSeries, refs: this.refs, ts: this.ts, vs: this.vs, length: this.n });
+      if (!logged.ok) {
+        for (const s of newSeries) if (head.getByRef(s.ref) === s) head.unlogged.add(s.ref);
+        return err(
+          new StoreError(`commit of ${this.n} samples failed: ${logged.error.message}`, { cause: logged.error }),
+        );
+      }
+    }
+    for (let i = 0; i < this.n; i++) {
+      const s = head.getByRef(this.refs[i]!);
+      // Another commit may have moved the series on meanwhile; Prometheus drops such samples too.
+      if (!s || !head.apply(s, this.ts[i]!, this.vs[i]!)) head.rejected.out_of_order++;
+    }
+    return ok(undefined);
+  }
+
+  rollback(): void {
+    this.done = true;
+    this.refs = [];
+    this.ts = [];
+    this.n = 0;
+  }
+}

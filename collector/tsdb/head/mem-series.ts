@@ -1,0 +1,124 @@
+/**
+ * One series in the head: its label ids, completed chunks (in the arena), the
+ * chunk being appended to, and out-of-order samples. Kept to a handful of
+ * fields because a busy hub holds millions of these.
+ */
+import { XorChunk } from '../chunkenc/xor-chunk.js';
+import type { ChunkArena } from './chunk-arena.js';
+import { computeChunkEndTime, rangeForTimestamp, SAMPLES_PER_CHUNK } from './chunk-range.js';
+import type { OooBuffer } from './ooo-buffer.js';
+
+/** A chunk as the read path sees it. */
+export interface ChunkMeta {
+  readonly minT: number;
+  readonly maxT: number;
+  /** Prometheus XOR chunk bytes (count header included). */
+  readonly bytes: Uint8Array;
+}
+
+/** Flat per completed chunk: minT, maxT, arena ref, byte length. */
+const STRIDE = 4;
+
+export class MemSeries {
+  closed: number[] = [];
+  head: XorChunk | undefined;
+  headMinT = 0;
+  /** Cut the head chunk at or after this time. */
+  nextAt = 0;
+  ooo: OooBuffer | undefined;
+
+  constructor(
+    readonly ref: number,
+    /** [nameId, valueId, ...] sorted by name. */
+    readonly pairIds: readonly number[],
+  ) {}
+
+  /** Time of the last in-order sample; -Infinity when there is none. */
+  get lastT(): number {
+    return this.head?.lastT ?? -Infinity;
+  }
+
+  get minT(): number {
+    const inOrder = this.closed.length > 0 ? this.closed[0]! : this.head ? this.headMinT : Infinity;
+    return Math.min(inOrder, this.ooo?.minT ?? Infinity);
+  }
+
+  get maxT(): number {
+    return Math.max(this.lastT, this.ooo?.maxT ?? -Infinity);
+  }
+
+  get chunkCount(): number {
+    return this.closed.length / STRIDE + (this.head ? 1 : 0);
+  }
+
+  /** Appends an in-order sample (t > lastT, checked by the caller); returns true when a chunk was cut. */
+  appendInOrder(t: number, v: number, arena: ChunkArena, chunkRangeMs: number): boolean {
+    let cut = false;
+    let c = this.head;
+    if (c) {
+      const n = c.numSamples;
+      if (n === SAMPLES_PER_CHUNK / 4) this.nextAt = computeChunkEndTime(this.headMinT, c.lastT!, this.nextAt, 4);
+      if (t >= this.nextAt || n >= SAMPLES_PER_CHUNK * 2) {
+        this.closeHead(arena);
+        c = undefined;
+      }
+    }
+    if (!c) {
+      c = this.head = new XorChunk(24);
+      this.headMinT = t;
+      this.nextAt = rangeForTimestamp(t, chunkRangeMs);
+      cut = true;
+    }
+    c.append(t, v);
+    return cut;
+  }
+
+  private closeHead(arena: ChunkArena): void {
+    const c = this.head;
+    if (!c) return;
+    const bytes = c.bytes();
+    this.closed.push(this.headMinT, c.lastT!, arena.put(bytes), bytes.length);
+    this.head = undefined;
+  }
+
+  /** Chunks overlapping [minT, maxT], oldest first. Views stay valid while the chunks live. */
+  chunks(minT: number, maxT: number, arena: ChunkArena): ChunkMeta[] {
+    const out: ChunkMeta[] = [];
+    const cl = this.closed;
+    for (let i = 0; i < cl.length; i += STRIDE) {
+      if (cl[i + 1]! < minT || cl[i]! > maxT) continue;
+      out.push({ minT: cl[i]!, maxT: cl[i + 1]!, bytes: arena.get(cl[i + 2]!, cl[i + 3]!) });
+    }
+    const h = this.head;
+    if (h && h.numSamples > 0 && h.lastT! >= minT && this.headMinT <= maxT) {
+      out.push({ minT: this.headMinT, maxT: h.lastT!, bytes: h.bytes() });
+    }
+    return out;
+  }
+
+  /**
+   * Drops completed chunks entirely before t, and out-of-order samples before t.
+   * The head chunk is dropped only if all of it is before t. Returns the number
+   * of chunks removed.
+   */
+  truncateBefore(t: number, arena: ChunkArena): number {
+    let removed = 0;
+    let i = 0;
+    while (i < this.closed.length && this.closed[i + 1]! < t) {
+      arena.free(this.closed[i + 2]!);
+      i += STRIDE;
+      removed++;
+    }
+    if (i > 0) this.closed = this.closed.slice(i);
+    if (this.head && this.head.lastT! < t) {
+      this.head = undefined;
+      removed++;
+    }
+    if (this.ooo && this.ooo.dropBefore(t) === 0) this.ooo = undefined;
+    return removed;
+  }
+
+  get isEmpty(): boolean {
+    return this.closed.length === 0 && !this.head && !this.ooo;
+  }
+}
