@@ -5,12 +5,16 @@
 import type { ExpositionFormat } from './exposition-types.js';
 
 /**
- * What Prometheus 3 sends by default (without protobuf, which we do not parse):
- * OpenMetrics 1.0 first, then 0.0.1, then the text format, then anything.
+ * Prometheus 3's default Accept header (content_negotiation.md), which leaves
+ * out protobuf because we do not parse it: OpenMetrics 1.0 first, text last.
+ * text/plain version=1.0.0 is 0.0.4 plus quoted UTF-8 names, which the text
+ * parser reads.
  */
 export const SCRAPE_ACCEPT_HEADER =
-  'application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,' +
-  'text/plain;version=0.0.4;q=0.3,*/*;q=0.2';
+  'application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5,' +
+  'application/openmetrics-text;version=0.0.1;q=0.4,' +
+  'text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,' +
+  'text/plain;version=0.0.4;q=0.2,*/*;q=0.1';
 
 /** Content-Type for what `writeTextExposition` renders. */
 export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
