@@ -103,3 +103,8 @@ export function compareMatchers(a: Matcher, b: Matcher): number {
 export function matchersToString(matchers: readonly Matcher[]): string {
   return '{' + matchers.map((m) => m.toString()).join(',') + '}';
 }
+
+/** True when `s` has no lone surrogates, i.e. it is valid UTF-8 once encoded (Go's utf8.ValidString). */
+export function isValidUtf8(s: string): boolean {
+  return !/[\uD800-\uDFFF]/.test(s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''));
+}

@@ -4,7 +4,7 @@
  * use OpenMetrics escaping (`\"`, `\n`, `\\`), and stray backslashes are kept.
  */
 import { err, ok, type Result } from '../result.js';
-import { newMatcher, type Matcher, type MatchType } from './matcher.js';
+import { isValidUtf8, newMatcher, type Matcher, type MatchType } from './matcher.js';
 
 // Go's \s is [\t\n\f\r ]; `=~` must come before `=` so the `~` is not left over.
 const WS = '[\\t\\n\\f\\r ]';
@@ -20,7 +20,7 @@ export function parseClassicMatcher(s: string): Result<Matcher, string> {
     raw = raw.slice(1);
     expectTrailingQuote = true;
   }
-  if (/[\uD800-\uDFFF]/.test(raw.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))) return err(`matcher value not valid UTF-8: ${raw3}`);
+  if (!isValidUtf8(raw)) return err(`matcher value not valid UTF-8: ${raw3}`);
   const chars = [...raw];
   let value = '';
   let escaped = false;
