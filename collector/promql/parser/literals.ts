@@ -92,7 +92,7 @@ export function unquoteString(raw: string): Result<string, string> {
   const bytes: number[] = [];
   const flushBytes = (): void => {
     if (bytes.length > 0) {
-      out += Buffer.from(bytes).toString('utf8');
+      out += decodeBytes(bytes);
       bytes.length = 0;
     }
   };
@@ -140,6 +140,26 @@ export function unquoteString(raw: string): Result<string, string> {
   return ok(out);
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Escaped bytes that are not valid UTF-8 survive as lone surrogates
+ * U+DC80..U+DCFF (one per byte), so that validity checks can reject them and
+ * messages can print them back as \xNN.
+ */
+function decodeBytes(bytes: number[]): string {
+  try {
+    return utf8.decode(new Uint8Array(bytes));
+  } catch {
+    return bytes.map((b) => (b < 0x80 ? String.fromCharCode(b) : String.fromCharCode(0xdc00 + b))).join('');
+  }
+}
+
+/** Whether `s` is valid UTF-8 text (no bytes kept from an invalid escape). */
+export function isValidUtf8(s: string): boolean {
+  return !/(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+}
+
 /** Quotes a string the way Go's %q does, for formatExpr. */
 export function quoteString(s: string): string {
   let out = '"';
@@ -150,6 +170,7 @@ export function quoteString(s: string): string {
     else if (ch === '\t') out += '\\t';
     else if (ch === '\r') out += '\\r';
     else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else if (cp >= 0xdc80 && cp <= 0xdcff) out += `\\x${(cp - 0xdc00).toString(16)}`;
     else out += ch;
   }
   return `${out}"`;

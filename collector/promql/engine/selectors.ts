@@ -1,0 +1,151 @@
+/**
+ * Reading series through the Querier seam: each selector loads its series
+ * once per query into typed arrays, then the step loops walk them with
+ * two pointers.
+ */
+import type { Labels } from '../../tsdb/interface.js';
+import type { AtModifier, VectorSelector } from '../parser/ast.js';
+import { durationMs } from '../parser/duration.js';
+import { addSamples, checkDeadline, type EvalContext } from './context.js';
+import { isStaleNaN, newStepSeries, stepTime, type MatrixWindows, type RangeSeries, type StepGrid, type StepSeries } from './values.js';
+
+interface LoadedSeries {
+  readonly labels: Labels;
+  readonly ts: Float64Array;
+  readonly vs: Float64Array;
+}
+
+/** Loads samples with minT <= t <= maxT; `dropStale` removes staleness markers (range selections). */
+function load(ctx: EvalContext, vs: VectorSelector, minT: number, maxT: number, dropStale: boolean): LoadedSeries[] {
+  const out: LoadedSeries[] = [];
+  if (maxT < minT) return out;
+  const querier = ctx.queryable.querier(minT, maxT);
+  for (const s of querier.select(vs.matchers)) {
+    checkDeadline(ctx);
+    let ts = new Float64Array(16);
+    let vals = new Float64Array(16);
+    let n = 0;
+    const it = s.samples();
+    let more = it.seek(minT);
+    while (more) {
+      const smp = it.at();
+      if (smp.t > maxT) break;
+      if (smp.t >= minT && !(dropStale && isStaleNaN(smp.v))) {
+        if (n === ts.length) {
+          const t2 = new Float64Array(n * 2);
+          t2.set(ts);
+          ts = t2;
+          const v2 = new Float64Array(n * 2);
+          v2.set(vals);
+          vals = v2;
+        }
+        ts[n] = smp.t;
+        vals[n] = smp.v;
+        n++;
+      }
+      more = it.next();
+    }
+    if (n > 0) out.push({ labels: s.labels, ts: ts.subarray(0, n), vs: vals.subarray(0, n) });
+  }
+  return out;
+}
+
+export function atMs(ctx: EvalContext, at: AtModifier | undefined): number | undefined {
+  if (at === undefined) return undefined;
+  switch (at.kind) {
+    case 'time':
+      return at.ms;
+    case 'start':
+      return ctx.startMs;
+    case 'end':
+      return ctx.endMs;
+    default: {
+      const never: never = at;
+      return never;
+    }
+  }
+}
+
+export function durationCtx(ctx: EvalContext): { stepMs: number; rangeMs: number } {
+  return { stepMs: ctx.stepMs, rangeMs: ctx.endMs - ctx.startMs };
+}
+
+/** The reference time of step i after @ and offset. */
+export function refTimes(
+  ctx: EvalContext,
+  grid: StepGrid,
+  vs: { offset: VectorSelector['offset']; at: AtModifier | undefined },
+  evalOut?: Float64Array,
+): Float64Array {
+  const off = vs.offset === undefined ? 0 : durationMs(vs.offset, durationCtx(ctx));
+  const at = atMs(ctx, vs.at);
+  const refs = new Float64Array(grid.steps);
+  for (let i = 0; i < grid.steps; i++) {
+    const t = at ?? stepTime(grid, i);
+    if (evalOut) evalOut[i] = t;
+    refs[i] = t - off;
+  }
+  return refs;
+}
+
+/** An instant vector selector: the latest sample in (t - lookback, t], unless it is a staleness marker. */
+export function evalVectorSelector(ctx: EvalContext, vs: VectorSelector, grid: StepGrid): StepSeries[] {
+  const refs = refTimes(ctx, grid, vs);
+  if (grid.steps === 0) return [];
+  const lookback = ctx.lookbackMs;
+  const minRef = Math.min(refs[0] ?? 0, refs[grid.steps - 1] ?? 0);
+  const maxRef = Math.max(refs[0] ?? 0, refs[grid.steps - 1] ?? 0);
+  const loaded = load(ctx, vs, minRef - lookback + 1, maxRef, false);
+  const out: StepSeries[] = [];
+  for (const s of loaded) {
+    const r = newStepSeries(s.labels, grid.steps);
+    const ts = new Float64Array(grid.steps);
+    let k = 0; // samples with t <= ref
+    let any = false;
+    const n = s.ts.length;
+    for (let i = 0; i < grid.steps; i++) {
+      const ref = refs[i] ?? 0;
+      if (i > 0 && ref < (refs[i - 1] ?? 0)) k = 0;
+      while (k < n && (s.ts[k] ?? 0) <= ref) k++;
+      if (k === 0) continue;
+      const t = s.ts[k - 1] ?? 0;
+      const v = s.vs[k - 1] ?? 0;
+      if (t <= ref - lookback || isStaleNaN(v)) continue;
+      r.vals[i] = v;
+      r.has[i] = 1;
+      ts[i] = t;
+      any = true;
+    }
+    if (any) {
+      r.ts = ts;
+      out.push(r);
+    }
+  }
+  addSamples(ctx, out.length);
+  return out;
+}
+
+/** A range selector: its series (stale markers removed) and each step's window (from, to]. */
+export function evalMatrixSelector(
+  ctx: EvalContext,
+  vs: VectorSelector,
+  rangeMs: number,
+  grid: StepGrid,
+): { series: RangeSeries[]; windows: MatrixWindows } {
+  const evalMs = new Float64Array(grid.steps);
+  const refs = refTimes(ctx, grid, vs, evalMs);
+  const fromMs = new Float64Array(grid.steps);
+  for (let i = 0; i < grid.steps; i++) fromMs[i] = (refs[i] ?? 0) - rangeMs;
+  if (grid.steps === 0) return { series: [], windows: { fromMs, toMs: refs, evalMs } };
+  const minRef = Math.min(refs[0] ?? 0, refs[grid.steps - 1] ?? 0);
+  const maxRef = Math.max(refs[0] ?? 0, refs[grid.steps - 1] ?? 0);
+  const loaded = load(ctx, vs, minRef - rangeMs + 1, maxRef, true);
+  let total = 0;
+  for (const s of loaded) total += s.ts.length;
+  // Prometheus counts the samples of one step's windows; a window holds at
+  // most all of a series' samples, so bound it by the smaller of the two.
+  const perStep = grid.steps > 1 ? Math.ceil((total * Math.min(rangeMs, maxRef - minRef + rangeMs)) / Math.max(1, maxRef - minRef + rangeMs)) : total;
+  addSamples(ctx, perStep);
+  const series = loaded.map((s) => ({ labels: s.labels, ts: s.ts, vs: s.vs, dropName: false }));
+  return { series, windows: { fromMs, toMs: refs, evalMs } };
+}
