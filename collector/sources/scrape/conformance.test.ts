@@ -37,7 +37,11 @@ const Baseline = z.object({
 });
 
 const filesIn = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir).filter((f) => statSync(path.join(dir, f)).isFile()).sort() : [];
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => statSync(path.join(dir, f)).isFile())
+        .sort()
+    : [];
 
 function collectCases(): Case[] {
   const cases: Case[] = [];
@@ -45,15 +49,33 @@ function collectCases(): Case[] {
   for (const name of existsSync(omDir) ? readdirSync(omDir).sort() : []) {
     const spec = TestJson.parse(JSON.parse(readFileSync(path.join(omDir, name, 'test.json'), 'utf8')));
     const file = path.join(omDir, name, spec.file);
-    cases.push({ folder: 'openmetrics-parsers', id: `openmetrics-parsers/${name}`, file, contentType: OM, shouldParse: spec.shouldParse });
+    cases.push({
+      folder: 'openmetrics-parsers',
+      id: `openmetrics-parsers/${name}`,
+      file,
+      contentType: OM,
+      shouldParse: spec.shouldParse,
+    });
   }
   const fuzzDir = path.join(confDir, 'common-expfmt/fuzz-corpus');
   for (const name of filesIn(fuzzDir)) {
     const shouldParse = !name.startsWith('from_test_parse_error');
-    cases.push({ folder: 'common-expfmt/fuzz-corpus', id: `common-expfmt/fuzz-corpus/${name}`, file: path.join(fuzzDir, name), contentType: TEXT, shouldParse });
+    cases.push({
+      folder: 'common-expfmt/fuzz-corpus',
+      id: `common-expfmt/fuzz-corpus/${name}`,
+      file: path.join(fuzzDir, name),
+      contentType: TEXT,
+      shouldParse,
+    });
   }
   for (const name of filesIn(path.join(confDir, 'common-expfmt'))) {
-    cases.push({ folder: 'common-expfmt', id: `common-expfmt/${name}`, file: path.join(confDir, 'common-expfmt', name), contentType: TEXT, shouldParse: true });
+    cases.push({
+      folder: 'common-expfmt',
+      id: `common-expfmt/${name}`,
+      file: path.join(confDir, 'common-expfmt', name),
+      contentType: TEXT,
+      shouldParse: true,
+    });
   }
   // Real Prometheus/client_golang output. The OpenMetrics files carry a
   // histogram with negative buckets and a _sum, which the OpenMetrics spec
@@ -108,13 +130,11 @@ describe('exposition conformance', () => {
 
 // Golden results for cases whose meaning is easy to get subtly wrong
 // (escapes, timestamps in seconds, created timestamps, exemplars).
-const Expected = z.record(
-  z.string(),
-  z.object({
-    samples: z.array(z.unknown()),
-    metadata: z.array(z.unknown()).optional(),
-  }),
-);
+const ExpectedCase = z.object({
+  samples: z.array(z.unknown()),
+  metadata: z.array(z.unknown()).optional(),
+});
+const Expected = z.record(z.string(), ExpectedCase);
 
 describe('exposition conformance: expected series', () => {
   const expected = Expected.parse(JSON.parse(readFileSync(path.join(fixtures, 'expected.json'), 'utf8')));
@@ -124,9 +144,12 @@ describe('exposition conformance: expected series', () => {
     const r = parseExposition(readFileSync((c as Case).file, 'utf8'), (c as Case).contentType, (c as Case).options);
     if (!r.ok) throw new Error(`${id}: ${r.error.message}`);
     // JSON has no NaN or Inf: the fixture spells them as strings.
-    const json = JSON.parse(JSON.stringify(r.value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)));
-    expect(json.samples).toEqual(want.samples);
-    if (want.metadata) expect(json.metadata).toEqual(want.metadata);
+    const json: unknown = JSON.parse(
+      JSON.stringify(r.value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)),
+    );
+    const got = ExpectedCase.parse(json);
+    expect(got.samples).toEqual(want.samples);
+    if (want.metadata) expect(got.metadata).toEqual(want.metadata);
   });
 });
 
@@ -142,7 +165,26 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const NASTY = ['{', '}', '"', '\\', '\n', ' ', '\t', '#', ',', '=', '\0', 'é', '\uD800', 'NaN', '+Inf', '# EOF\n', '_total', 'le'];
+const NASTY = [
+  '{',
+  '}',
+  '"',
+  '\\',
+  '\n',
+  ' ',
+  '\t',
+  '#',
+  ',',
+  '=',
+  '\0',
+  'é',
+  '\uD800',
+  'NaN',
+  '+Inf',
+  '# EOF\n',
+  '_total',
+  'le',
+];
 
 function mutate(text: string, rnd: () => number): string {
   const at = Math.floor(rnd() * (text.length + 1));

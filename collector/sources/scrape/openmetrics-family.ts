@@ -90,7 +90,9 @@ export class OmFamilies {
       if (done) return done;
       const owner = this.claimed.get(s.name);
       if (owner !== undefined) {
-        return { message: `${JSON.stringify(s.name)} belongs to family ${JSON.stringify(owner)}, whose samples must be together` };
+        return {
+          message: `${JSON.stringify(s.name)} belongs to family ${JSON.stringify(owner)}, whose samples must be together`,
+        };
       }
       const started = this.start(s.name);
       if ('message' in started) return started;
@@ -110,7 +112,8 @@ export class OmFamilies {
 
   private start(name: string): Family | Problem {
     const owner = this.claimed.get(name);
-    if (owner !== undefined) return { message: `family ${JSON.stringify(name)} clashes with family ${JSON.stringify(owner)}` };
+    if (owner !== undefined)
+      return { message: `family ${JSON.stringify(name)} clashes with family ${JSON.stringify(owner)}` };
     const f: Family = {
       name,
       type: 'unknown',
@@ -130,7 +133,9 @@ export class OmFamilies {
     for (const suffix of SUFFIXES[type]) {
       const owner = this.claimed.get(f.name + suffix);
       if (owner !== undefined && owner !== f.name) {
-        return { message: `${type} ${JSON.stringify(f.name)} would expose ${JSON.stringify(f.name + suffix)}, which is family ${JSON.stringify(owner)}` };
+        return {
+          message: `${type} ${JSON.stringify(f.name)} would expose ${JSON.stringify(f.name + suffix)}, which is family ${JSON.stringify(owner)}`,
+        };
       }
     }
     for (const suffix of SUFFIXES[type]) this.claimed.set(f.name + suffix, f.name);
@@ -141,11 +146,15 @@ export class OmFamilies {
 
   /** Groups the sample into its metric and point, and checks the order of timestamps. */
   private place(f: Family, suffix: string, s: OmSampleLine, index: number, lineNo: number): Problem | undefined {
-    const group = labelKey(s.labels, f.type === 'summary' && suffix === '' ? 'quantile' : suffix === '_bucket' ? 'le' : undefined);
+    const group = labelKey(
+      s.labels,
+      f.type === 'summary' && suffix === '' ? 'quantile' : suffix === '_bucket' ? 'le' : undefined,
+    );
     if (group !== f.group) {
       const done = this.finishGroup(f);
       if (done) return done;
-      if (f.finishedGroups.has(group)) return { message: `samples of ${JSON.stringify(f.name)}{${group}} are not together` };
+      if (f.finishedGroups.has(group))
+        return { message: `samples of ${JSON.stringify(f.name)}{${group}} are not together` };
       f.group = group;
     }
     const seriesKey = `${s.name}{${labelKey(s.labels)}}`;
@@ -185,8 +194,10 @@ export class OmFamilies {
     if (f === undefined) return undefined;
     this.current = undefined;
     if (f.unit) {
-      if (!f.name.endsWith(`_${f.unit}`)) return { message: `unit ${JSON.stringify(f.unit)} must be a suffix of ${JSON.stringify(f.name)}` };
-      if (f.type === 'info' || f.type === 'stateset') return { message: `${f.type} ${JSON.stringify(f.name)} must not have a unit` };
+      if (!f.name.endsWith(`_${f.unit}`))
+        return { message: `unit ${JSON.stringify(f.unit)} must be a suffix of ${JSON.stringify(f.name)}` };
+      if (f.type === 'info' || f.type === 'stateset')
+        return { message: `${f.type} ${JSON.stringify(f.name)} must not have a unit` };
     }
     return this.finishGroup(f);
   }
@@ -219,7 +230,8 @@ function addToPoint(
 function checkLabels(f: Family, suffix: string, s: OmSampleLine): string | undefined {
   const name = JSON.stringify(s.name);
   if (s.exemplar) {
-    const allowed = (f.type === 'counter' && suffix === '_total') || (suffix === '_bucket' && f.type.endsWith('histogram'));
+    const allowed =
+      (f.type === 'counter' && suffix === '_total') || (suffix === '_bucket' && f.type.endsWith('histogram'));
     if (!allowed) return `exemplars are only allowed on counter _total and histogram _bucket samples, not on ${name}`;
     const runes = Object.entries(s.exemplar.labels).reduce((n, [k, v]) => n + [...k].length + [...v].length, 0);
     if (runes > MAX_EXEMPLAR_RUNES) {
@@ -229,7 +241,9 @@ function checkLabels(f: Family, suffix: string, s: OmSampleLine): string | undef
   const { le, quantile } = s.labels;
   switch (f.type) {
     case 'stateset':
-      return s.labels[f.name] === undefined ? `stateset ${name} needs a label named ${JSON.stringify(f.name)}` : undefined;
+      return s.labels[f.name] === undefined
+        ? `stateset ${name} needs a label named ${JSON.stringify(f.name)}`
+        : undefined;
     case 'summary':
       if (suffix !== '') return quantile === undefined ? undefined : `${name} must not have a "quantile" label`;
       if (quantile === undefined) return `summary ${name} needs a "quantile" label`;
@@ -245,7 +259,10 @@ function checkLabels(f: Family, suffix: string, s: OmSampleLine): string | undef
         return `"le" of ${name} must be a number or "+Inf", got ${JSON.stringify(le)}`;
       }
       return undefined;
-    default:
+    case 'counter':
+    case 'gauge':
+    case 'info':
+    case 'unknown':
       return undefined;
   }
 }
@@ -259,7 +276,8 @@ function checkValue(f: Family, suffix: string, s: OmSampleLine): string | undefi
   const counterLike = (what: string): string | undefined =>
     Number.isNaN(v) || v < 0 ? `${what} ${name} must not be NaN or negative, got ${v}` : undefined;
   const integer = (what: string): string | undefined =>
-    counterLike(what) ?? (Number.isInteger(v) || v === Infinity ? undefined : `${what} ${name} must be an integer, got ${v}`);
+    counterLike(what) ??
+    (Number.isInteger(v) || v === Infinity ? undefined : `${what} ${name} must be an integer, got ${v}`);
   switch (f.type) {
     case 'counter':
       return suffix === '_total' ? counterLike('counter') : undefined;

@@ -6,7 +6,7 @@
  */
 import type { Labels } from '../../tsdb/interface.js';
 import { ParseError, describeFound } from './exposition-types.js';
-import { LineCursor } from './line-cursor.js';
+import type { LineCursor } from './line-cursor.js';
 import { parseOmNumber, parseOmTimestampMs } from './number-syntax.js';
 import { readLabels, readMetricName, type SampleSyntax } from './sample-line.js';
 

@@ -65,10 +65,16 @@ describe('parseText', () => {
     ['m 1', 'line 1: unexpected end of input: the last line must end with a new-line'],
     ['m{a=1} 1\n', `line 1: expected '"' to start the value of label "a", got "1" at column 5`],
     ['m{a="\\t"} 1\n', 'line 1: invalid escape sequence "\\\\t" in value of label "a" at column 6'],
-    ['x 1\n\n# TYPE m summary\nm{quantile="x"} 1\n', `line 4: expected float as value for 'quantile' label, got "x" at column 1`],
+    [
+      'x 1\n\n# TYPE m summary\nm{quantile="x"} 1\n',
+      `line 4: expected float as value for 'quantile' label, got "x" at column 1`,
+    ],
     ['m 0x10\n', 'line 1: expected float as value, got "0x10" at column 3'],
     ['m 1e400\n', 'line 1: expected float as value, got "1e400" at column 3'],
-    ['# TYPE m gauge\n# TYPE m counter\n', 'line 2: second TYPE line for metric "m", or TYPE after its samples at column 1'],
+    [
+      '# TYPE m gauge\n# TYPE m counter\n',
+      'line 2: second TYPE line for metric "m", or TYPE after its samples at column 1',
+    ],
   ])('rejects %j', (text, message) => {
     expect(failure(text)).toBe(message);
   });
