@@ -82,7 +82,7 @@ export class FilesystemCollector {
       seen.add(key);
       const labels = { device: m.device, fstype: m.fstype, mountpoint };
       jobs.push(
-        this.stat(path.join(this.options.rootfsPath, mountpoint), signal).then((r) => {
+        this.stat(path.join(this.options.rootfsPath, mountpoint).replace(/(.)\/$/, '$1'), signal).then((r) => {
           out.add(DEVICE_ERROR, labels, r.kind === 'ok' ? 0 : 1);
           out.add(READONLY, labels, m.options.includes('ro') ? 1 : 0);
           if (r.kind === 'error') {
