@@ -8,7 +8,8 @@
  * The index refers to a chunk by (segment sequence << 32) | byte offset, the
  * first file being sequence 0.
  */
-import { open, readdir, readFile, type FileHandle } from 'node:fs/promises';
+import { readSync } from 'node:fs';
+import { open, readdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CorruptionError, Decbuf } from './decbuf.js';
 import { Encbuf } from './encbuf.js';
@@ -106,63 +107,111 @@ export interface RawChunk {
   readonly data: Uint8Array;
 }
 
+/** Most chunks hold 120 samples in well under 256 bytes, so one read usually gets all of it. */
+const FIRST_READ_BYTES = 512;
+
 /**
- * The segments of a block, read whole into memory. Blocks are immutable, and
- * a 2 h block of a small cluster is a few MiB, so this is simpler than mmap
- * (which Node lacks) and much faster than a read per chunk.
+ * Reads chunks from a block's segment files on demand, with positional
+ * synchronous reads: the Querier seam is synchronous, and keeping whole
+ * segments in memory would cost as much RAM as the data on disk.
  */
 export class ChunkReader {
+  private readonly scratch = new Uint8Array(FIRST_READ_BYTES);
+
   private constructor(
-    private readonly segments: readonly Uint8Array[],
+    private readonly files: readonly FileHandle[],
     private readonly names: readonly string[],
+    private readonly sizes: readonly number[],
   ) {}
 
-  /** Opens and checks every segment header. Corruption comes back as a CorruptionError. */
+  /** Opens every segment and checks its header. Corruption comes back as a thrown CorruptionError. */
   static async open(dir: string): Promise<ChunkReader> {
     const names = (await readdir(dir)).filter((n) => /^\d{6}$/.test(n)).sort();
-    const segments: Uint8Array[] = [];
-    for (let i = 0; i < names.length; i++) {
-      const file = join(dir, names[i]!);
-      if (names[i] !== segmentName(i))
-        throw new CorruptionError(file, 0, `expected segment ${segmentName(i)}; files are not numbered consecutively`);
-      const bytes = await readFile(file);
-      const d = new Decbuf(bytes, file);
-      if (bytes.length < SEGMENT_HEADER_BYTES)
-        d.fail(`segment is ${bytes.length} bytes, shorter than its 8-byte header`);
-      const magic = d.be32();
-      if (magic !== CHUNKS_MAGIC) d.fail(`bad magic 0x${magic.toString(16)}, expected 0x85bd40dd`, 0);
-      const version = d.byte();
-      if (version !== CHUNKS_FORMAT_V1) d.fail(`unsupported chunks format version ${version}`, 4);
-      segments.push(bytes);
+    const files: FileHandle[] = [];
+    const sizes: number[] = [];
+    try {
+      for (let i = 0; i < names.length; i++) {
+        const file = join(dir, names[i]!);
+        if (names[i] !== segmentName(i)) {
+          throw new CorruptionError(
+            file,
+            0,
+            `expected segment ${segmentName(i)}; segment files must be numbered from 000001 without gaps`,
+          );
+        }
+        const fh = await open(file, 'r');
+        files.push(fh);
+        const size = (await fh.stat()).size;
+        sizes.push(size);
+        const header = new Uint8Array(SEGMENT_HEADER_BYTES);
+        const { bytesRead } = await fh.read(header, 0, SEGMENT_HEADER_BYTES, 0);
+        const d = new Decbuf(header.subarray(0, bytesRead), file);
+        if (bytesRead < SEGMENT_HEADER_BYTES) d.fail(`segment is ${size} bytes, shorter than its 8-byte header`, 0);
+        const magic = d.be32();
+        if (magic !== CHUNKS_MAGIC) d.fail(`bad magic 0x${magic.toString(16)}, expected 0x85bd40dd`, 0);
+        const version = d.byte();
+        if (version !== CHUNKS_FORMAT_V1) d.fail(`unsupported chunks format version ${version}`, 4);
+      }
+    } catch (e) {
+      await Promise.all(files.map((f) => f.close().catch(() => undefined)));
+      throw e;
     }
     return new ChunkReader(
-      segments,
+      files,
       names.map((n) => join(dir, n)),
+      sizes,
     );
   }
 
-  /** Reads and checksums the chunk at `ref`. */
-  chunk(ref: number): RawChunk {
+  private where(ref: number): { seq: number; offset: number; file: string } {
     const { seq, offset } = splitChunkRef(ref);
-    const seg = this.segments[seq];
-    if (!seg)
+    const file = this.names[seq];
+    if (file === undefined)
       throw new CorruptionError(
-        this.names[0] ?? 'chunks',
+        this.names[0] ?? 'chunks/',
         offset,
         `chunk ref ${ref} names segment ${seq + 1}, which does not exist`,
       );
-    const d = new Decbuf(seg, this.names[seq]!, offset);
-    if (offset < SEGMENT_HEADER_BYTES || offset >= seg.length)
-      d.fail(`chunk ref ${ref} points outside the segment (${seg.length} bytes)`, offset);
+    if (offset < SEGMENT_HEADER_BYTES || offset >= this.sizes[seq]!) {
+      throw new CorruptionError(file, offset, `chunk ref ${ref} points outside the segment (${this.sizes[seq]} bytes)`);
+    }
+    return { seq, offset, file };
+  }
+
+  /** Reads and checksums the chunk at `ref`; throws CorruptionError. */
+  chunk(ref: number): RawChunk {
+    const { seq, offset, file } = this.where(ref);
+    const fd = this.files[seq]!.fd;
+    let buf = this.scratch;
+    let n = readSync(fd, buf, 0, buf.length, offset);
+    let d = new Decbuf(buf.subarray(0, n), file);
     const len = d.uvarint();
+    const total = d.pos + 1 + len + 4;
+    if (total > n) {
+      if (offset + total > this.sizes[seq]!) d.fail(`chunk of ${len} bytes runs past the end of the segment`, offset);
+      buf = new Uint8Array(total);
+      n = readSync(fd, buf, 0, total, offset);
+      d = new Decbuf(buf.subarray(0, n), file);
+      d.uvarint();
+    }
     const crcFrom = d.pos;
     const encoding = d.byte();
     const data = d.bytesN(len);
-    d.checkCrc(crcFrom, d.pos, `chunk ${ref}`);
-    return { encoding, data };
+    try {
+      d.checkCrc(crcFrom, d.pos, `chunk ${ref}`);
+    } catch (e) {
+      // Offsets inside the scratch buffer mean nothing to a reader of the error.
+      throw new CorruptionError(file, offset, (e as CorruptionError).message.replace(/^.*?: byte \d+: /, ''));
+    }
+    // The scratch buffer is reused by the next read.
+    return { encoding, data: buf === this.scratch ? data.slice() : data };
   }
 
   get totalBytes(): number {
-    return this.segments.reduce((n, s) => n + s.length, 0);
+    return this.sizes.reduce((a, b) => a + b, 0);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.files.map((f) => f.close().catch(() => undefined)));
   }
 }

@@ -78,16 +78,17 @@ export class Encbuf {
 
   /**
    * Go's PutVarint (zig-zag). Magnitudes past 2^52 (open-ended tombstone
-   * bounds such as math.MinInt64) take a BigInt path; they must be integers
-   * within int64.
+   * bounds such as math.MinInt64) take a BigInt path; values beyond int64,
+   * ±Infinity included, are clamped to it.
    */
   putVarint(x: number): void {
     if (Number.isSafeInteger(x) && Math.abs(x) <= 2 ** 52) {
       this.putUvarint(x >= 0 ? x * 2 : -x * 2 - 1);
       return;
     }
-    if (!Number.isInteger(x) || x < -(2 ** 63) || x >= 2 ** 63) throw new RangeError(`${x} is not an int64`);
-    const b = BigInt(x);
+    if (Number.isNaN(x) || (Number.isFinite(x) && !Number.isInteger(x))) throw new RangeError(`${x} is not an integer`);
+    // Clamp to int64 so ±Infinity (an open-ended deletion) becomes Go's MinInt64/MaxInt64.
+    const b = x >= 2 ** 63 ? (1n << 63n) - 1n : x <= -(2 ** 63) ? -(1n << 63n) : BigInt(x);
     let z = BigInt.asUintN(64, (b << 1n) ^ (b < 0n ? -1n : 0n));
     this.ensure(10);
     while (z >= 0x80n) {

@@ -1,3 +1,15 @@
 export { writeBlock, type BlockSeriesInput, type ChunkInput, type WriteBlockOptions } from './block-writer.js';
+export { openBlock, type Block, type OpenBlockOptions } from './block.js';
+export {
+  listBlocks,
+  openBlocks,
+  removeLeftovers,
+  deleteBlockDir,
+  type ListedBlock,
+  type Listing,
+} from './block-dir.js';
+export { BlockQuerier, BlockSeries } from './block-querier.js';
 export type { BlockMeta, BlockDesc } from './meta.js';
+export type { Interval, Tombstones } from './tombstones.js';
+export { CorruptionError } from './decbuf.js';
 export { newUlid, isUlid } from './ulid.js';
