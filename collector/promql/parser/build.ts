@@ -42,6 +42,31 @@ const BINARY_OPS: Readonly<Record<string, BinaryOp>> = {
   Unless: 'unless',
 };
 
+/** Prometheus' binary operator precedence, lowest first. */
+const PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
+  or: 1,
+  and: 2,
+  unless: 2,
+  '==': 3,
+  '!=': 3,
+  '<=': 3,
+  '<': 3,
+  '>=': 3,
+  '>': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+  atan2: 5,
+  '^': 6,
+};
+
+type FlatItem =
+  | { kind: 'operand'; expr: Expr }
+  | { readonly kind: 'prefix'; readonly op: '-' | '+'; readonly from: number }
+  | { readonly kind: 'infix'; readonly node: PNode };
+
 const MATCH_OPS: Readonly<Record<string, MatchType>> = { EqlSingle: '=', Neq: '!=', EqlRegex: '=~', NeqRegex: '!~' };
 
 export class TreeBuilder {
@@ -63,30 +88,21 @@ export class TreeBuilder {
     const c = n.children;
     switch (n.name) {
       case 'NumberDurationLiteral':
-        return this.number(n);
+      case 'BinaryExpr':
+      case 'UnaryExpr':
+      case 'MatrixSelector':
+      case 'SubqueryExpr':
+      case 'OffsetExpr':
+      case 'StepInvariantExpr':
+      case 'AnchoredExpr':
+      case 'SmoothedExpr':
+        return this.operatorExpr(n);
       case 'StringLiteral':
         return { kind: 'string', value: this.string(n), pos: this.pos(n) };
       case 'VectorSelector':
         return this.vectorSelector(n);
-      case 'MatrixSelector':
-        return this.matrixSelector(n);
-      case 'SubqueryExpr':
-        return this.subquery(n);
-      case 'OffsetExpr':
-        return this.offset(n);
-      case 'StepInvariantExpr':
-        return this.at(n);
-      case 'AnchoredExpr':
-      case 'SmoothedExpr':
-        return this.extendedRange(n);
       case 'ParenExpr':
         return { kind: 'paren', expr: this.expr(child(c, 0)), pos: this.pos(n) };
-      case 'UnaryExpr': {
-        const op = this.src(child(c, 0)) === '-' ? '-' : '+';
-        return { kind: 'unary', op, expr: this.expr(child(c, 1)), pos: this.pos(n) };
-      }
-      case 'BinaryExpr':
-        return this.binary(n);
       case 'FunctionCall': {
         const name = this.src(child(c, 0));
         const args = child(c, 1).children.map((a) => this.expr(a));
@@ -97,6 +113,102 @@ export class TreeBuilder {
       default:
         throw this.fail(n, `unexpected ${n.name}`);
     }
+  }
+
+  /**
+   * The lezer grammar gives postfix modifiers (`[5m]`, `offset`, `@`) and
+   * unary signs looser binding than Prometheus' yacc grammar does: it reads
+   * `a + b @ 1` as `(a + b) @ 1`. So operator chains are flattened into
+   * operands and operators, postfixes re-attached to the operand right
+   * before them, and the chain rebuilt by Prometheus' precedence.
+   */
+  private operatorExpr(n: PNode): Expr {
+    const items: FlatItem[] = [];
+    this.flatten(n, items);
+    const state = { i: 0 };
+    const e = this.climb(items, state, 0);
+    if (state.i !== items.length) throw this.fail(n, 'unexpected operator sequence');
+    return e;
+  }
+
+  private flatten(n: PNode, out: FlatItem[]): void {
+    const c = n.children;
+    switch (n.name) {
+      case 'BinaryExpr':
+        this.flatten(child(c, 0), out);
+        out.push({ kind: 'infix', node: n });
+        this.flatten(child(c, c.length - 1), out);
+        return;
+      case 'UnaryExpr':
+        out.push({ kind: 'prefix', op: this.src(child(c, 0)) === '-' ? '-' : '+', from: n.from });
+        this.flatten(child(c, 1), out);
+        return;
+      case 'NumberDurationLiteral': {
+        const text = this.src(n);
+        if (/^[-+]/.test(text)) {
+          out.push({ kind: 'prefix', op: text[0] === '-' ? '-' : '+', from: n.from });
+          const body = text.slice(1);
+          const start = n.from + (text.length - body.trimStart().length);
+          out.push({ kind: 'operand', expr: this.unsignedNumber(body.trim(), { start, end: n.to }) });
+          return;
+        }
+        out.push({ kind: 'operand', expr: this.unsignedNumber(text, this.pos(n)) });
+        return;
+      }
+      case 'MatrixSelector':
+      case 'SubqueryExpr':
+      case 'OffsetExpr':
+      case 'StepInvariantExpr':
+      case 'AnchoredExpr':
+      case 'SmoothedExpr': {
+        this.flatten(child(c, 0), out);
+        const last = out[out.length - 1];
+        if (last === undefined || last.kind !== 'operand') throw this.fail(n, 'unexpected modifier');
+        last.expr = this.postfix(n, last.expr);
+        return;
+      }
+      default:
+        out.push({ kind: 'operand', expr: this.expr(n) });
+    }
+  }
+
+  /** Precedence climbing over the flat chain; ^ is right-associative, unary binds like * but below ^. */
+  private climb(items: FlatItem[], st: { i: number }, minPrec: number): Expr {
+    let lhs = this.unaryOperand(items, st);
+    for (;;) {
+      const it = items[st.i];
+      if (it === undefined || it.kind !== 'infix') return lhs;
+      const opNode = child(it.node.children, 1);
+      const op = BINARY_OPS[opNode.name];
+      if (op === undefined) throw this.fail(opNode, `binary operator "${this.src(opNode)}" is not supported`);
+      const prec = PRECEDENCE[op];
+      if (prec < minPrec) return lhs;
+      st.i++;
+      const rhs = this.climb(items, st, op === '^' ? prec : prec + 1);
+      lhs = this.binary(it.node, op, lhs, rhs);
+    }
+  }
+
+  private unaryOperand(items: FlatItem[], st: { i: number }): Expr {
+    const it = items[st.i];
+    if (it === undefined) throw new ParseFail({ start: this.text.length, end: this.text.length }, 'unexpected end of input');
+    st.i++;
+    if (it.kind === 'operand') return it.expr;
+    if (it.kind !== 'prefix') throw new ParseFail({ start: it.node.from, end: it.node.to }, 'unexpected binary operator');
+    // The operand of a unary sign extends over ^ only (Prometheus: %prec MUL).
+    const operand = this.climb(items, st, PRECEDENCE['^']);
+    const pos = { start: it.from, end: operand.pos.end };
+    if (operand.kind === 'number') {
+      const value = it.op === '-' ? -operand.value : operand.value;
+      return { kind: 'number', value, text: `${it.op}${operand.text}`, pos };
+    }
+    return { kind: 'unary', op: it.op, expr: operand, pos };
+  }
+
+  private unsignedNumber(text: string, pos: PosRange): NumberLiteral {
+    const v = parseNumber(text);
+    if (v === undefined) throw this.fail(pos, `bad number or duration syntax: "${text}"`);
+    return { kind: 'number', value: v, text, pos };
   }
 
   private number(n: PNode): NumberLiteral {
@@ -144,109 +256,92 @@ export class TreeBuilder {
     return { type: op, name, value: this.string(child(c, 2)) };
   }
 
-  private matrixSelector(n: PNode): MatrixSelector {
-    const inner = this.expr(child(n.children, 0));
-    if (inner.kind !== 'vectorSelector') throw this.fail(n, 'ranges only allowed for vector selectors');
-    if (inner.offset !== undefined || inner.at !== undefined) throw this.fail(n, 'no offset modifiers allowed before range');
-    const range = this.duration(child(n.children, 1));
-    return { kind: 'matrixSelector', vector: inner, range, mode: undefined, pos: this.pos(n) };
-  }
-
-  private subquery(n: PNode): SubqueryExpr {
+  /** Applies a postfix node (range, subquery, offset, @, anchored/smoothed) to an already built operand. */
+  private postfix(n: PNode, inner: Expr): Expr {
     const c = n.children;
-    const expr = this.expr(child(c, 0));
-    const range = this.duration(child(c, 1));
-    const stepNode = c[2];
-    const step = stepNode === undefined ? undefined : this.duration(stepNode);
-    return { kind: 'subquery', expr, range, step, offset: undefined, at: undefined, pos: this.pos(n) };
-  }
-
-  private extendedRange(n: PNode): Expr {
-    const inner = this.expr(child(n.children, 0));
-    const mode = n.name === 'AnchoredExpr' ? 'anchored' : 'smoothed';
-    if (inner.kind !== 'matrixSelector') {
-      throw this.fail(n, `${mode} modifier can only be used with range vector selectors`);
+    const pos = { start: inner.pos.start, end: n.to };
+    switch (n.name) {
+      case 'MatrixSelector': {
+        if (inner.kind !== 'vectorSelector') throw this.fail(pos, 'ranges only allowed for vector selectors');
+        if (inner.offset !== undefined || inner.at !== undefined) throw this.fail(pos, 'no offset modifiers allowed before range');
+        const range = this.duration(child(c, 1));
+        return { kind: 'matrixSelector', vector: inner, range, mode: undefined, pos } satisfies MatrixSelector;
+      }
+      case 'SubqueryExpr': {
+        const range = this.duration(child(c, 1));
+        const stepNode = c[2];
+        const step = stepNode === undefined ? undefined : this.duration(stepNode);
+        return { kind: 'subquery', expr: inner, range, step, offset: undefined, at: undefined, pos } satisfies SubqueryExpr;
+      }
+      case 'AnchoredExpr':
+      case 'SmoothedExpr': {
+        const mode = n.name === 'AnchoredExpr' ? 'anchored' : 'smoothed';
+        if (inner.kind !== 'matrixSelector') throw this.fail(pos, `${mode} modifier can only be used with range vector selectors`);
+        if (inner.mode !== undefined) throw this.fail(pos, `${mode} may not be combined with ${inner.mode}`);
+        return { ...inner, mode, pos };
+      }
+      case 'OffsetExpr':
+        return this.offset(pos, inner, this.duration(child(c, 2)));
+      case 'StepInvariantExpr':
+        return this.at(pos, inner, child(c, 2));
+      default:
+        throw this.fail(n, `unexpected ${n.name}`);
     }
-    if (inner.mode !== undefined) throw this.fail(n, `${mode} may not be combined with ${inner.mode}`);
-    return { ...inner, mode, pos: this.pos(n) };
   }
 
-  private offset(n: PNode): Expr {
-    const c = n.children;
-    const target = this.expr(child(c, 0));
-    const off = this.offsetDuration(child(c, 2));
-    const pos = this.pos(n);
+  private offset(pos: PosRange, target: Expr, off: DurationExpr): Expr {
+    const twice = 'offset may not be set multiple times';
     switch (target.kind) {
       case 'vectorSelector':
-        if (target.offset !== undefined) throw this.fail(n, 'offset may not be set multiple times');
+        if (target.offset !== undefined) throw this.fail(pos, twice);
         return { ...target, offset: off, pos };
       case 'matrixSelector':
-        if (target.vector.offset !== undefined) throw this.fail(n, 'offset may not be set multiple times');
+        if (target.vector.offset !== undefined) throw this.fail(pos, twice);
         return { ...target, vector: { ...target.vector, offset: off }, pos };
       case 'subquery':
-        if (target.offset !== undefined) throw this.fail(n, 'offset may not be set multiple times');
+        if (target.offset !== undefined) throw this.fail(pos, twice);
         return { ...target, offset: off, pos };
       default:
-        throw this.fail(n, 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+        throw this.fail(pos, 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
     }
   }
 
-  private at(n: PNode): Expr {
-    const c = n.children;
-    const target = this.expr(child(c, 0));
-    const arg = child(c, 2);
+  private at(pos: PosRange, target: Expr, arg: PNode): Expr {
     let at: AtModifier;
     if (arg.name === 'AtModifierPreprocessors') {
       at = { kind: child(arg.children, 0).name === 'AtStart' ? 'start' : 'end' };
     } else {
-      const num = this.number(arg);
-      const v = num.value;
+      const v = this.number(arg).value;
       const ms = Math.round(v * 1000);
       if (!Number.isFinite(v) || Math.abs(ms) > 9.2e18) throw this.fail(arg, 'timestamp out of bounds for @ modifier');
       at = { kind: 'time', ms };
     }
-    const pos = this.pos(n);
     const twice = '@ <timestamp> may not be set multiple times';
     switch (target.kind) {
       case 'vectorSelector':
-        if (target.at !== undefined) throw this.fail(n, twice);
+        if (target.at !== undefined) throw this.fail(pos, twice);
         return { ...target, at, pos };
       case 'matrixSelector':
-        if (target.vector.at !== undefined) throw this.fail(n, twice);
+        if (target.vector.at !== undefined) throw this.fail(pos, twice);
         return { ...target, vector: { ...target.vector, at }, pos };
       case 'subquery':
-        if (target.at !== undefined) throw this.fail(n, twice);
+        if (target.at !== undefined) throw this.fail(pos, twice);
         return { ...target, at, pos };
       default:
-        throw this.fail(n, '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+        throw this.fail(pos, '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery');
     }
   }
 
-  private binary(n: PNode): Expr {
-    const c = n.children;
-    const lhsNode = child(c, 0);
-    const opNode = child(c, 1);
-    const rhsNode = child(c, c.length - 1);
-    const op = BINARY_OPS[opNode.name];
-    if (op === undefined) throw this.fail(opNode, `binary operator "${this.src(opNode)}" is not supported`);
+  private binary(n: PNode, op: BinaryOp, lhs: Expr, rhs: Expr): Expr {
     let returnBool = false;
     let matching: VectorMatching | undefined;
     let fill: FillValues | undefined;
-    for (const m of c.slice(2, -1)) {
+    for (const m of n.children) {
       if (m.name === 'BoolModifier') returnBool = true;
       else if (m.name === 'MatchingModifierClause') matching = this.matching(m);
       else if (m.name === 'FillModifier') fill = this.fill(m);
     }
-    // The grammar folds a sign into a number literal, but unary minus binds
-    // looser than "^": -2 ^ 2 is -(2 ^ 2).
-    const lhsText = this.src(lhsNode);
-    if (op === '^' && lhsNode.name === 'NumberDurationLiteral' && /^[-+]/.test(lhsText)) {
-      const abs = this.number(lhsNode);
-      const unsigned: NumberLiteral = { ...abs, text: lhsText.slice(1).trim(), value: Math.abs(abs.value), pos: { start: lhsNode.from + 1, end: lhsNode.to } };
-      const inner: Expr = { kind: 'binary', op, lhs: unsigned, rhs: this.expr(rhsNode), returnBool, matching, fill, pos: { start: lhsNode.from + 1, end: n.to } };
-      return { kind: 'unary', op: lhsText[0] === '-' ? '-' : '+', expr: inner, pos: this.pos(n) };
-    }
-    return { kind: 'binary', op, lhs: this.expr(lhsNode), rhs: this.expr(rhsNode), returnBool, matching, fill, pos: this.pos(n) };
+    return { kind: 'binary', op, lhs, rhs, returnBool, matching, fill, pos: { start: lhs.pos.start, end: rhs.pos.end } };
   }
 
   private labelList(n: PNode): string[] {
@@ -340,9 +435,6 @@ export class TreeBuilder {
     return this.duration(first);
   }
 
-  private offsetDuration(n: PNode): DurationExpr {
-    return this.duration(n);
-  }
 }
 
 function child(c: readonly PNode[], i: number): PNode {
