@@ -16,7 +16,6 @@ import { unquote } from './go-literals.js';
 
 /** Functions whose result moves with the evaluation time even when their arguments are pinned (Prometheus' AtModifierUnsafeFunctions). */
 const AT_UNSAFE = new Set(['days_in_month', 'day_of_month', 'day_of_week', 'day_of_year', 'hour', 'minute', 'month', 'year', 'predict_linear', 'time', 'timestamp']);
-const MODIFIER_WRAPPERS = new Set(['OffsetExpr', 'StepInvariantExpr', 'AnchoredExpr', 'SmoothedExpr']);
 
 export interface ExprAnalysis {
   /** One matcher list per vector selector; undefined when the grammar could not read the expression. */
@@ -112,14 +111,7 @@ export function pinToTime(expr: string, tMs: number): string | undefined {
       if (n.name === 'VectorSelector' && n.node.parent?.name === 'MatrixSelector') return;
       // Nothing inside a subquery is pinned: the subquery itself carries the @.
       for (let a = n.node.parent; a; a = a.parent) if (a.name === 'SubqueryExpr') return;
-      let top: SyntaxNode = n.node;
-      let pinned = false;
-      let end = n.to;
-      for (let p = top.parent; p && MODIFIER_WRAPPERS.has(p.name) && isFirstChild(p, top); p = p.parent) {
-        if (p.name === 'StepInvariantExpr') pinned = true;
-        if (p.name === 'AnchoredExpr' || p.name === 'SmoothedExpr') end = p.to;
-        top = p;
-      }
+      const { end, pinned } = scanModifiers(expr, n.to);
       if (!pinned) inserts.push(end);
     },
   });
@@ -130,7 +122,57 @@ export function pinToTime(expr: string, tMs: number): string | undefined {
   return out;
 }
 
-function isFirstChild(parent: SyntaxNode, child: SyntaxNode): boolean {
-  const first = parent.firstChild;
-  return first !== null && first.from === child.from && first.to === child.to;
+/**
+ * Reads the modifiers written after a selector or subquery ending at `pos`.
+ * Text, not tree: the lezer grammar gives `@` a looser binding than
+ * Prometheus' parser does (it reads `-m @ 1` as `(-m) @ 1`), while in
+ * PromQL `@`, `offset`, `anchored` and `smoothed` always belong to the
+ * selector right before them. `end` is where promqltest's printer puts the
+ * `@` (after `anchored`/`smoothed`); `pinned` says whether one is there already.
+ */
+function scanModifiers(expr: string, pos: number): { end: number; pinned: boolean } {
+  let i = skipSpace(expr, pos);
+  let end = pos;
+  let pinned = false;
+  for (;;) {
+    const word = /^[a-zA-Z_]+/.exec(expr.slice(i))?.[0]?.toLowerCase();
+    if (word === 'anchored' || word === 'smoothed') {
+      i += word.length;
+      end = i;
+      i = skipSpace(expr, i);
+    } else if (word === 'offset') {
+      i = skipOperand(expr, skipSpace(expr, i + word.length));
+      i = skipSpace(expr, i);
+    } else if (expr[i] === '@') {
+      pinned = true;
+      i = skipOperand(expr, skipSpace(expr, i + 1));
+      i = skipSpace(expr, i);
+    } else {
+      return { end, pinned };
+    }
+  }
+}
+
+/** Skips a modifier's operand: a signed number or duration, `start()`/`step()`-style call, or a parenthesised expression. */
+function skipOperand(expr: string, pos: number): number {
+  let i = pos;
+  if (expr[i] === '-' || expr[i] === '+') i = skipSpace(expr, i + 1);
+  if (expr[i] === '(') {
+    let depth = 0;
+    for (; i < expr.length; i++) {
+      if (expr[i] === '(') depth++;
+      else if (expr[i] === ')' && --depth === 0) return i + 1;
+    }
+    return i;
+  }
+  const token = /^[a-zA-Z0-9_.]+/.exec(expr.slice(i))?.[0] ?? '';
+  i += token.length;
+  const call = /^\s*\(\s*\)/.exec(expr.slice(i));
+  return call ? i + call[0].length : i;
+}
+
+function skipSpace(expr: string, pos: number): number {
+  let i = pos;
+  while (i < expr.length && /\s/.test(expr[i] as string)) i++;
+  return i;
 }

@@ -36,19 +36,26 @@ export async function loadIntoStore(
   const bySeries = new Map<string, LoadedSeries>();
   for (const s of cmd.series) bySeries.set(labelKey(s.labels), s);
   const unsupported: UnsupportedSeries[] = [];
-  const app = store.appender();
-  const rejected: string[] = [];
+  const samples: { labels: Labels; line: number; t: number; v: number }[] = [];
   for (const s of bySeries.values()) {
     if (s.startTimestamps) unsupported.push({ labels: s.labels, reason: 'start timestamps' });
     let hasHistogram = false;
     s.values.forEach((v, i) => {
-      const t = i * cmd.stepMs;
       if (v.kind === 'histogram') hasHistogram = true;
-      if (v.kind !== 'float' && v.kind !== 'stale') return;
-      const r = app.append(s.labels, t, v.kind === 'stale' ? STALE_NAN : v.v);
-      if (!r.ok) rejected.push(`line ${s.line}: t=${t}ms: ${r.error.message}`);
+      if (v.kind === 'float' || v.kind === 'stale') samples.push({ labels: s.labels, line: s.line, t: i * cmd.stepMs, v: v.kind === 'stale' ? STALE_NAN : v.v });
     });
     if (hasHistogram) unsupported.push({ labels: s.labels, reason: 'native histograms' });
+  }
+  // Prometheus takes a whole load block in one transaction whose time window is
+  // fixed when it starts, so a block may span hours. A head that checks each
+  // sample against the newest one so far would refuse that; appending in time
+  // order (stable, so per-series order is kept) is accepted either way.
+  samples.sort((a, b) => a.t - b.t);
+  const app = store.appender();
+  const rejected: string[] = [];
+  for (const x of samples) {
+    const r = app.append(x.labels, x.t, x.v);
+    if (!r.ok) rejected.push(`line ${x.line}: t=${x.t}ms: ${r.error.message}`);
   }
   if (cmd.withNhcb) unsupported.push(...nhcbSeries(bySeries.values()));
   // Samples the store accepted are kept even when others were rejected: later

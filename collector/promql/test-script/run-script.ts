@@ -12,7 +12,8 @@ import { loadIntoStore, type UnsupportedSeries } from './load-data.js';
 import { runEval, type EvalRunOptions, type EvalVerdict } from './run-eval.js';
 import type { EvalCommand, Script } from './script-types.js';
 
-export type StoreFactory = () => Appendable & Queryable;
+/** A fresh, empty store; called at the start and on every `clear`. May be async (openTsdb is). */
+export type StoreFactory = () => (Appendable & Queryable) | Promise<Appendable & Queryable>;
 export type EngineFactory = (queryable: Queryable) => QueryEngine;
 
 export interface RunScriptOptions extends EvalRunOptions {
@@ -35,7 +36,7 @@ export interface ScriptRun {
 }
 
 export async function runScript(script: Script, options: RunScriptOptions): Promise<ScriptRun> {
-  let store = options.newStore();
+  let store = await options.newStore();
   let engine = options.newEngine(store);
   let unsupported: UnsupportedSeries[] = [];
   const outcomes: EvalOutcome[] = [];
@@ -43,7 +44,8 @@ export async function runScript(script: Script, options: RunScriptOptions): Prom
   for (const cmd of script.commands) {
     switch (cmd.kind) {
       case 'clear':
-        store = options.newStore();
+        await closeStore(store);
+        store = await options.newStore();
         engine = options.newEngine(store);
         unsupported = [];
         break;
@@ -66,7 +68,13 @@ export async function runScript(script: Script, options: RunScriptOptions): Prom
       }
     }
   }
+  await closeStore(store);
   return { file: script.file, outcomes, errors };
+}
+
+/** Stores with a close() (openTsdb's) are closed when a script is done with them. */
+async function closeStore(store: object): Promise<void> {
+  if ('close' in store && typeof store.close === 'function') await (store.close as () => Promise<void> | void).call(store);
 }
 
 /** Why an eval cannot be judged on our store, or undefined when it can. */
