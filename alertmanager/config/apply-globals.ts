@@ -12,8 +12,11 @@ import { set } from './notifier.js';
 import type { ReceiverConfig } from './receiver.js';
 import { Secret } from './secret.js';
 
+/** The object the current check is about; its YAML line goes into the error. */
+let at: object | undefined;
+let lineOf: (o: object | undefined) => number | undefined = () => undefined;
 function fail(msg: string): never {
-  throw new ConfigFail(msg);
+  throw new ConfigFail(msg, lineOf(at));
 }
 const withSlash = (u: string): string => (new URL(u).pathname.endsWith('/') ? u : u.replace(/(\?|#|$)/, '/$1'));
 
@@ -22,16 +25,27 @@ function entries<T>(xs: readonly (T | undefined)[] | undefined, kind: string): T
   return (xs ?? []).map((x) => x ?? fail(`missing ${kind} config`));
 }
 
-export function applyGlobals(g: GlobalConfig, receivers: readonly (ReceiverConfig | undefined)[]): ReceiverConfig[] {
+export function applyGlobals(
+  g: GlobalConfig,
+  receivers: readonly (ReceiverConfig | undefined)[],
+  lines: (o: object | undefined) => number | undefined = () => undefined,
+): ReceiverConfig[] {
+  lineOf = lines;
+  at = g;
   exclusiveGlobals(g);
   const names = new Set<string>();
   const out: ReceiverConfig[] = [];
   const http = (h: HttpConfig | undefined): HttpConfig | undefined => h ?? g.http_config;
   for (const rcv of receivers) {
     if (!rcv) continue;
+    at = rcv;
     if (names.has(rcv.name)) fail(`notification config name ${JSON.stringify(rcv.name)} is not unique`);
-    for (const c of entries(rcv.webhook_configs, 'webhook')) c.http_config = http(c.http_config);
+    for (const c of entries(rcv.webhook_configs, 'webhook')) {
+      at = c;
+      c.http_config = http(c.http_config);
+    }
     for (const c of entries(rcv.email_configs, 'email')) {
+      at = c;
       c.tls_config ??= g.smtp_tls_config;
       c.smarthost ||= g.smtp_smarthost;
       if (!c.smarthost) fail('no global SMTP smarthost set');
@@ -51,6 +65,7 @@ export function applyGlobals(g: GlobalConfig, receivers: readonly (ReceiverConfi
     }
     rcv.slack_configs = (rcv.slack_configs ?? []).map((x) => x ?? {});
     for (const c of rcv.slack_configs) {
+      at = c;
       c.app_url ??= g.slack_app_url;
       if (!c.app_url) fail('no global Slack App URL set');
       // The global app token only applies when the receiver sets no auth of its own and no webhook.
@@ -76,15 +91,23 @@ export function applyGlobals(g: GlobalConfig, receivers: readonly (ReceiverConfi
         c.api_url = asSecretUrl(c.app_url);
       }
     }
-    for (const c of entries(rcv.pushover_configs, 'pushover')) c.http_config = http(c.http_config);
+    for (const c of entries(rcv.pushover_configs, 'pushover')) {
+      at = c;
+      c.http_config = http(c.http_config);
+    }
     for (const c of entries(rcv.pagerduty_configs, 'pagerduty')) {
+      at = c;
       c.http_config = http(c.http_config);
       c.url ??= g.pagerduty_url;
       if (!c.url) fail('no global PagerDuty URL set');
     }
-    for (const c of entries(rcv.incidentio_configs, 'incidentio')) c.http_config = http(c.http_config);
+    for (const c of entries(rcv.incidentio_configs, 'incidentio')) {
+      at = c;
+      c.http_config = http(c.http_config);
+    }
     rcv.opsgenie_configs = (rcv.opsgenie_configs ?? []).map((x) => x ?? {});
     for (const c of rcv.opsgenie_configs) {
+      at = c;
       c.http_config = http(c.http_config);
       c.api_url ??= g.opsgenie_api_url;
       if (!c.api_url) fail('no global OpsGenie URL set');
@@ -95,11 +118,13 @@ export function applyGlobals(g: GlobalConfig, receivers: readonly (ReceiverConfi
     }
     rcv.wechat_configs = (rcv.wechat_configs ?? []).map((x) => x ?? {});
     for (const c of rcv.wechat_configs) {
+      at = c;
       c.http_config = http(c.http_config);
       c.api_url ??= g.wechat_api_url;
       if (!c.api_url) fail('no global Wechat URL set');
       if (!set(c.api_secret) && !set(c.api_secret_file)) {
-        if (!set(g.wechat_api_secret) && !set(g.wechat_api_secret_file)) fail('no global Wechat Api Secret set either inline or in a file');
+        if (!set(g.wechat_api_secret) && !set(g.wechat_api_secret_file))
+          fail('no global Wechat Api Secret set either inline or in a file');
         c.api_secret = g.wechat_api_secret;
         c.api_secret_file = g.wechat_api_secret_file;
       }
@@ -108,6 +133,7 @@ export function applyGlobals(g: GlobalConfig, receivers: readonly (ReceiverConfi
       c.api_url = withSlash(c.api_url);
     }
     for (const c of entries(rcv.victorops_configs, 'victorops')) {
+      at = c;
       c.http_config = http(c.http_config);
       c.api_url ??= g.victorops_api_url;
       if (!c.api_url) fail('no global VictorOps URL set');
@@ -116,53 +142,68 @@ export function applyGlobals(g: GlobalConfig, receivers: readonly (ReceiverConfi
       if (!set(c.api_key_file)) c.api_key_file = g.victorops_api_key_file;
       if (!set(c.api_key) && !set(c.api_key_file)) fail('no global VictorOps API Key set');
     }
-    for (const c of entries(rcv.sns_configs, 'sns')) c.http_config = http(c.http_config);
+    for (const c of entries(rcv.sns_configs, 'sns')) {
+      at = c;
+      c.http_config = http(c.http_config);
+    }
     for (const c of entries(rcv.telegram_configs, 'telegram')) {
+      at = c;
       c.http_config = http(c.http_config);
       c.api_url ??= g.telegram_api_url;
       if (!set(c.bot_token) && !set(c.bot_token_file)) {
-        if (!set(g.telegram_bot_token) && !set(g.telegram_bot_token_file)) fail('missing bot_token or bot_token_file on telegram_config');
+        if (!set(g.telegram_bot_token) && !set(g.telegram_bot_token_file))
+          fail('missing bot_token or bot_token_file on telegram_config');
         c.bot_token = g.telegram_bot_token;
         c.bot_token_file = g.telegram_bot_token_file;
       }
     }
     for (const c of entries(rcv.discord_configs, 'discord')) {
+      at = c;
       c.http_config = http(c.http_config);
       if (!c.webhook_url && !set(c.webhook_url_file)) fail('no discord webhook URL or URLFile provided');
     }
     for (const c of entries(rcv.webex_configs, 'webex')) {
+      at = c;
       c.http_config = http(c.http_config);
       c.api_url ??= g.webex_api_url;
       if (!c.api_url) fail('no global Webex URL set');
     }
     for (const c of entries(rcv.msteams_configs, 'msteams')) {
+      at = c;
       c.http_config = http(c.http_config);
       if (!c.webhook_url && !set(c.webhook_url_file)) fail('no msteams webhook URL or URLFile provided');
     }
     for (const c of entries(rcv.msteamsv2_configs, 'msteamsv2')) {
+      at = c;
       c.http_config = http(c.http_config);
       if (!c.webhook_url && !set(c.webhook_url_file)) fail('no msteamsv2 webhook URL or URLFile provided');
     }
     for (const c of entries(rcv.jira_configs, 'jira')) {
+      at = c;
       c.http_config = http(c.http_config);
       c.api_url ??= g.jira_api_url;
       if (!c.api_url) fail('no global Jira Cloud URL set');
     }
     rcv.rocketchat_configs = (rcv.rocketchat_configs ?? []).map((x) => x ?? {});
     for (const c of rcv.rocketchat_configs) {
+      at = c;
       c.http_config = http(c.http_config);
       c.api_url ??= g.rocketchat_api_url;
       c.token_id ??= g.rocketchat_token_id;
       if (!set(c.token_id_file)) c.token_id_file = g.rocketchat_token_id_file;
-      if (c.token_id === undefined && !set(c.token_id_file)) fail('no global Rocketchat TokenID set either inline or in a file');
+      if (c.token_id === undefined && !set(c.token_id_file))
+        fail('no global Rocketchat TokenID set either inline or in a file');
       c.token ??= g.rocketchat_token;
       if (!set(c.token_file)) c.token_file = g.rocketchat_token_file;
-      if (c.token === undefined && !set(c.token_file)) fail('no global Rocketchat Token set either inline or in a file');
+      if (c.token === undefined && !set(c.token_file))
+        fail('no global Rocketchat Token set either inline or in a file');
     }
     for (const c of entries(rcv.mattermost_configs, 'mattermost')) {
+      at = c;
       c.http_config = http(c.http_config);
       if (!c.webhook_url && !set(c.webhook_url_file)) {
-        if (!g.mattermost_webhook_url && !set(g.mattermost_webhook_url_file)) fail('missing webhook_url or webhook_url_file on mattermost_config');
+        if (!g.mattermost_webhook_url && !set(g.mattermost_webhook_url_file))
+          fail('missing webhook_url or webhook_url_file on mattermost_config');
         c.webhook_url = g.mattermost_webhook_url;
         c.webhook_url_file = g.mattermost_webhook_url_file;
       }
@@ -183,7 +224,8 @@ function exclusiveGlobals(g: GlobalConfig): void {
     if (set(a) && set(b)) fail(`at most one of ${what} must be configured`);
   };
   both(g.slack_app_token, g.slack_app_token_file, 'slack_app_token & slack_app_token_file');
-  if (g.slack_api_url && set(g.slack_api_url_file)) fail('at most one of slack_api_url & slack_api_url_file must be configured');
+  if (g.slack_api_url && set(g.slack_api_url_file))
+    fail('at most one of slack_api_url & slack_api_url_file must be configured');
   const token = set(g.slack_app_token) || set(g.slack_app_token_file);
   const apiUrl = g.slack_api_url !== undefined || set(g.slack_api_url_file);
   // Tolerated when slack_api_url equals the app URL: the old workaround for bot tokens.
@@ -194,7 +236,8 @@ function exclusiveGlobals(g: GlobalConfig): void {
   both(g.victorops_api_key, g.victorops_api_key_file, 'victorops_api_key & victorops_api_key_file');
   both(g.telegram_bot_token, g.telegram_bot_token_file, 'telegram_bot_token & telegram_bot_token_file');
   both(g.smtp_auth_password, g.smtp_auth_password_file, 'smtp_auth_password & smtp_auth_password_file');
-  if (g.rocketchat_token !== undefined && set(g.rocketchat_token_file)) fail('at most one of rocketchat_token & rocketchat_token_file must be configured');
+  if (g.rocketchat_token !== undefined && set(g.rocketchat_token_file))
+    fail('at most one of rocketchat_token & rocketchat_token_file must be configured');
   if (g.rocketchat_token_id !== undefined && set(g.rocketchat_token_id_file)) {
     fail('at most one of rocketchat_token_id & rocketchat_token_id_file must be configured');
   }

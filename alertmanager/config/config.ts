@@ -6,10 +6,16 @@
 import type { Matcher, MatcherMode } from '../labels/index.js';
 import { err, ok, type Result } from '../result.js';
 import { applyGlobals } from './apply-globals.js';
-import { anyValue, ConfigFail, Decoder, isNull, list, stringList, type FieldDecoder } from './decoder.js';
+import { anyValue, atLine, ConfigFail, Decoder, isNull, list, stringList, type FieldDecoder } from './decoder.js';
 import { defaultGlobalConfig, globalConfig, type GlobalConfig } from './global.js';
 import { receiverField, type ReceiverConfig } from './receiver.js';
-import { inhibitRuleField, routeField, type InhibitRuleConfig, type MatcherContext, type RouteConfig } from './route.js';
+import {
+  inhibitRuleField,
+  routeField,
+  type InhibitRuleConfig,
+  type MatcherContext,
+  type RouteConfig,
+} from './route.js';
 import { namedTimeInterval, type NamedTimeInterval } from './time-interval.js';
 import { parseYamlNode } from './yaml-node.js';
 
@@ -38,9 +44,20 @@ export interface ParseConfigOptions {
 /** Why a config was rejected; `message` is Alertmanager's text for the same input. */
 export class AlertmanagerConfigError extends Error {
   override readonly name = 'AlertmanagerConfigError';
+  /** 1-based line in the YAML the error is about, when known (type errors carry it in the message). */
+  readonly line: number | undefined;
+  constructor(message: string, options?: ErrorOptions & { line?: number | undefined }) {
+    super(message, options);
+    this.line = options?.line;
+  }
+  /** `file:line: message` (or `file: message`), for logs that must say where. */
+  located(file: string): string {
+    return this.line === undefined ? `${file}: ${this.message}` : `${file}:${this.line}: ${this.message}`;
+  }
 }
 
-const present = <T>(xs: readonly (T | undefined)[] | undefined): T[] => (xs ?? []).filter((x): x is T => x !== undefined);
+const present = <T>(xs: readonly (T | undefined)[] | undefined): T[] =>
+  (xs ?? []).filter((x): x is T => x !== undefined);
 
 function topSpec(ctx: MatcherContext) {
   return {
@@ -56,44 +73,62 @@ function topSpec(ctx: MatcherContext) {
   };
 }
 
-function checkReceivers(r: RouteConfig, names: ReadonlySet<string>): void {
-  for (const c of r.routes ?? []) checkReceivers(c, names);
-  if (r.receiver && !names.has(r.receiver)) throw new ConfigFail(`undefined receiver ${JSON.stringify(r.receiver)} used in route`);
+type LineOf = (o: object | undefined) => number | undefined;
+
+function checkReceivers(r: RouteConfig, names: ReadonlySet<string>, lineOf: LineOf): void {
+  for (const c of r.routes ?? []) checkReceivers(c, names, lineOf);
+  if (r.receiver && !names.has(r.receiver)) {
+    throw new ConfigFail(`undefined receiver ${JSON.stringify(r.receiver)} used in route`, lineOf(r));
+  }
 }
 
-function checkTimeIntervals(r: RouteConfig, names: ReadonlySet<string>): void {
-  for (const c of r.routes ?? []) checkTimeIntervals(c, names);
+function checkTimeIntervals(r: RouteConfig, names: ReadonlySet<string>, lineOf: LineOf): void {
+  for (const c of r.routes ?? []) checkTimeIntervals(c, names, lineOf);
   for (const t of [...(r.active_time_intervals ?? []), ...(r.mute_time_intervals ?? [])]) {
-    if (!names.has(t)) throw new ConfigFail(`undefined time interval ${JSON.stringify(t)} used in route`);
+    if (!names.has(t)) throw new ConfigFail(`undefined time interval ${JSON.stringify(t)} used in route`, lineOf(r));
   }
 }
 
 /** Config.UnmarshalYAML's checks after decoding, in Alertmanager's order. */
-function validate(raw: Partial<AlertmanagerConfig>): AlertmanagerConfig {
+function validate(raw: Partial<AlertmanagerConfig>, lineOf: LineOf): AlertmanagerConfig {
   const global = raw.global ?? defaultGlobalConfig();
-  const receivers = applyGlobals(global, raw.receivers ?? []);
+  const receivers = applyGlobals(global, raw.receivers ?? [], lineOf);
   const route = raw.route;
   if (!route) throw new ConfigFail('no routes provided');
+  return atLine(lineOf(route) ?? 1, () => validateRest(raw, global, receivers, route, lineOf));
+}
+
+function validateRest(
+  raw: Partial<AlertmanagerConfig>,
+  global: GlobalConfig,
+  receivers: ReceiverConfig[],
+  route: RouteConfig,
+  lineOf: LineOf,
+): AlertmanagerConfig {
   if (!route.receiver) throw new ConfigFail('root route must specify a default receiver');
-  const hasMatchers = (m: Record<string, string> | Matcher[] | undefined): boolean => m !== undefined && Object.keys(m).length > 0;
+  const hasMatchers = (m: Record<string, string> | Matcher[] | undefined): boolean =>
+    m !== undefined && Object.keys(m).length > 0;
   if (hasMatchers(route.match) || hasMatchers(route.match_re) || hasMatchers(route.matchers)) {
     throw new ConfigFail('root route must not have any matchers');
   }
-  if ((route.mute_time_intervals ?? []).length > 0) throw new ConfigFail('root route must not have any mute time intervals');
-  if ((route.active_time_intervals ?? []).length > 0) throw new ConfigFail('root route must not have any active time intervals');
-  checkReceivers(route, new Set(receivers.map((r) => r.name)));
+  if ((route.mute_time_intervals ?? []).length > 0)
+    throw new ConfigFail('root route must not have any mute time intervals');
+  if ((route.active_time_intervals ?? []).length > 0)
+    throw new ConfigFail('root route must not have any active time intervals');
+  checkReceivers(route, new Set(receivers.map((r) => r.name)), lineOf);
   const tiNames = new Set<string>();
   const mute = present(raw.mute_time_intervals);
   const ti = present(raw.time_intervals);
   for (const t of mute) {
-    if (tiNames.has(t.name)) throw new ConfigFail(`mute time interval ${JSON.stringify(t.name)} is not unique`);
+    if (tiNames.has(t.name))
+      throw new ConfigFail(`mute time interval ${JSON.stringify(t.name)} is not unique`, lineOf(t));
     tiNames.add(t.name);
   }
   for (const t of ti) {
-    if (tiNames.has(t.name)) throw new ConfigFail(`time interval ${JSON.stringify(t.name)} is not unique`);
+    if (tiNames.has(t.name)) throw new ConfigFail(`time interval ${JSON.stringify(t.name)} is not unique`, lineOf(t));
     tiNames.add(t.name);
   }
-  checkTimeIntervals(route, tiNames);
+  checkTimeIntervals(route, tiNames, lineOf);
   return {
     global,
     route,
@@ -111,22 +146,40 @@ function validate(raw: Partial<AlertmanagerConfig>): AlertmanagerConfig {
  * Parses Alertmanager YAML. Errors carry Alertmanager's exact message for
  * the same input (e.g. `undefined receiver "x" used in route`).
  */
-export function parseConfig(text: string, options: ParseConfigOptions = {}): Result<AlertmanagerConfig, AlertmanagerConfigError> {
+export function parseConfig(
+  text: string,
+  options: ParseConfigOptions = {},
+): Result<AlertmanagerConfig, AlertmanagerConfigError> {
   const node = parseYamlNode(text);
-  if (!node.ok) return err(new AlertmanagerConfigError(node.error));
+  if (!node.ok)
+    return err(
+      new AlertmanagerConfigError(node.error, {
+        line: Number(/^yaml: line (\d+):/.exec(node.error)?.[1]) || undefined,
+      }),
+    );
   // An empty document never reaches Config.UnmarshalYAML in Go.
   if (isNull(node.value)) return err(new AlertmanagerConfigError('no route provided in config'));
   const ctx: MatcherContext = { mode: options.matcherMode ?? 'fallback', warn: options.warn ?? (() => undefined) };
   const d = new Decoder();
   try {
     let raw: Partial<AlertmanagerConfig> = {};
-    const clean = d.clean(() => (raw = d.fields(node.value, 'config.plain', topSpec(ctx)) as Partial<AlertmanagerConfig>));
-    if (!clean) return err(new AlertmanagerConfigError(`yaml: unmarshal errors:\n  ${d.typeErrors.join('\n  ')}`));
-    const cfg = validate(raw);
-    if (cfg.route.continue) return err(new AlertmanagerConfigError('cannot have continue in root route'));
+    const clean = d.clean(
+      () => (raw = d.fields(node.value, 'config.plain', topSpec(ctx)) as Partial<AlertmanagerConfig>),
+    );
+    if (!clean) {
+      const line = Number(/^line (\d+):/.exec(d.typeErrors[0] ?? '')?.[1]);
+      return err(
+        new AlertmanagerConfigError(`yaml: unmarshal errors:\n  ${d.typeErrors.join('\n  ')}`, {
+          line: line || undefined,
+        }),
+      );
+    }
+    const cfg = validate(raw, (o: object | undefined) => d.lineOf(o));
+    if (cfg.route.continue)
+      return err(new AlertmanagerConfigError('cannot have continue in root route', { line: d.lineOf(cfg.route) }));
     return ok(cfg);
   } catch (e) {
-    if (e instanceof ConfigFail) return err(new AlertmanagerConfigError(e.message, { cause: e }));
+    if (e instanceof ConfigFail) return err(new AlertmanagerConfigError(e.message, { cause: e, line: e.line }));
     throw e;
   }
 }

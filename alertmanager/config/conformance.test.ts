@@ -12,13 +12,18 @@ import { loadConfigFile } from './load.js';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = path.resolve(repoRoot, '../shared/conformance/alertmanager-config');
 
-type Expectation = { readonly kind: 'good' } | { readonly kind: 'bad'; readonly message: string; readonly exact: boolean };
+type Expectation =
+  { readonly kind: 'good' } | { readonly kind: 'bad'; readonly message: string; readonly exact: boolean };
 
 /** Reads the "Good:" list and the "| bad file | expected error |" table. */
 export function parseSources(md: string): Map<string, Expectation> {
   const out = new Map<string, Expectation>();
   const good = /^Good: ([\s\S]*?)\n\n/m.exec(md)?.[1] ?? '';
-  for (const f of good.split(/[,\s]+/).map((s) => s.replace(/\.$/, '')).filter((s) => s.endsWith('.yml'))) out.set(f, { kind: 'good' });
+  for (const f of good
+    .split(/[,\s]+/)
+    .map((s) => s.replace(/\.$/, ''))
+    .filter((s) => s.endsWith('.yml')))
+    out.set(f, { kind: 'good' });
   for (const line of md.split('\n')) {
     const m = /^\| (conf\.[^ |]+\.yml) \| (.*) \|$/.exec(line);
     if (!m) continue;

@@ -15,17 +15,41 @@ import { yamlBool } from './yaml-node.js';
 /** A validation failure; its message is what Alertmanager prints. */
 export class ConfigFail extends Error {
   override readonly name = 'ConfigFail';
+  /** 1-based line of the YAML node the failure is about, when known. */
+  line: number | undefined;
+  constructor(message: string, line?: number) {
+    super(message);
+    this.line = line;
+  }
+}
+
+/** Runs `check`, pinning a failure without a line to `line`. */
+export function atLine<T>(line: number, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof ConfigFail && e.line === undefined) e.line = line;
+    throw e;
+  }
 }
 
 /** Decodes one YAML node into a value; undefined means null (unset). */
 export type FieldDecoder<T> = (d: Decoder, n: YNode) => T | undefined;
 export type FieldSpec = Readonly<Record<string, FieldDecoder<unknown>>>;
-export type Decoded<S extends FieldSpec> = { -readonly [K in keyof S]?: S[K] extends FieldDecoder<infer T> ? T : never };
+export type Decoded<S extends FieldSpec> = {
+  -readonly [K in keyof S]?: S[K] extends FieldDecoder<infer T> ? T : never;
+};
 
 export const isNull = (n: YNode): boolean => n.kind === 'scalar' && n.tag === '!!null';
 
 export class Decoder {
   readonly typeErrors: string[] = [];
+  /** Where each decoded mapping started, so later checks can name a line too. */
+  readonly lines = new WeakMap<object, number>();
+
+  lineOf(value: object | undefined): number | undefined {
+    return value === undefined ? undefined : this.lines.get(value);
+  }
 
   /** Records go-yaml's "cannot unmarshal" error for `n` decoded into Go type `into`. */
   mismatch(n: YNode, into: string): void {
@@ -65,9 +89,10 @@ export class Decoder {
         continue;
       }
       seen.add(name);
-      const v = dec(this, value);
+      const v = atLine(value.line, () => dec(this, value));
       if (v !== undefined) out[name] = v;
     }
+    this.lines.set(out, n.line);
     return out as Decoded<S>;
   }
 }
@@ -138,7 +163,8 @@ export const list =
     }
     const out: T[] = [];
     for (const i of n.items) {
-      const v = item(d, i);
+      // An item's own checks fail without a line; the item's line is the useful one.
+      const v = atLine(i.line, () => item(d, i));
       // A null element stays in the list (a nil pointer in Go) so that the
       // loader can report "missing X config" as Alertmanager does.
       out.push(v as T);

@@ -47,7 +47,16 @@ export function formatPromDuration(ms: number): string {
   return out;
 }
 
-const GO_UNITS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3600_000 };
+const GO_UNITS: Readonly<Record<string, number>> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3600_000,
+};
 
 /** Go's time.ParseDuration, in milliseconds; undefined when invalid. */
 export function parseGoDuration(s: string): number | undefined {

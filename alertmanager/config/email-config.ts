@@ -53,11 +53,13 @@ export const emailConfig = notifier(
     }
     c.headers = headers;
     if (c.threading?.enabled) {
-      if (Object.hasOwn(headers, 'References')) fail('conflicting configuration: threading.enabled conflicts with custom References header');
-      if (Object.hasOwn(headers, 'In-Reply-To')) fail('conflicting configuration: threading.enabled conflicts with custom In-Reply-To header');
+      if (Object.hasOwn(headers, 'References'))
+        fail('conflicting configuration: threading.enabled conflicts with custom References header');
+      if (Object.hasOwn(headers, 'In-Reply-To'))
+        fail('conflicting configuration: threading.enabled conflicts with custom In-Reply-To header');
       c.threading.thread_by_date ??= 'daily';
-      if (!['none', 'daily'].includes(c.threading.thread_by_date)) fail("threading.thread_by_date must be either 'none' or 'daily'");
+      if (!['none', 'daily'].includes(c.threading.thread_by_date))
+        fail("threading.thread_by_date must be either 'none' or 'daily'");
     }
   },
 );
-

@@ -68,5 +68,9 @@ export const defaultGlobalConfig = (): GlobalConfig => ({
 });
 
 /** A present-but-empty `global:` also gets the defaults (Go restores them). */
-export const globalConfig: FieldDecoder<GlobalConfig> = (d, n) =>
-  isNull(n) ? undefined : { ...defaultGlobalConfig(), ...d.fields(n, 'config.plain', GLOBAL_SPEC) };
+export const globalConfig: FieldDecoder<GlobalConfig> = (d, n) => {
+  if (isNull(n)) return undefined;
+  const g = { ...defaultGlobalConfig(), ...d.fields(n, 'config.plain', GLOBAL_SPEC) };
+  d.lines.set(g, n.line);
+  return g;
+};

@@ -51,17 +51,29 @@ export const tlsConfig: FieldDecoder<TlsConfig> = (d, n) => {
   if (isNull(n)) return undefined;
   let c: TlsConfig = {};
   if (!d.clean(() => (c = d.fields(n, 'config.plain', TLS_SPEC)))) return c;
-  if (count(has(c.ca), has(c.ca_file), has(c.ca_ref)) > 1) throw new ConfigFail('at most one of ca, ca_file & ca_ref must be configured');
-  if (count(has(c.cert), has(c.cert_file), has(c.cert_ref)) > 1) throw new ConfigFail('at most one of cert, cert_file & cert_ref must be configured');
-  if (count(has(c.key), has(c.key_file), has(c.key_ref)) > 1) throw new ConfigFail('at most one of key and key_file must be configured');
+  if (count(has(c.ca), has(c.ca_file), has(c.ca_ref)) > 1)
+    throw new ConfigFail('at most one of ca, ca_file & ca_ref must be configured');
+  if (count(has(c.cert), has(c.cert_file), has(c.cert_ref)) > 1)
+    throw new ConfigFail('at most one of cert, cert_file & cert_ref must be configured');
+  if (count(has(c.key), has(c.key_file), has(c.key_ref)) > 1)
+    throw new ConfigFail('at most one of key and key_file must be configured');
   const cert = has(c.cert) || has(c.cert_file) || has(c.cert_ref);
   const key = has(c.key) || has(c.key_file) || has(c.key_ref);
-  if (cert && !key) throw new ConfigFail('exactly one of key or key_file must be configured when a client certificate is configured');
-  if (key && !cert) throw new ConfigFail('exactly one of cert or cert_file must be configured when a client key is configured');
+  if (cert && !key)
+    throw new ConfigFail('exactly one of key or key_file must be configured when a client certificate is configured');
+  if (key && !cert)
+    throw new ConfigFail('exactly one of cert or cert_file must be configured when a client key is configured');
   return c;
 };
 
-const BASIC_AUTH_SPEC = { username: str, username_file: str, username_ref: str, password: secret, password_file: str, password_ref: str };
+const BASIC_AUTH_SPEC = {
+  username: str,
+  username_file: str,
+  username_ref: str,
+  password: secret,
+  password_file: str,
+  password_ref: str,
+};
 const AUTHORIZATION_SPEC = { type: str, credentials: secret, credentials_file: str, credentials_ref: str };
 const PROXY_SPEC = {
   proxy_url: str,
@@ -93,33 +105,54 @@ const HEADER_SPEC = { values: stringList, secrets: list(secret, '[]config.Secret
 
 const HTTP_SPEC = {
   basic_auth: (d: Decoder, n: YNode) => (isNull(n) ? undefined : d.fields(n, 'config.BasicAuth', BASIC_AUTH_SPEC)),
-  authorization: (d: Decoder, n: YNode) => (isNull(n) ? undefined : d.fields(n, 'config.Authorization', AUTHORIZATION_SPEC)),
+  authorization: (d: Decoder, n: YNode) =>
+    isNull(n) ? undefined : d.fields(n, 'config.Authorization', AUTHORIZATION_SPEC),
   oauth2: (d: Decoder, n: YNode) => (isNull(n) ? undefined : d.fields(n, 'config.plain', OAUTH2_SPEC)),
   bearer_token: secret,
   bearer_token_file: str,
   tls_config: tlsConfig,
   follow_redirects: bool,
   enable_http2: bool,
-  http_headers: map((d: Decoder, n: YNode) => (isNull(n) ? undefined : d.fields(n, 'config.Header', HEADER_SPEC)), 'config.Headers'),
+  http_headers: map(
+    (d: Decoder, n: YNode) => (isNull(n) ? undefined : d.fields(n, 'config.Header', HEADER_SPEC)),
+    'config.Headers',
+  ),
   ...PROXY_SPEC,
 };
 export type HttpConfig = Decoded<typeof HTTP_SPEC>;
 
-function validateProxy(c: { proxy_url?: string; no_proxy?: string; proxy_from_environment?: boolean; proxy_connect_header?: object }): void {
+function validateProxy(c: {
+  proxy_url?: string;
+  no_proxy?: string;
+  proxy_from_environment?: boolean;
+  proxy_connect_header?: object;
+}): void {
   const proxyUrl = c.proxy_url ?? '';
-  if (c.proxy_connect_header && Object.keys(c.proxy_connect_header).length > 0 && !c.proxy_from_environment && proxyUrl === '') {
-    throw new ConfigFail('if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured');
+  if (
+    c.proxy_connect_header &&
+    Object.keys(c.proxy_connect_header).length > 0 &&
+    !c.proxy_from_environment &&
+    proxyUrl === ''
+  ) {
+    throw new ConfigFail(
+      'if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured',
+    );
   }
-  if (c.proxy_from_environment && proxyUrl !== '') throw new ConfigFail('if proxy_from_environment is configured, proxy_url must not be configured');
-  if (c.proxy_from_environment && (c.no_proxy ?? '') !== '') throw new ConfigFail('if proxy_from_environment is configured, no_proxy must not be configured');
-  if (c.proxy_url === undefined && (c.no_proxy ?? '') !== '') throw new ConfigFail('if no_proxy is configured, proxy_url must also be configured');
+  if (c.proxy_from_environment && proxyUrl !== '')
+    throw new ConfigFail('if proxy_from_environment is configured, proxy_url must not be configured');
+  if (c.proxy_from_environment && (c.no_proxy ?? '') !== '')
+    throw new ConfigFail('if proxy_from_environment is configured, no_proxy must not be configured');
+  if (c.proxy_url === undefined && (c.no_proxy ?? '') !== '')
+    throw new ConfigFail('if no_proxy is configured, proxy_url must also be configured');
 }
 
 /** Validates as HTTPClientConfig.Validate does, and folds bearer_token into authorization. */
 function validateHttp(c: HttpConfig): void {
-  if (has(c.bearer_token) && has(c.bearer_token_file)) throw new ConfigFail('at most one of bearer_token & bearer_token_file must be configured');
+  if (has(c.bearer_token) && has(c.bearer_token_file))
+    throw new ConfigFail('at most one of bearer_token & bearer_token_file must be configured');
   const bearer = has(c.bearer_token) || has(c.bearer_token_file);
-  if ((c.basic_auth || c.oauth2) && bearer) throw new ConfigFail('at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured');
+  if ((c.basic_auth || c.oauth2) && bearer)
+    throw new ConfigFail('at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured');
   const b = c.basic_auth;
   if (b && count(has(b.username), has(b.username_file), has(b.username_ref)) > 1) {
     throw new ConfigFail('at most one of basic_auth username, username_file & username_ref must be configured');
@@ -134,8 +167,10 @@ function validateHttp(c: HttpConfig): void {
       throw new ConfigFail('at most one of authorization credentials & credentials_file must be configured');
     }
     a.type = (a.type ?? '').trim() || 'Bearer';
-    if (a.type.toLowerCase() === 'basic') throw new ConfigFail('authorization type cannot be set to "basic", use "basic_auth" instead');
-    if (c.basic_auth || c.oauth2) throw new ConfigFail('at most one of basic_auth, oauth2 & authorization must be configured');
+    if (a.type.toLowerCase() === 'basic')
+      throw new ConfigFail('authorization type cannot be set to "basic", use "basic_auth" instead');
+    if (c.basic_auth || c.oauth2)
+      throw new ConfigFail('at most one of basic_auth, oauth2 & authorization must be configured');
   } else if (c.bearer_token && has(c.bearer_token)) {
     c.authorization = { type: 'Bearer', credentials: c.bearer_token };
     delete c.bearer_token;
@@ -149,7 +184,9 @@ function validateHttp(c: HttpConfig): void {
     if (!has(o.client_id)) throw new ConfigFail('oauth2 client_id must be configured');
     if (!has(o.token_url)) throw new ConfigFail('oauth2 token_url must be configured');
     if (count(has(o.client_secret), has(o.client_secret_file), has(o.client_secret_ref)) > 1) {
-      throw new ConfigFail('at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured');
+      throw new ConfigFail(
+        'at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured',
+      );
     }
     validateProxy(o);
   }
@@ -166,13 +203,23 @@ export const httpConfig: FieldDecoder<HttpConfig> = (d, n) => {
   return c;
 };
 
-const SIGV4_SPEC = { region: str, access_key: str, secret_key: secret, profile: str, role_arn: str, external_id: str, use_fips_sts_endpoint: bool };
+const SIGV4_SPEC = {
+  region: str,
+  access_key: str,
+  secret_key: secret,
+  profile: str,
+  role_arn: str,
+  external_id: str,
+  use_fips_sts_endpoint: bool,
+};
 export const sigv4Config: FieldDecoder<Decoded<typeof SIGV4_SPEC>> = (d, n) => {
   if (isNull(n)) return undefined;
   let c: Decoded<typeof SIGV4_SPEC> = {};
   if (!d.clean(() => (c = d.fields(n, 'sigv4.plain', SIGV4_SPEC)))) return c;
   if ((has(c.access_key) && !has(c.secret_key)) || (!has(c.access_key) && has(c.secret_key))) {
-    throw new ConfigFail('must provide a AWS SigV4 Access key and Secret Key if credentials are specified in the SigV4 config');
+    throw new ConfigFail(
+      'must provide a AWS SigV4 Access key and Secret Key if credentials are specified in the SigV4 config',
+    );
   }
   return c;
 };

@@ -3,7 +3,19 @@
  * Alertmanager's validation, so that every config Alertmanager accepts loads
  * here and every one it rejects fails with the same message.
  */
-import { anyValue, bool, int, isNull, list, map, str, stringList, stringMap, type Decoded, type FieldDecoder } from './decoder.js';
+import {
+  anyValue,
+  bool,
+  int,
+  isNull,
+  list,
+  map,
+  str,
+  stringList,
+  stringMap,
+  type Decoded,
+  type FieldDecoder,
+} from './decoder.js';
 import { goDuration, promDuration, textGoDuration } from './duration.js';
 import { sigv4Config } from './http-config.js';
 import { COMMON_SPEC, fail, notifier, set, templateSyntaxError } from './notifier.js';
@@ -54,8 +66,10 @@ export const pagerdutyConfig = notifier(
     if (!set(c.routing_key) && !set(c.service_key) && !set(c.routing_key_file) && !set(c.service_key_file)) {
       fail('missing service or routing key in PagerDuty config');
     }
-    if (set(c.routing_key) && set(c.routing_key_file)) fail('at most one of routing_key & routing_key_file must be configured');
-    if (set(c.service_key) && set(c.service_key_file)) fail('at most one of service_key & service_key_file must be configured');
+    if (set(c.routing_key) && set(c.routing_key_file))
+      fail('at most one of routing_key & routing_key_file must be configured');
+    if (set(c.service_key) && set(c.service_key_file))
+      fail('at most one of service_key & service_key_file must be configured');
     c.details = { ...PAGERDUTY_DETAILS, ...c.details };
     if (!c.source) c.source = c.client;
   },
@@ -81,7 +95,8 @@ const OPSGENIE_SPEC = {
   priority: str,
   update_alerts: bool,
 };
-const goStruct = (r: Decoded<typeof RESPONDER_SPEC>): string => `{${r.id ?? ''} ${r.name ?? ''} ${r.username ?? ''} ${r.type ?? ''}}`;
+const goStruct = (r: Decoded<typeof RESPONDER_SPEC>): string =>
+  `{${r.id ?? ''} ${r.name ?? ''} ${r.username ?? ''} ${r.type ?? ''}}`;
 export const opsgenieConfig = notifier(
   'opsgenie.plain',
   OPSGENIE_SPEC,
@@ -95,21 +110,31 @@ export const opsgenieConfig = notifier(
     if (set(c.api_key) && set(c.api_key_file)) fail('at most one of api_key & api_key_file must be configured');
     for (const r of c.responders ?? []) {
       if (!r) continue;
-      if (!r.id && !r.username && !r.name) fail(`opsGenieConfig responder ${goStruct(r)} has to have at least one of id, username or name specified`);
+      if (!r.id && !r.username && !r.name)
+        fail(`opsGenieConfig responder ${goStruct(r)} has to have at least one of id, username or name specified`);
       const t = r.type ?? '';
       if (t.includes('{{')) {
         const e = templateSyntaxError(t);
         if (e) fail(`opsGenieConfig responder ${goStruct(r)} type is not a valid template: ${e}`);
       } else {
         r.type = t.toLowerCase();
-        if (!OPSGENIE_TYPES.test(r.type)) fail(`opsGenieConfig responder ${goStruct(r)} type does not match valid options ${OPSGENIE_TYPES.source}`);
+        if (!OPSGENIE_TYPES.test(r.type))
+          fail(`opsGenieConfig responder ${goStruct(r)} type does not match valid options ${OPSGENIE_TYPES.source}`);
       }
     }
   },
 );
 
 // ---- VictorOps ------------------------------------------------------------------------
-const VICTOROPS_RESERVED = ['routing_key', 'message_type', 'state_message', 'entity_display_name', 'monitoring_tool', 'entity_id', 'entity_state'];
+const VICTOROPS_RESERVED = [
+  'routing_key',
+  'message_type',
+  'state_message',
+  'entity_display_name',
+  'monitoring_tool',
+  'entity_id',
+  'entity_state',
+];
 const VICTOROPS_SPEC = {
   ...COMMON_SPEC,
   api_key: secret,
@@ -137,7 +162,9 @@ export const victoropsConfig = notifier(
     if (set(c.api_key) && set(c.api_key_file)) fail('at most one of api_key & api_key_file must be configured');
     for (const f of VICTOROPS_RESERVED) {
       if (c.custom_fields && Object.hasOwn(c.custom_fields, f)) {
-        fail(`victorOps config contains custom field ${f} which cannot be used as it conflicts with the fixed/static fields`);
+        fail(
+          `victorOps config contains custom field ${f} which cannot be used as it conflicts with the fixed/static fields`,
+        );
       }
     }
   },
@@ -201,7 +228,11 @@ const SNS_SPEC = {
 export const snsConfig = notifier(
   'sns.plain',
   SNS_SPEC,
-  () => ({ send_resolved: true, subject: '{{ template "sns.default.subject" . }}', message: '{{ template "sns.default.message" . }}' }),
+  () => ({
+    send_resolved: true,
+    subject: '{{ template "sns.default.subject" . }}',
+    message: '{{ template "sns.default.message" . }}',
+  }),
   (c) => {
     // Exactly one of the three, as Go's chained != on the three emptiness flags says.
     const a = !c.target_arn;
@@ -242,7 +273,8 @@ export const wechatConfig = notifier(
     if (!WECHAT_TYPES.test(c.message_type)) {
       fail(`weChat message type ${JSON.stringify(c.message_type)} does not match valid options ${WECHAT_TYPES.source}`);
     }
-    if (set(c.api_secret) && set(c.api_secret_file)) fail('at most one of api_secret & api_secret_file must be configured');
+    if (set(c.api_secret) && set(c.api_secret_file))
+      fail('at most one of api_secret & api_secret_file must be configured');
   },
 );
 
@@ -262,7 +294,12 @@ const TELEGRAM_SPEC = {
 export const telegramConfig = notifier(
   'telegram.plain',
   TELEGRAM_SPEC,
-  () => ({ send_resolved: true, disable_notifications: false, message: '{{ template "telegram.default.message" . }}', parse_mode: 'HTML' }),
+  () => ({
+    send_resolved: true,
+    disable_notifications: false,
+    message: '{{ template "telegram.default.message" . }}',
+    parse_mode: 'HTML',
+  }),
   (c) => {
     if (set(c.bot_token) && set(c.bot_token_file)) fail('at most one of bot_token & bot_token_file must be configured');
     if (!c.chat_id && !set(c.chat_id_file)) fail('missing chat_id or chat_id_file on telegram_config');
@@ -286,12 +323,26 @@ export const webexConfig = notifier(
 
 // ---- Discord, Microsoft Teams ---------------------------------------------------------
 const onlyOneWebhook = (c: { webhook_url?: unknown; webhook_url_file?: string }): void => {
-  if (c.webhook_url !== undefined && set(c.webhook_url_file)) fail('at most one of webhook_url & webhook_url_file must be configured');
+  if (c.webhook_url !== undefined && set(c.webhook_url_file))
+    fail('at most one of webhook_url & webhook_url_file must be configured');
 };
 export const discordConfig = notifier(
   'discord.plain',
-  { ...COMMON_SPEC, webhook_url: secretUrl, webhook_url_file: str, title: str, message: str, content: str, username: str, avatar_url: str },
-  () => ({ send_resolved: true, title: '{{ template "discord.default.title" . }}', message: '{{ template "discord.default.message" . }}' }),
+  {
+    ...COMMON_SPEC,
+    webhook_url: secretUrl,
+    webhook_url_file: str,
+    title: str,
+    message: str,
+    content: str,
+    username: str,
+    avatar_url: str,
+  },
+  () => ({
+    send_resolved: true,
+    title: '{{ template "discord.default.title" . }}',
+    message: '{{ template "discord.default.message" . }}',
+  }),
   onlyOneWebhook,
 );
 export const msteamsConfig = notifier(
@@ -308,7 +359,11 @@ export const msteamsConfig = notifier(
 export const msteamsv2Config = notifier(
   'msteamsv2.plain',
   { ...COMMON_SPEC, webhook_url: secretUrl, webhook_url_file: str, title: str, text: str },
-  () => ({ send_resolved: true, title: '{{ template "msteamsv2.default.title" . }}', text: '{{ template "msteamsv2.default.text" . }}' }),
+  () => ({
+    send_resolved: true,
+    title: '{{ template "msteamsv2.default.title" . }}',
+    text: '{{ template "msteamsv2.default.text" . }}',
+  }),
   onlyOneWebhook,
 );
 
@@ -392,7 +447,8 @@ export const rocketchatConfig = notifier(
   }),
   (c) => {
     if (c.token !== undefined && set(c.token_file)) fail('at most one of token & token_file must be configured');
-    if (c.token_id !== undefined && set(c.token_id_file)) fail('at most one of token_id & token_id_file must be configured');
+    if (c.token_id !== undefined && set(c.token_id_file))
+      fail('at most one of token_id & token_id_file must be configured');
   },
 );
 
@@ -427,7 +483,11 @@ export const mattermostConfig = notifier(
     ...MM_ATTACHMENT_SPEC,
     attachments: list(plainStruct('mattermost.Attachment', MM_ATTACHMENT_SPEC), '[]*mattermost.Attachment'),
     props: plainStruct('mattermost.Props', { card: str }),
-    priority: plainStruct('mattermost.Priority', { priority: str, requested_ack: bool, persistent_notifications: bool }),
+    priority: plainStruct('mattermost.Priority', {
+      priority: str,
+      requested_ack: bool,
+      persistent_notifications: bool,
+    }),
   },
   () => ({ send_resolved: true }),
   onlyOneWebhook,
@@ -454,7 +514,9 @@ export const incidentioConfig = notifier(
       fail('cannot specify alert_source_token or alert_source_token_file when using http_config.authorization');
     }
     if (c.http_config && !c.http_config.authorization && !token) {
-      fail('at least one of alert_source_token, alert_source_token_file or http_config.authorization must be configured');
+      fail(
+        'at least one of alert_source_token, alert_source_token_file or http_config.authorization must be configured',
+      );
     }
   },
 );

@@ -22,25 +22,46 @@ export interface LoadedConfig {
   readonly templateGlobs: readonly string[];
 }
 
-export const resolvePath = (baseDir: string, p: string): string => (p === '' || path.isAbsolute(p) ? p : path.join(baseDir, p));
+export const resolvePath = (baseDir: string, p: string): string =>
+  p === '' || path.isAbsolute(p) ? p : path.join(baseDir, p);
 
-export async function loadConfigFile(file: string, options: ParseConfigOptions = {}): Promise<Result<LoadedConfig, AlertmanagerConfigError>> {
+export async function loadConfigFile(
+  file: string,
+  options: ParseConfigOptions = {},
+): Promise<Result<LoadedConfig, AlertmanagerConfigError>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(e);
+    const why =
+      code === 'ENOENT'
+        ? 'no such file or directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : String(e);
     return err(new AlertmanagerConfigError(`open ${file}: ${why}`, { cause: e }));
   }
   return loadConfigText(file, text, options);
 }
 
-export function loadConfigText(file: string, text: string, options: ParseConfigOptions = {}): Result<LoadedConfig, AlertmanagerConfigError> {
+export function loadConfigText(
+  file: string,
+  text: string,
+  options: ParseConfigOptions = {},
+): Result<LoadedConfig, AlertmanagerConfigError> {
   const parsed = parseConfig(text, options);
   if (!parsed.ok) return parsed;
   const baseDir = path.dirname(file);
-  return ok({ config: parsed.value, original: text, file, baseDir, templateGlobs: parsed.value.templates.map((t) => resolvePath(baseDir, t)) });
+  return ok({
+    config: parsed.value,
+    original: text,
+    file,
+    baseDir,
+    templateGlobs: parsed.value.templates.map((t) => resolvePath(baseDir, t)),
+  });
 }
 
 /** Every `*_file` value in the config, with its YAML path (`receivers.0.email_configs.1.auth_password_file`). */
@@ -68,7 +89,9 @@ export function secretFileRefs(config: AlertmanagerConfig): Array<{ readonly whe
  * Reads every `*_file` secret relative to the config's directory. A missing or
  * unreadable file is an error naming the file and the field that refers to it.
  */
-export async function readSecretFiles(loaded: LoadedConfig): Promise<Result<ReadonlyMap<string, Secret>, AlertmanagerConfigError>> {
+export async function readSecretFiles(
+  loaded: LoadedConfig,
+): Promise<Result<ReadonlyMap<string, Secret>, AlertmanagerConfigError>> {
   const values = new Map<string, Secret>();
   for (const ref of secretFileRefs(loaded.config)) {
     const abs = resolvePath(loaded.baseDir, ref.file);
@@ -77,7 +100,12 @@ export async function readSecretFiles(loaded: LoadedConfig): Promise<Result<Read
       values.set(abs, new Secret((await readFile(abs, 'utf8')).trim()));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      return err(new AlertmanagerConfigError(`${loaded.file}: ${ref.where}: cannot read secret file ${JSON.stringify(abs)}: ${code}`, { cause: e }));
+      return err(
+        new AlertmanagerConfigError(
+          `${loaded.file}: ${ref.where}: cannot read secret file ${JSON.stringify(abs)}: ${code}`,
+          { cause: e },
+        ),
+      );
     }
   }
   return ok(values);

@@ -4,7 +4,7 @@
  * decode. A null list entry stays undefined (a nil pointer in Go) so that the
  * loader can report "missing email config" and the like.
  */
-import { bool, ConfigFail, isNull, type Decoded, type FieldDecoder, type FieldSpec } from './decoder.js';
+import { atLine, bool, ConfigFail, isNull, type Decoded, type FieldDecoder, type FieldSpec } from './decoder.js';
 import { httpConfig } from './http-config.js';
 
 /** Fields every integration accepts. */
@@ -20,7 +20,8 @@ export function notifier<S extends FieldSpec>(
     if (isNull(n)) return undefined;
     let c = defaults();
     if (!d.clean(() => (c = { ...defaults(), ...d.fields(n, typeName, spec) }))) return c;
-    validate(c);
+    atLine(n.line, () => validate(c));
+    d.lines.set(c, n.line);
     return c;
   };
 }
@@ -33,22 +34,4 @@ export function fail(msg: string): never {
 export const set = (v: { isEmpty: boolean } | string | undefined): boolean =>
   v !== undefined && (typeof v === 'string' ? v !== '' : !v.isEmpty);
 
-/**
- * Go's text/template accepts `{{ ... }}` actions and `{{/* ... *\/}}` comments;
- * this catches the unterminated ones, which is what users get wrong.
- */
-export function templateSyntaxError(s: string): string | undefined {
-  let i = 0;
-  while ((i = s.indexOf('{{', i)) >= 0) {
-    const rest = s.slice(i + 2).replace(/^- /, '');
-    if (rest.startsWith('/*')) {
-      const end = rest.indexOf('*/');
-      if (end < 0) return 'template: :1: unclosed comment';
-      if (!/^ ?-?}}/.test(rest.slice(end + 2).replace(/^ -/, ' -'))) return 'template: :1: comment ends before closing delimiter';
-    }
-    const close = s.indexOf('}}', i + 2);
-    if (close < 0) return 'template: :1: unclosed action';
-    i = close + 2;
-  }
-  return undefined;
-}
+export { templateSyntaxError } from './template-syntax.js';

@@ -49,7 +49,9 @@ type RawReceiver = Decoded<typeof RECEIVER_SPEC>;
 export type ReceiverConfig = RawReceiver & { name: string };
 /** The integration list keys of a receiver, e.g. 'email_configs'. */
 export type IntegrationKey = Exclude<keyof RawReceiver, 'name' | 'labels'>;
-export const INTEGRATION_KEYS = Object.keys(RECEIVER_SPEC).filter((k) => k !== 'name' && k !== 'labels') as IntegrationKey[];
+export const INTEGRATION_KEYS = Object.keys(RECEIVER_SPEC).filter(
+  (k) => k !== 'name' && k !== 'labels',
+) as IntegrationKey[];
 
 export const receiverField: FieldDecoder<ReceiverConfig> = (d, n) => {
   if (isNull(n)) return undefined;

@@ -1,6 +1,25 @@
 /** `route:` nodes and `inhibit_rules:` entries, with Alertmanager's own checks. */
-import { compareMatchers, isValidUtf8, matchersFromLegacy, LABEL_NAME_RE, parseMatchers, type Matcher, type MatcherMode } from '../labels/index.js';
-import { bool, ConfigFail, isNull, list, map, str, stringList, stringMap, type Decoder, type FieldDecoder } from './decoder.js';
+import {
+  compareMatchers,
+  isValidUtf8,
+  matchersFromLegacy,
+  LABEL_NAME_RE,
+  parseMatchers,
+  type Matcher,
+  type MatcherMode,
+} from '../labels/index.js';
+import {
+  bool,
+  ConfigFail,
+  isNull,
+  list,
+  map,
+  str,
+  stringList,
+  stringMap,
+  type Decoder,
+  type FieldDecoder,
+} from './decoder.js';
 import { promDuration } from './duration.js';
 import type { YNode } from './yaml-node.js';
 
@@ -106,10 +125,12 @@ export function routeField(ctx: MatcherContext): FieldDecoder<RouteConfig> {
     let all = false;
     for (const l of r.group_by ?? []) {
       if (l === '...') all = true;
-      else if (!validLabelName(ctx.mode, l)) throw new ConfigFail(`invalid label name ${JSON.stringify(l)} in group_by list`);
+      else if (!validLabelName(ctx.mode, l))
+        throw new ConfigFail(`invalid label name ${JSON.stringify(l)} in group_by list`);
       else names.push(l);
     }
-    if (names.length > 0 && all) throw new ConfigFail('cannot have wildcard group_by (`...`) and other labels at the same time');
+    if (names.length > 0 && all)
+      throw new ConfigFail('cannot have wildcard group_by (`...`) and other labels at the same time');
     const seen = new Set<string>();
     for (const l of names) {
       if (seen.has(l)) throw new ConfigFail(`duplicated label ${JSON.stringify(l)} in group_by`);

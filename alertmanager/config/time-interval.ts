@@ -31,7 +31,20 @@ export interface NamedTimeInterval {
 }
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 
 /** Go's strconv.Atoi, with its error text. */
 function atoi(s: string): number {
@@ -51,7 +64,10 @@ function rangeFromString(input: string, member: (s: string) => number): Inclusiv
 }
 
 const rangeDecoder =
-  (check: (r: InclusiveRange, raw: string) => void, member: (s: string) => number = atoi): FieldDecoder<InclusiveRange> =>
+  (
+    check: (r: InclusiveRange, raw: string) => void,
+    member: (s: string) => number = atoi,
+  ): FieldDecoder<InclusiveRange> =>
   (d, n) => {
     const s = str(d, n);
     if (s === undefined) return undefined;
@@ -63,7 +79,8 @@ const rangeDecoder =
 const weekday = rangeDecoder(
   (r, raw) => {
     if (r.begin > r.end) throw new ConfigFail('start day cannot be before end day');
-    if (r.begin < 0 || r.begin > 6 || r.end < 0 || r.end > 6) throw new ConfigFail(`${raw} is not a valid day of the week: out of range`);
+    if (r.begin < 0 || r.begin > 6 || r.end < 0 || r.end > 6)
+      throw new ConfigFail(`${raw} is not a valid day of the week: out of range`);
   },
   (s) => {
     const i = WEEKDAYS.indexOf(s);
@@ -87,7 +104,8 @@ const month = rangeDecoder(
     for (const v of [r.begin, r.end]) {
       if (v < 1 || v > 12) throw new ConfigFail(`${v} is not a valid month: out of range`);
     }
-    if (r.begin > r.end) throw new ConfigFail(`end month ${MONTHS[r.end - 1]} is before start month ${MONTHS[r.begin - 1]}`);
+    if (r.begin > r.end)
+      throw new ConfigFail(`end month ${MONTHS[r.end - 1]} is before start month ${MONTHS[r.begin - 1]}`);
   },
   (s) => {
     const i = MONTHS.indexOf(s);
@@ -155,7 +173,12 @@ export const namedTimeInterval =
   (d: Decoder, n: YNode) => {
     if (isNull(n)) return undefined;
     let v: { name?: string; time_intervals?: TimeIntervalSpec[] } = {};
-    if (!d.clean(() => (v = d.fields(n, 'config.plain', { name: str, time_intervals: list(spec, '[]timeinterval.TimeInterval') })))) {
+    if (
+      !d.clean(
+        () =>
+          (v = d.fields(n, 'config.plain', { name: str, time_intervals: list(spec, '[]timeinterval.TimeInterval') })),
+      )
+    ) {
       return { name: v.name ?? '', time_intervals: v.time_intervals ?? [] };
     }
     if (!v.name) throw new ConfigFail(`missing name in ${what}`);

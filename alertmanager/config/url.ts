@@ -5,6 +5,7 @@
  */
 import { ConfigFail, str, type FieldDecoder } from './decoder.js';
 import { Secret, SECRET_TOKEN } from './secret.js';
+import { templateSyntaxError } from './template-syntax.js';
 
 /** Go's url.Parse is lenient; reject only what it rejects that matters here. */
 function goUrlParse(s: string): URL | string {
@@ -60,7 +61,12 @@ export const secretUrl: FieldDecoder<Secret> = (d, n) => {
 export const secretTemplateUrl: FieldDecoder<Secret> = (d, n) => {
   const s = str(d, n);
   if (s === undefined) return undefined;
-  if (s === '' || s === SECRET_TOKEN || s.includes('{{')) return new Secret(s);
+  if (s === '' || s === SECRET_TOKEN) return new Secret(s);
+  if (s.includes('{{')) {
+    const e = templateSyntaxError(s);
+    if (e) throw new ConfigFail(`invalid template syntax: ${e}`);
+    return new Secret(s);
+  }
   const u = parseHttpUrl(s);
   if (typeof u === 'string') throw new ConfigFail(`invalid URL: ${u}`);
   return new Secret(s);

@@ -67,7 +67,13 @@ function convert(doc: Document, node: unknown, lc: LineCounter, budget: { left: 
   if (isScalar(n)) {
     const value = String((n as Scalar).value ?? '');
     const explicitTag = n.tag?.replace('tag:yaml.org,2002:', '!!');
-    if (explicitTag === '!!str' || explicitTag === '!!int' || explicitTag === '!!bool' || explicitTag === '!!float' || explicitTag === '!!null') {
+    if (
+      explicitTag === '!!str' ||
+      explicitTag === '!!int' ||
+      explicitTag === '!!bool' ||
+      explicitTag === '!!float' ||
+      explicitTag === '!!null'
+    ) {
       return { kind: 'scalar', tag: explicitTag, value, line };
     }
     const tag = n.type === Scalar.PLAIN ? resolvePlain(value) : '!!str';

@@ -53,13 +53,19 @@ export function parseMatchers(input: string, options: MatcherParseOptions = {}):
 export function parseMatcher(input: string, options: MatcherParseOptions = {}): Result<Matcher, string> {
   const mode = options.mode ?? 'fallback';
   if (mode === 'classic') return parseClassicMatcher(input);
-  if (input.startsWith('{') || input.endsWith('}')) return { ok: false, error: `unexpected open or close brace: ${input}` };
+  if (input.startsWith('{') || input.endsWith('}'))
+    return { ok: false, error: `unexpected open or close brace: ${input}` };
   if (mode === 'utf8-strict') return parseUtf8Matcher(input);
   const n = parseUtf8Matcher(input);
   const c = parseClassicMatcher(input);
   if (!n.ok) {
     if (!c.ok) return c;
-    options.warn?.(INCOMPATIBLE_WARNING, { input, origin: options.origin ?? 'config', err: n.error, suggestion: c.value.toString() });
+    options.warn?.(INCOMPATIBLE_WARNING, {
+      input,
+      origin: options.origin ?? 'config',
+      err: n.error,
+      suggestion: c.value.toString(),
+    });
     return c;
   }
   if (c.ok && !same([n.value], [c.value])) {

@@ -18,7 +18,7 @@ export function goUnquote(quoted: string): UnquoteResult {
     for (const b of utf8.encode(s)) bytes.push(b);
   };
   const hex = (s: string): number | undefined => (/^[0-9a-fA-F]+$/.test(s) ? parseInt(s, 16) : undefined);
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     const c = body[i] as string;
     if (c === '"' || c === '\n') return { ok: false, reason: 'syntax' };
     if (c !== '\\') {

@@ -37,7 +37,8 @@ export function parseClassicMatcher(s: string): Result<Matcher, string> {
       if (i < chars.length - 1) escaped = true;
       else value += '\\';
     } else if (ch === '"') {
-      if (!expectTrailingQuote || i < chars.length - 1) return err(`matcher value contains unescaped double quote: ${raw3}`);
+      if (!expectTrailingQuote || i < chars.length - 1)
+        return err(`matcher value contains unescaped double quote: ${raw3}`);
       expectTrailingQuote = false;
     } else value += ch;
   }

@@ -98,7 +98,10 @@ function parseAll(input: string): Matcher[] {
   for (;;) {
     const nameTok = wrap(() => expect(l, ['quoted', 'unquoted']), 'expected label name');
     const name = unquote(nameTok);
-    const opTok = wrap(() => expect(l, ['=', '!=', '=~', '!~']), "expected an operator such as '=', '!=', '=~' or '!~'");
+    const opTok = wrap(
+      () => expect(l, ['=', '!=', '=~', '!~']),
+      "expected an operator such as '=', '!=', '=~' or '!~'",
+    );
     const valueTok = wrap(() => expect(l, ['unquoted', 'quoted']), 'expected label value');
     const value = unquote(valueTok);
     const m = newMatcher(opTok.kind as MatchType, name, value);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { matchesAll, matchersToString, newMatcher, parseClassicMatchers, parseMatcher, parseMatchers, parseUtf8Matchers } from './index.js';
+import {
+  matchesAll,
+  matchersToString,
+  newMatcher,
+  parseClassicMatchers,
+  parseMatcher,
+  parseMatchers,
+  parseUtf8Matchers,
+} from './index.js';
 import type { Matcher } from './index.js';
 
 const show = (r: { ok: true; value: Matcher[] } | { ok: false; error: string }): string =>
@@ -71,7 +79,10 @@ describe('fallback mode', () => {
   });
   it('single matcher rejects braces and lists', () => {
     expect(parseMatcher('{foo="bar"}')).toEqual({ ok: false, error: 'unexpected open or close brace: {foo="bar"}' });
-    expect(parseMatcher('a=b,c=d', { mode: 'utf8-strict' })).toEqual({ ok: false, error: 'expected 1 matcher, found 2' });
+    expect(parseMatcher('a=b,c=d', { mode: 'utf8-strict' })).toEqual({
+      ok: false,
+      error: 'expected 1 matcher, found 2',
+    });
     // The classic parser reads everything after the operator as the value.
     const r = parseMatcher('a=b,c=d');
     expect(r.ok && r.value.toString()).toBe('a="b,c=d"');
