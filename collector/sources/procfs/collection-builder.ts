@@ -29,10 +29,6 @@ export class CollectionBuilder {
     this.problemList.push({ source: SOURCE_NAME, place, message });
   }
 
-  get problemCount(): number {
-    return this.problemList.length;
-  }
-
   build(): Collection {
     return { samples: this.samples, metadata: [...this.metas.values()], problems: this.problemList };
   }
