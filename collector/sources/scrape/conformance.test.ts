@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseExposition } from './parse-exposition.js';
-import { parseOpenMetrics, type OpenMetricsOptions } from './parse-openmetrics.js';
+import type { ExpositionOptions } from './exposition-types.js';
+import { parseOpenMetrics } from './parse-openmetrics.js';
 import { parseText } from './parse-text.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -27,7 +28,7 @@ interface Case {
   readonly file: string;
   readonly contentType: string;
   readonly shouldParse: boolean;
-  readonly options?: OpenMetricsOptions;
+  readonly options?: ExpositionOptions;
 }
 
 const TestJson = z.object({ type: z.literal('text'), file: z.string(), shouldParse: z.boolean() });
@@ -210,7 +211,12 @@ describe('exposition fuzz', () => {
       const text = readFileSync(c.file, 'utf8');
       const variants = [text, ...Array.from({ length: text.length > 20_000 ? 3 : 25 }, () => mutate(text, rnd))];
       for (const v of variants) {
-        for (const r of [parseText(v), parseOpenMetrics(v), parseOpenMetrics(v, { validation: 'structure' })]) {
+        for (const r of [
+          parseText(v),
+          parseText(v, { validation: 'structure' }),
+          parseOpenMetrics(v),
+          parseOpenMetrics(v, { validation: 'structure' }),
+        ]) {
           expect(typeof r.ok).toBe('boolean');
           if (!r.ok) expect(r.error.message).toMatch(/^line \d+: /);
           parsed++;

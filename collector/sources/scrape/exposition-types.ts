@@ -33,6 +33,21 @@ export interface ParsedExposition {
   readonly metadata: readonly MetricMeta[];
 }
 
+export interface ExpositionOptions {
+  /**
+   * 'spec' (default) enforces what the format's reference says: every MUST of
+   * OpenMetrics 1.0 as its conformance suite expects, and prometheus/common's
+   * rules for the text format (one HELP and one TYPE per family, TYPE before
+   * the samples). 'structure' keeps the syntax and structure checks but lets
+   * through what Prometheus' own scraper lets through: OpenMetrics value rules
+   * (NaN or negative counters, integer bucket counts, histogram point
+   * consistency, info and stateset values; client_golang exposes `_sum` next
+   * to negative buckets) and repeated or late HELP/TYPE lines in the text
+   * format (the first one counts). One odd family should not fail a scrape.
+   */
+  readonly validation?: 'spec' | 'structure';
+}
+
 /** Bad input. `line` and `column` are 1-based; `column` is absent when the whole line is at fault. */
 export class ParseError extends Error {
   constructor(

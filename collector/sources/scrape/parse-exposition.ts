@@ -4,13 +4,13 @@
  */
 import type { Result } from '../../result.js';
 import { formatForContentType } from './content-type.js';
-import type { ParseError, ParsedExposition } from './exposition-types.js';
-import { parseOpenMetrics, type OpenMetricsOptions } from './parse-openmetrics.js';
+import type { ExpositionOptions, ParseError, ParsedExposition } from './exposition-types.js';
+import { parseOpenMetrics } from './parse-openmetrics.js';
 import { parseText } from './parse-text.js';
 
 /**
  * Parses an exposition body; `contentType` is the response's Content-Type
- * header (absent: the text format). `options` only matter for OpenMetrics.
+ * header (absent: the text format). See `ExpositionOptions` for how strict it is.
  *
  * @example
  * const r = parseExposition(body, res.headers.get('content-type') ?? undefined);
@@ -19,7 +19,9 @@ import { parseText } from './parse-text.js';
 export function parseExposition(
   text: string,
   contentType?: string,
-  options: OpenMetricsOptions = {},
+  options: ExpositionOptions = {},
 ): Result<ParsedExposition, ParseError> {
-  return formatForContentType(contentType) === 'openmetrics' ? parseOpenMetrics(text, options) : parseText(text);
+  return formatForContentType(contentType) === 'openmetrics'
+    ? parseOpenMetrics(text, options)
+    : parseText(text, options);
 }

@@ -5,22 +5,10 @@
  * erroneous in their entirety"), timestamps are seconds (returned in ms).
  */
 import { err, ok, type Result } from '../../result.js';
-import { ParseError, type ExposedSample, type ParsedExposition } from './exposition-types.js';
+import { ParseError, type ExposedSample, type ExpositionOptions, type ParsedExposition } from './exposition-types.js';
 import { LineCursor } from './line-cursor.js';
 import { OmFamilies, type Problem } from './openmetrics-family.js';
 import { parseDescriptorLine, parseSampleLine, type OmSampleLine } from './openmetrics-line.js';
-
-export interface OpenMetricsOptions {
-  /**
-   * 'spec' (default) enforces every MUST of OpenMetrics 1.0, as its conformance
-   * suite expects. 'structure' skips the rules on values (NaN or negative
-   * counters, integer bucket counts, histogram point consistency, info and
-   * stateset values) the way Prometheus' scraper does: real client libraries
-   * break some of them, e.g. client_golang exposes `_sum` next to negative
-   * buckets, and one such histogram should not fail a whole scrape.
-   */
-  readonly validation?: 'spec' | 'structure';
-}
 
 /**
  * Parses a whole OpenMetrics exposition.
@@ -29,7 +17,7 @@ export interface OpenMetricsOptions {
  * const r = parseOpenMetrics('# TYPE a counter\na_total 1 # {trace_id="x"} 1\n# EOF\n');
  * if (r.ok) r.value.samples[0]?.exemplar; // { labels: { trace_id: 'x' }, value: 1 }
  */
-export function parseOpenMetrics(text: string, options: OpenMetricsOptions = {}): Result<ParsedExposition, ParseError> {
+export function parseOpenMetrics(text: string, options: ExpositionOptions = {}): Result<ParsedExposition, ParseError> {
   const samples: ExposedSample[] = [];
   const families = new OmFamilies(options.validation !== 'structure', (i, createdT) => {
     samples[i] = { ...(samples[i] as ExposedSample), createdT };

@@ -79,3 +79,18 @@ describe('parseText', () => {
     expect(failure(text)).toBe(message);
   });
 });
+
+describe('parseText with structure-only validation', () => {
+  it('lets repeated and late HELP/TYPE through, the first one counting', () => {
+    const r = parseText('# HELP a one\n# HELP a two\na 1\n# TYPE a gauge\n# TYPE a counter\n', {
+      validation: 'structure',
+    });
+    if (!r.ok) throw r.error;
+    expect(r.value.metadata).toEqual([{ name: 'a', type: 'gauge', help: 'one' }]);
+  });
+
+  it('still rejects bad syntax', () => {
+    const r = parseText('a{b="c} 1\n', { validation: 'structure' });
+    expect(r.ok).toBe(false);
+  });
+});

@@ -9,7 +9,13 @@
 import type { Labels } from '../../tsdb/interface.js';
 import { err, ok, type Result } from '../../result.js';
 import type { MetricMeta, MetricType } from '../source.js';
-import { ParseError, describeFound, type ExposedSample, type ParsedExposition } from './exposition-types.js';
+import {
+  ParseError,
+  describeFound,
+  type ExposedSample,
+  type ExpositionOptions,
+  type ParsedExposition,
+} from './exposition-types.js';
 import { LineCursor } from './line-cursor.js';
 import { parseTextFloat, parseTextTimestamp } from './number-syntax.js';
 import { readLabels, readMetricName, type SampleSyntax } from './sample-line.js';
@@ -37,6 +43,9 @@ interface Family {
 class TextParser {
   private readonly families = new Map<string, Family>();
   readonly samples: ExposedSample[] = [];
+
+  /** `strict`: a second HELP or TYPE, or a TYPE after the samples, is an error (else the first one counts). */
+  constructor(private readonly strict: boolean) {}
 
   /** The family a name belongs to: its own, or a summary/histogram that `_sum`, `_count` or `_bucket` extends. */
   family(name: string): Family {
@@ -88,7 +97,10 @@ class TextParser {
   }
 
   private help(c: LineCursor, family: Family): ParseError | undefined {
-    if (family.help !== undefined) return c.error(`second HELP line for metric ${JSON.stringify(family.name)}`, 0);
+    if (family.help !== undefined) {
+      if (!this.strict) return undefined;
+      return c.error(`second HELP line for metric ${JSON.stringify(family.name)}`, 0);
+    }
     const text = unescapeHelp(c);
     if (text instanceof ParseError) return text;
     family.help = text;
@@ -96,7 +108,8 @@ class TextParser {
   }
 
   private type(c: LineCursor, family: Family): ParseError | undefined {
-    if (family.type !== undefined) {
+    if (family.typeGiven || (this.strict && family.type !== undefined)) {
+      if (!this.strict) return undefined;
       return c.error(`second TYPE line for metric ${JSON.stringify(family.name)}, or TYPE after its samples`, 0);
     }
     const word = c.rest();
@@ -186,8 +199,8 @@ function unescapeHelp(c: LineCursor): string | ParseError {
  * const r = parseText('# TYPE up gauge\nup{job="node"} 1\n');
  * if (r.ok) r.value.samples[0]; // { labels: { __name__: 'up', job: 'node' }, value: 1 }
  */
-export function parseText(text: string): Result<ParsedExposition, ParseError> {
-  const parser = new TextParser();
+export function parseText(text: string, options: ExpositionOptions = {}): Result<ParsedExposition, ParseError> {
+  const parser = new TextParser(options.validation !== 'structure');
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const problem = parser.line(new LineCursor(lines[i] as string, i + 1));
