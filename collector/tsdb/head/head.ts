@@ -105,11 +105,15 @@ export class Head {
   }
 
   /** Finds or creates the series; `ref` is given when replaying the WAL. */
-  getOrCreate(pairs: LabelPairs, ref?: number): { series: MemSeries; created: boolean } | AppendError {
+  getOrCreate(
+    pairs: LabelPairs,
+    ref?: number,
+    skipLimits = false,
+  ): { series: MemSeries; created: boolean } | AppendError {
     const hash = hashPairs(pairs);
     const existing = this.lookup(pairs, hash);
     if (existing) return { series: existing, created: false };
-    const bad = checkNewSeries(pairs, this.limits, this.series.size);
+    const bad = skipLimits ? undefined : checkNewSeries(pairs, this.limits, this.series.size);
     if (bad) return bad;
     const r = ref ?? this.nextRef;
     if (r >= this.nextRef) this.nextRef = r + 1;
@@ -125,6 +129,24 @@ export class Head {
     this.index.add(r, s.pairIds);
     if (ref === undefined) this.unlogged.add(r);
     return { series: s, created: true };
+  }
+
+  /**
+   * Recreates a series from the WAL under its logged ref, skipping limits (the
+   * data was accepted once). Returns the existing series if the labels are
+   * already known under another ref.
+   */
+  restore(pairs: LabelPairs, ref: number): MemSeries {
+    const existing = this.lookup(pairs);
+    if (existing) return existing;
+    const created = this.getOrCreate(pairs, ref, true);
+    if (created instanceof AppendError) throw new Error(`unreachable: ${created.message}`);
+    return created.series;
+  }
+
+  /** Makes sure refs seen in the WAL are never handed out again. */
+  reserveRef(ref: number): void {
+    if (ref >= this.nextRef) this.nextRef = ref + 1;
   }
 
   appendWindow(): AppendWindow {
@@ -192,15 +214,17 @@ export class Head {
   /**
    * Applies a sample for good (after commit, or during WAL replay). Re-checks
    * against the live state, since another appender may have committed in
-   * between; returns false when the sample had to be dropped.
+   * between; returns false when the sample had to be dropped. `replaying`
+   * (WAL replay) keeps out-of-order samples even if the window is now off.
    */
-  apply(s: MemSeries, t: number, v: number): boolean {
+  apply(s: MemSeries, t: number, v: number, replaying = false): boolean {
     const lastT = s.lastT;
     if (t > lastT && t >= this.minValidTime) {
       if (s.appendInOrder(t, v, this.arena, this.chunkRangeMs)) this.chunksCreated++;
     } else if (t === lastT) {
       return s.head?.lastValueIs(v) === true;
-    } else if (this.oooWindowMs > 0 && t >= this.minValidTime) {
+    } else if ((this.oooWindowMs > 0 || replaying) && t >= this.minValidTime) {
+      // On replay the window may have shrunk since; the sample was acknowledged, so keep it.
       if (s.ooo?.has(t)) return false;
       (s.ooo ??= new OooBuffer()).insert(t, v);
       this.oooSamplesAppended++;
