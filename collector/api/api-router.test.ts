@@ -1,7 +1,7 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSelectorEngine } from '../../test/support/selector-engine.js';
+import { createEngine } from '../promql/index.js';
 import { QueryError, type QueryEngine } from '../promql/interface.js';
 import { createMetadataStore, createRemoteWriteHandler, encodeWriteRequest, snappyCompress } from '../remote/index.js';
 import { err, ok } from '../result.js';
@@ -33,9 +33,7 @@ afterAll(async () => {
 
 async function serve(overrides: Partial<ApiDeps> = {}): Promise<string> {
   const app = express();
-  app.use(
-    createApiRouter({ engine: createSelectorEngine(db), queryable: db, clock: () => T0 + 150_000, ...overrides }),
-  );
+  app.use(createApiRouter({ engine: createEngine(db), queryable: db, clock: () => T0 + 150_000, ...overrides }));
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -135,7 +133,6 @@ describe('query endpoints', () => {
         `invalid parameter "time": Invalid time value for 'time': cannot parse "yesterday" to a valid timestamp`,
       ],
       ['query?query=up&timeout=soon', 'invalid parameter "timeout": cannot parse "soon" to a valid duration'],
-      ['query?query=up{', '1:4: parse error: unexpected end of input inside braces'],
     ];
     for (const [path, message] of cases) {
       const r = await get(`${base}/api/v1/${path}`);
@@ -145,6 +142,10 @@ describe('query endpoints', () => {
         body: { status: 'error', errorType: 'bad_data', error: message },
       });
     }
+    // the parser's message is the engine's; the API passes it on unchanged as bad_data
+    const parse = await get(`${base}/api/v1/query?query=up{`);
+    expect([parse.status, JSON.parse(parse.text)]).toMatchObject([400, { status: 'error', errorType: 'bad_data' }]);
+    expect((JSON.parse(parse.text) as { error: string }).error).toMatch(/^1:4: parse error: /);
     // exactly 11 000 points is still allowed
     expect((await get(`${base}/api/v1/query_range?query=up&start=0&end=11000&step=1`)).status).toBe(200);
   });
@@ -196,6 +197,18 @@ describe('query endpoints', () => {
     const base = await serve({ engine });
     await get(`${base}/api/v1/query?query=1&lookback_delta=1m&timeout=0.01`);
     expect(seen).toEqual({ lookback: 60_000, aborted: true });
+    const slow: QueryEngine = {
+      instantQuery: async (_e, _t, o) => {
+        await new Promise((r) => setTimeout(r, 50));
+        return err(new QueryError(o?.signal?.aborted ? 'canceled' : 'internal', 'query was canceled'));
+      },
+      rangeQuery: () => Promise.reject(new Error('unused')),
+    };
+    const timedOut = await get(`${await serve({ engine: slow })}/api/v1/query?query=1&timeout=10ms`);
+    expect([timedOut.status, JSON.parse(timedOut.text)]).toEqual([
+      503,
+      { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' },
+    ]);
     await get(`${base}/api/v1/query?query=1`);
     expect(seen).toEqual({ lookback: undefined, aborted: false });
   });

@@ -40,7 +40,7 @@ export function registerQueryRoutes(router: Router, deps: QueryRouteDeps): void 
     if (!opts.ok) return opts;
     try {
       const r = await deps.engine.instantQuery(form.get('query') ?? '', t.value, opts.value.options);
-      return toOutcome(r);
+      return toOutcome(r, opts.value.timedOut());
     } finally {
       opts.value.done();
     }
@@ -77,7 +77,7 @@ export function registerQueryRoutes(router: Router, deps: QueryRouteDeps): void 
         step.value,
         opts.value.options,
       );
-      return toOutcome(r);
+      return toOutcome(r, opts.value.timedOut());
     } finally {
       opts.value.done();
     }
@@ -127,7 +127,10 @@ function requiredTime(form: FormValues, name: string): Result<number, ApiError> 
   return t.ok ? t : err(invalidParam(name, t.error));
 }
 
-function toOutcome(r: Result<QueryResult, QueryError>): ApiOutcome {
+function toOutcome(r: Result<QueryResult, QueryError>, timedOut: boolean): ApiOutcome {
+  // The engine only sees an aborted signal; when our timer aborted it, the client should hear "timeout".
+  if (!r.ok && r.error.kind === 'canceled' && timedOut)
+    return err(new ApiError('timeout', 'query timed out in expression evaluation', { cause: r.error }));
   if (!r.ok) return err(fromQueryError(r.error));
   return ok({ data: encodeQueryValue(r.value.value), warnings: r.value.warnings, infos: r.value.infos });
 }
@@ -140,7 +143,7 @@ function queryOptions(
   req: Request,
   form: FormValues,
   deps: QueryRouteDeps,
-): Result<{ options: QueryOptions; done: () => void }, ApiError> {
+): Result<{ options: QueryOptions; done: () => void; timedOut: () => boolean }, ApiError> {
   let timeoutMs = deps.queryTimeoutMs ?? 120_000;
   const to = form.get('timeout');
   if (to !== undefined && to !== '') {
@@ -157,7 +160,11 @@ function queryOptions(
     if (d.value > 0) lookbackDeltaMs = d.value;
   }
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`query timed out in expression evaluation`)), timeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error('query timed out in expression evaluation'));
+  }, timeoutMs);
   const onClose = () => {
     if (!req.complete || !req.socket.writable) controller.abort(new Error('query was canceled'));
   };
@@ -166,6 +173,7 @@ function queryOptions(
     lookbackDeltaMs === undefined ? { signal: controller.signal } : { signal: controller.signal, lookbackDeltaMs };
   return ok({
     options,
+    timedOut: () => timedOut,
     done: () => {
       clearTimeout(timer);
       req.socket.off('close', onClose);
