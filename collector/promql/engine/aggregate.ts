@@ -95,7 +95,7 @@ function accumulate(e: AggregateExpr, input: StepSeries[], grid: StepGrid): Step
       const x = s.vals[i] ?? 0;
       if (count[g] === 0) {
         count[g] = 1;
-        value[g] = e.op === 'count' || e.op === 'group' ? 1 : e.op === 'stddev' || e.op === 'stdvar' ? 0 : x;
+        value[g] = e.op === 'count' || e.op === 'group' ? 1 : e.op === 'stddev' || e.op === 'stdvar' ? (Number.isFinite(x) ? 0 : NaN) : x;
         mean[g] = x;
         comp[g] = 0;
         incremental[g] = 0;

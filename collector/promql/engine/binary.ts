@@ -228,7 +228,6 @@ function vectorVector(e: BinaryExpr, m: VectorMatching, lhsIn: StepSeries[], rhs
       } else {
         value = arith(e.op, a, b);
       }
-      if (!keep) continue;
       const pairKey = k * one.length + j;
       let out = outByPair.get(pairKey);
       if (out === undefined) {
@@ -246,6 +245,8 @@ function vectorVector(e: BinaryExpr, m: VectorMatching, lhsIn: StepSeries[], rhs
         set.add(out.key);
         matched.set(sig, set);
       }
+      // Ambiguity is an error even for pairs a comparison then filters out.
+      if (!keep) continue;
       out.s.vals[i] = value;
       out.s.has[i] = 1;
     }

@@ -74,8 +74,8 @@ export function evalSubquery(ctx: EvalContext, e: SubqueryExpr, grid: StepGrid):
   let minRef = Infinity;
   let maxRef = -Infinity;
   for (let i = 0; i < grid.steps; i++) {
-    evalMs[i] = at ?? stepTime(grid, i);
-    const ref = (evalMs[i] ?? 0) - off;
+    evalMs[i] = stepTime(grid, i);
+    const ref = (at ?? stepTime(grid, i)) - off;
     toMs[i] = ref;
     fromMs[i] = ref - rangeMs;
     minRef = Math.min(minRef, ref);

@@ -120,6 +120,13 @@ export function evalCall(ctx: EvalContext, e: Call, grid: StepGrid): EvalValue {
       return scalarValue(new Float64Array(grid.steps).fill((ctx.endMs - ctx.startMs) / 1000));
     case 'step':
       return scalarValue(new Float64Array(grid.steps).fill(ctx.stepMs / 1000));
+    case 'min_of':
+    case 'max_of': {
+      const a = scalarArg(ctx, args[0], grid, NaN);
+      const b = scalarArg(ctx, args[1], grid, NaN);
+      const f = name === 'min_of' ? Math.min : Math.max;
+      return scalarValue(a.map((x, i) => f(x, b[i] ?? NaN)));
+    }
     case 'vector': {
       const vals = scalarArg(ctx, args[0], grid, NaN);
       const out = newStepSeries({}, grid.steps);

@@ -231,6 +231,7 @@ export const RANGE_FUNCTIONS: ReadonlyMap<string, WindowFn> = new Map<string, Wi
     'mad_over_time',
     (w) => {
       const vals = windowValues(w);
+      if (vals.some((x) => Number.isNaN(x))) return NaN;
       const median = quantileOf(0.5, vals);
       for (let i = 0; i < vals.length; i++) vals[i] = Math.abs((vals[i] ?? 0) - median);
       return quantileOf(0.5, vals);

@@ -82,7 +82,9 @@ export function refTimes(
   const refs = new Float64Array(grid.steps);
   for (let i = 0; i < grid.steps; i++) {
     const t = at ?? stepTime(grid, i);
-    if (evalOut) evalOut[i] = t;
+    // predict_linear's origin is the step's own time even under @ (Prometheus
+    // never treats it as step-invariant).
+    if (evalOut) evalOut[i] = stepTime(grid, i);
     refs[i] = t - off;
   }
   return refs;

@@ -191,7 +191,7 @@ export function typeOf(e: Expr): ValueType {
   }
 }
 
-const SCALAR_FUNCS = new Set(['pi', 'scalar', 'time', 'start', 'end', 'range', 'step']);
+const SCALAR_FUNCS = new Set(['pi', 'scalar', 'time', 'start', 'end', 'range', 'step', 'min_of', 'max_of']);
 function returnTypeOf(func: string): ValueType {
   return SCALAR_FUNCS.has(func) ? 'scalar' : 'vector';
 }

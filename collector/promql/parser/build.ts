@@ -19,7 +19,7 @@ import type {
   VectorSelector,
 } from './ast.js';
 import type { PNode } from './lezer-tree.js';
-import { parseNumber, unquoteString } from './literals.js';
+import { parseDurationMs, parseNumber, unquoteString } from './literals.js';
 import { ParseFail } from './parse-error.js';
 import { foldDuration } from './duration.js';
 
@@ -411,7 +411,8 @@ export class TreeBuilder {
       const text = this.src(n);
       const v = parseNumber(text.replace(/^[-+]/, ''));
       if (v === undefined) throw this.fail(n, `bad number or duration syntax: "${text}"`);
-      return { kind: 'ms', ms: (text.startsWith('-') ? -1 : 1) * v * 1000 };
+      const exact = parseDurationMs(text.replace(/^[-+]/, ''));
+      return { kind: 'ms', ms: (text.startsWith('-') ? -1 : 1) * (exact ?? Math.round(v * 1000)) };
     }
     const first = c[0];
     if (first === undefined) throw this.fail(n, 'missing duration');

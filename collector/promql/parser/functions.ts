@@ -77,6 +77,8 @@ const table: [string, ValueType[], number, ValueType, boolean][] = [
   ['ts_of_min_over_time', [M], 0, V, true],
   ['ts_of_last_over_time', [M], 0, V, true],
   ['minute', [V], 1, V, false],
+  ['min_of', [S, S], 0, S, true],
+  ['max_of', [S, S], 0, S, true],
   ['month', [V], 1, V, false],
   ['pi', [], 0, S, false],
   ['predict_linear', [M, S], 0, V, false],

@@ -16,7 +16,23 @@ export interface PNode {
 
 /** Parses `text` with the official grammar; throws ParseFail at the first syntax error. */
 export function lezerTree(text: string): PNode {
-  const tree = parser.parse(text);
+  try {
+    return lezerTreeOf(text, normalizeForLezer(text, false));
+  } catch (first) {
+    // min_of/max_of are scalar functions outside durations, but the grammar
+    // only knows them inside one; retry with a same-length stand-in name.
+    const retry = normalizeForLezer(text, true);
+    if (!/\b(min_of|max_of)\s*\(/i.test(text)) throw first;
+    try {
+      return lezerTreeOf(text, retry);
+    } catch {
+      throw first;
+    }
+  }
+}
+
+function lezerTreeOf(text: string, normalized: string): PNode {
+  const tree = parser.parse(normalized);
   const stack: { name: string; from: number; to: number; isError: boolean; children: PNode[] }[] = [];
   let root: PNode | undefined;
   let firstError: { from: number; parent: string[] } | undefined;
@@ -40,6 +56,58 @@ export function lezerTree(text: string): PNode {
   const top = root?.children[0];
   if (top === undefined) throw new ParseFail({ start: 0, end: 0 }, 'no expression found in input');
   return top;
+}
+
+/**
+ * Same-length rewrites for what Prometheus' lexer accepts and the lezer
+ * grammar does not: a trailing dot on a number (`2.`) and the duration
+ * keywords in any case (`STEP()`). Strings and comments are left alone, and
+ * offsets stay valid because nothing changes length.
+ */
+export function normalizeForLezer(text: string, scalarMinMax: boolean): string {
+  let out = '';
+  let i = 0;
+  let bracketDepth = 0;
+  while (i < text.length) {
+    const c = text[i] ?? '';
+    if (c === '[') bracketDepth++;
+    if (c === ']') bracketDepth = Math.max(0, bracketDepth - 1);
+    if (c === '"' || c === "'" || c === '`') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c && text[j] !== '\n') j += c !== '`' && text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    if (c === '#') {
+      const j = text.indexOf('\n', i);
+      const end = j < 0 ? text.length : j;
+      out += text.slice(i, end);
+      i = end;
+      continue;
+    }
+    const word = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(text.slice(i, i + 64));
+    if (word) {
+      const w = word[0];
+      const lower = w.toLowerCase();
+      const call = /^\s*\(/.test(text.slice(i + w.length));
+      const isDurationFn = (lower === 'step' || lower === 'range' || lower === 'min_of' || lower === 'max_of') && call;
+      // The builder reads function names from the original text.
+      if (scalarMinMax && isDurationFn && (lower === 'min_of' || lower === 'max_of') && bracketDepth === 0) out += 'absent';
+      else out += isDurationFn ? lower : w;
+      i += w.length;
+      continue;
+    }
+    const num = /^(0x[0-9a-fA-F]+|[0-9][0-9_]*)(\.)(?![0-9])/.exec(text.slice(i, i + 64));
+    if (num && !/[a-zA-Z_:]/.test(text[i - 1] ?? '')) {
+      out += `${num[1] ?? ''} `;
+      i += num[0].length;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
 }
 
 function syntaxError(text: string, from: number, ancestors: readonly string[]): ParseFail {

@@ -41,7 +41,9 @@ export async function runEval(engine: QueryEngine, cmd: EvalCommand, options: Ev
   }
   const at = cmd.timing.atMs;
   const runs: { expr: string; t: number }[] = [{ expr: cmd.expr, t: at }];
-  const pinned = (options.stepInvariance ?? true) ? pinToTime(cmd.expr, at) : undefined;
+  // start()/end()/range()/step() answer with the query's own times, which the
+  // re-runs move on purpose; upstream's expectations for them only hold unpinned.
+  const pinned = (options.stepInvariance ?? true) && !QUERY_CONTEXT_FUNCS.test(cmd.expr) ? pinToTime(cmd.expr, at) : undefined;
   if (pinned !== undefined) {
     const times = at === 0 ? [-1000, 0, 1000] : [-10 * at, 0, Math.trunc(at / 5), at, 10 * at];
     for (const t of times) runs.push({ expr: pinned, t });
