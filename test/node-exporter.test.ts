@@ -166,7 +166,6 @@ interface FamilyResult {
   readonly family: string;
   readonly series: number;
   readonly rule: Rule;
-  readonly maxDelta: number;
   readonly failures: string[];
 }
 
@@ -181,7 +180,6 @@ function compareFamily(family: string, a: Side, b: Side, c: Side): FamilyResult 
       family,
       series: ours.length,
       rule,
-      maxDelta: 0,
       failures: [`${family}: node-exporter has no such family`],
     };
   }
@@ -189,7 +187,6 @@ function compareFamily(family: string, a: Side, b: Side, c: Side): FamilyResult 
   for (const sig of first.keys()) {
     if (last.has(sig) && !ourSigs.has(sig)) failures.push(`${family}${sig}: node-exporter has it, we do not`);
   }
-  let maxDelta = 0;
   for (const s of ours) {
     const sig = signature(s);
     const va = first.get(sig);
@@ -200,7 +197,6 @@ function compareFamily(family: string, a: Side, b: Side, c: Side): FamilyResult 
     }
     const lo = Math.min(va ?? Infinity, vc ?? Infinity);
     const hi = Math.max(va ?? -Infinity, vc ?? -Infinity);
-    maxDelta = Math.max(maxDelta, s.value < lo ? lo - s.value : s.value > hi ? s.value - hi : 0);
     const check = rule.check;
     // 1e-12 relative: node-exporter divides in a different order (e.g. µs / 1000 / 1000).
     const tol = check.kind === 'exact' ? 0 : check.abs + (check.rel ?? 0) * Math.max(Math.abs(lo), Math.abs(hi));
@@ -221,7 +217,7 @@ function compareFamily(family: string, a: Side, b: Side, c: Side): FamilyResult 
       `${family}: HELP/TYPE ${JSON.stringify([ourMeta?.help, ourMeta?.type])}, node-exporter ${JSON.stringify([theirMeta.help, theirMeta.type])}`,
     );
   }
-  return { family, series: ours.length, rule, maxDelta, failures };
+  return { family, series: ours.length, rule, failures };
 }
 
 function report(
@@ -256,14 +252,14 @@ function report(
     `- differences outside tolerance: ${failures.length}`,
     `- problems reported by our source: ${problems.length}`,
     '',
-    '| family | series | check | largest distance outside [A, C] | result |',
-    '| --- | ---: | --- | ---: | --- |',
+    '| family | series | check | result |',
+    '| --- | ---: | --- | --- |',
     ...results.map((r) => {
       const check =
         r.rule.check.kind === 'exact'
           ? 'exact'
           : `between ±${r.rule.check.abs}${r.rule.check.rel ? ` +${r.rule.check.rel * 100}%` : ''}`;
-      return `| \`${r.family}\` | ${r.series} | ${check} (${r.rule.why}) | ${r.maxDelta} | ${r.failures.length === 0 ? 'same' : 'DIFFERENT'} |`;
+      return `| \`${r.family}\` | ${r.series} | ${check} (${r.rule.why}) | ${r.failures.length === 0 ? 'same' : 'DIFFERENT'} |`;
     }),
     '',
     '## Differences',
