@@ -1,0 +1,2 @@
+export type { Route, RouteOpts } from './route.js';
+export { buildRouteTree, matchRoutes, receiversFor, walkRoutes, DEFAULT_ROUTE_OPTS } from './route.js';
