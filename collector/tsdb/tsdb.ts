@@ -4,7 +4,7 @@
  * first and is replayed at the next open.
  */
 import type { Registry } from 'prom-client';
-import { ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../result.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Appendable, Appender, Matcher, Queryable, Querier } from './interface.js';
 import { StoreError } from './interface.js';
@@ -12,7 +12,13 @@ import { Head } from './head/head.js';
 import { HeadAppender, type DurableLog } from './head/head-appender.js';
 import type { MemSeries } from './head/mem-series.js';
 import { Wal, type ReplayHandler } from './wal/wal.js';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openBlock, openBlocks, removeLeftovers, writeBlock, type Block } from './block/index.js';
+import { applyRetention, compactPlanned } from './block/maintenance.js';
+import { exponentialRanges } from './block/plan.js';
+import { seriesForBlock } from './head/head-blocks.js';
+import { MergeQuerier } from './merge-querier.js';
 import { HeadQuerier } from './head/head-querier.js';
 import type { TsdbLimits } from './head/limits.js';
 import { compileMatchers } from './labels/matcher.js';
@@ -34,7 +40,18 @@ export interface TsdbOptions {
   readonly chunkRangeMs?: number;
   /** WAL segment size limit; default 128 MiB. */
   readonly walSegmentMaxBytes?: number;
+  /** Delete blocks older than this (relative to the newest sample). Default: keep everything. */
+  readonly retentionMs?: number;
+  /** Delete the oldest blocks while blocks + WAL exceed this many bytes. */
+  readonly retentionBytes?: number;
 }
+
+/**
+ * Our WAL's folder in the data directory. Not `wal`: that name is Prometheus'
+ * and holds its own format, and a data directory should stay openable by
+ * promtool and Prometheus, which only need the blocks.
+ */
+export const WAL_DIR = 'kubepulse-wal';
 
 /** The store. Appenders write, queriers read; see interface.ts for their contracts. */
 export interface Tsdb extends Appendable, Queryable {
@@ -52,11 +69,16 @@ export interface Tsdb extends Appendable, Queryable {
 export class HeadTsdb implements Tsdb {
   private closed = false;
   replaySeconds = 0;
+  /** Persisted blocks, oldest first. */
+  blocks: Block[] = [];
+  private maintenance: Promise<void> = Promise.resolve();
+  private maintaining = false;
 
   constructor(
     readonly head: Head,
     private readonly logger: Logger,
     private readonly wal: Wal | undefined,
+    private readonly options: TsdbOptions = {},
   ) {}
 
   appender(): Appender {
@@ -72,11 +94,113 @@ export class HeadTsdb implements Tsdb {
             length: batch.length,
           })
       : undefined;
-    return new HeadAppender(this.head, log);
+    return new HeadAppender(this.head, log, () => this.maybePersist());
   }
 
   querier(minT: number, maxT: number): Querier {
-    return new HeadQuerier(this.head, minT, maxT);
+    const head = new HeadQuerier(this.head, minT, maxT);
+    const blocks = this.blocks.filter((b) => b.meta.minTime <= maxT && b.meta.maxTime > minT);
+    if (blocks.length === 0) return head;
+    return new MergeQuerier([...blocks.map((b) => b.querier(minT, maxT)), head]);
+  }
+
+  /**
+   * Starts persisting the head's oldest chunk range when the head spans more
+   * than 1.5 ranges (as Prometheus does); runs in the background, one at a time.
+   */
+  maybePersist(): void {
+    const { head } = this;
+    if (this.options.dir === undefined || this.closed || this.maintaining) return;
+    if (!(head.maxT - head.minT > 1.5 * head.chunkRangeMs)) return;
+    this.maintaining = true;
+    this.maintenance = this.persistAndCompact()
+      .catch((e: unknown) => this.logger.error('block maintenance failed', { error: e }))
+      .finally(() => (this.maintaining = false));
+  }
+
+  /** Waits for background persistence/compaction; for tests and shutdown. */
+  async settled(): Promise<void> {
+    await this.maintenance;
+  }
+
+  private async persistAndCompact(): Promise<void> {
+    const { head } = this;
+    const dir = this.options.dir!;
+    const r = head.chunkRangeMs;
+    // Appends (in order or within the out-of-order window) may still land this close to the newest sample.
+    const openMs = Math.max(r / 2, head.oooWindowMs);
+    for (;;) {
+      if (this.closed || !(head.maxT - head.minT > 1.5 * r)) break;
+      const start = Math.floor(head.minT / r) * r;
+      const end = start + r;
+      if (end > head.maxT - openMs) break;
+      // From here on nothing below `end` is accepted, so the snapshot stays complete.
+      if (end > head.minValidTime) head.minValidTime = end;
+      const series = seriesForBlock(head, start, end);
+      const written = await writeBlock(dir, series, { minTime: start, maxTime: end, clock: this.options.clock });
+      if (!written.ok) {
+        this.logger.error('persisting the head failed; will retry', {
+          minTime: start,
+          maxTime: end,
+          error: written.error,
+        });
+        return;
+      }
+      if (written.value) {
+        const opened = await openBlock(join(dir, written.value.ulid), { logger: this.logger });
+        if (!opened.ok) {
+          this.logger.error('cannot open the block just written', { error: opened.error });
+          return;
+        }
+        this.blocks = [...this.blocks, opened.value].sort((a, b) => a.meta.minTime - b.meta.minTime);
+        this.logger.info('head persisted', {
+          ulid: written.value.ulid,
+          minTime: start,
+          maxTime: end,
+          series: series.length,
+        });
+      }
+      const t = await this.truncateHead(end);
+      if (!t.ok) this.logger.error('WAL checkpoint failed', { error: t.error });
+    }
+    await this.compactBlocks();
+  }
+
+  private async compactBlocks(): Promise<void> {
+    const dir = this.options.dir!;
+    for (let i = 0; i < 10 && !this.closed; i++) {
+      const r = await compactPlanned(dir, this.blocks, exponentialRanges(this.head.chunkRangeMs), {
+        clock: this.options.clock,
+      });
+      if (!r.ok) {
+        this.logger.error('block compaction failed', { error: r.error });
+        return;
+      }
+      if (r.value.removed.length === 0) break;
+      const opened: Block[] = [];
+      for (const meta of r.value.added) {
+        const b = await openBlock(join(dir, meta.ulid), { logger: this.logger });
+        if (b.ok) opened.push(b.value);
+        else this.logger.error('cannot open compacted block', { error: b.error });
+      }
+      const removed = new Set(r.value.removed);
+      this.blocks = [...this.blocks.filter((b) => !removed.has(b)), ...opened].sort(
+        (a, b) => a.meta.minTime - b.meta.minTime,
+      );
+    }
+    const { retentionMs, retentionBytes } = this.options;
+    if (retentionMs === undefined && retentionBytes === undefined) return;
+    const doomed = new Set<string>();
+    const r = await applyRetention(
+      dir,
+      { retentionMs, maxBytes: retentionBytes, nowMs: this.head.maxT, extraBytes: this.walBytes() },
+      async (ulid) => {
+        doomed.add(ulid);
+        await this.blocks.find((b) => b.meta.ulid === ulid)?.close();
+      },
+    );
+    if (!r.ok) this.logger.error('retention failed', { error: r.error });
+    this.blocks = this.blocks.filter((b) => !doomed.has(b.meta.ulid));
   }
 
   stats(): TsdbStats {
@@ -91,8 +215,7 @@ export class HeadTsdb implements Tsdb {
     const compiled = compileMatchers(matchers);
     if (!compiled.ok) return compiled;
     const series = this.head.seriesRefs((idx) => idx.select(compiled.value));
-    if (series.length === 0) return ok(0);
-    if (this.wal) {
+    if (series.length > 0 && this.wal) {
       // Series never logged yet get their record first, or replay could not place the tombstone.
       const unlogged = series.filter((s) => this.head.unlogged.has(s.ref));
       if (unlogged.length > 0) {
@@ -110,7 +233,13 @@ export class HeadTsdb implements Tsdb {
       if (!r.ok) return r;
     }
     for (const s of series) this.head.addTombstone(s.ref, minT, maxT);
-    this.logger.info('deleted series', { series: series.length, minT, maxT });
+    let inBlocks = 0;
+    for (const b of this.blocks) {
+      const r = await b.delete(matchers, minT, maxT);
+      if (!r.ok) return r;
+      inBlocks += r.value;
+    }
+    this.logger.info('deleted series', { headSeries: series.length, blockSeries: inBlocks, minT, maxT });
     return ok(series.length);
   }
 
@@ -129,7 +258,9 @@ export class HeadTsdb implements Tsdb {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.maintenance;
     await this.wal?.close();
+    for (const b of this.blocks) await b.close();
   }
 }
 
@@ -154,7 +285,8 @@ function replayInto(head: Head): ReplayHandler {
 }
 
 /**
- * Opens the store. With `dir`, replays the WAL in `<dir>/wal` first; a torn or
+ * Opens the store. With `dir`, opens its blocks and replays the WAL in
+ * `<dir>/kubepulse-wal` first; a torn or
  * corrupt tail is cut off with a warning, never a refusal to start.
  * @example
  * const db = await openTsdb({ dir: './data', outOfOrderWindowMs: 10 * 60_000 });
@@ -172,22 +304,40 @@ export async function openTsdb(options: TsdbOptions = {}): Promise<Result<Tsdb, 
   });
   let wal: Wal | undefined;
   let replaySeconds = 0;
+  let blocks: Block[] = [];
   if (options.dir !== undefined) {
+    try {
+      await mkdir(options.dir, { recursive: true });
+      const leftovers = await removeLeftovers(options.dir);
+      if (leftovers.length > 0) logger.info('removed leftovers of an interrupted write', { paths: leftovers });
+    } catch (e) {
+      return err(new StoreError(`cannot prepare data directory ${options.dir}: ${(e as Error).message}`, { cause: e }));
+    }
+    const listing = await openBlocks(options.dir, { logger });
+    for (const p of listing.problems) logger.error('skipping unreadable block', { error: p });
+    blocks = [...listing.blocks];
+    // Samples already persisted are not taken back from the WAL (a crash between block and checkpoint).
+    for (const b of blocks) head.minValidTime = Math.max(head.minValidTime, b.meta.maxTime);
     const opened = await Wal.open(
-      { dir: join(options.dir, 'wal'), logger, segmentMaxBytes: options.walSegmentMaxBytes },
+      { dir: join(options.dir, WAL_DIR), logger, segmentMaxBytes: options.walSegmentMaxBytes },
       replayInto(head),
     );
-    if (!opened.ok) return opened;
+    if (!opened.ok) {
+      for (const b of blocks) await b.close();
+      return opened;
+    }
     wal = opened.value.wal;
     replaySeconds = opened.value.replaySeconds;
     logger.info('WAL replay finished', {
       seconds: Number(replaySeconds.toFixed(3)),
       series: head.numSeries,
       samples: head.samplesAppended,
+      blocks: blocks.length,
     });
   }
-  const db = new HeadTsdb(head, logger, wal);
+  const db = new HeadTsdb(head, logger, wal, options);
   db.replaySeconds = replaySeconds;
+  db.blocks = blocks;
   if (options.registry) {
     registerSelfMetrics(options.registry, {
       head,
@@ -195,5 +345,6 @@ export async function openTsdb(options: TsdbOptions = {}): Promise<Result<Tsdb, 
       replaySeconds: () => db.replaySeconds,
     });
   }
+  db.maybePersist();
   return ok(db);
 }

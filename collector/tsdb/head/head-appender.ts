@@ -37,6 +37,8 @@ export class HeadAppender implements Appender {
   constructor(
     private readonly head: Head,
     private readonly log: DurableLog | undefined,
+    /** Called after a successful commit (the store checks whether to persist a block). */
+    private readonly afterCommit?: () => void,
   ) {
     this.window = head.appendWindow();
   }
@@ -109,6 +111,7 @@ export class HeadAppender implements Appender {
       // Another commit may have moved the series on meanwhile; Prometheus drops such samples too.
       if (!s || !head.apply(s, this.ts[i]!, this.vs[i]!)) head.rejected.out_of_order++;
     }
+    this.afterCommit?.();
     return ok(undefined);
   }
 

@@ -4,3 +4,4 @@ export { HeadQuerier } from './head-querier.js';
 export { type TsdbLimits } from './limits.js';
 export { type ChunkMeta } from './mem-series.js';
 export { DEFAULT_CHUNK_RANGE_MS, SAMPLES_PER_CHUNK } from './chunk-range.js';
+export { seriesForBlock, type PersistSeries } from './head-blocks.js';

@@ -7,7 +7,7 @@ import { STALE_NAN, isStaleNaN } from '../chunkenc/float-bits.js';
 import { openTsdb, type Tsdb, type TsdbOptions } from '../index.js';
 import { eq } from '../labels/matcher.js';
 import { describeStorage } from '../storage.case.js';
-import { HeadTsdb } from '../tsdb.js';
+import { HeadTsdb, WAL_DIR } from '../tsdb.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -78,7 +78,7 @@ describe('WAL', () => {
     await write(db, 'x', 0, 10);
     await write(db, 'x', 10, 20);
     await db.close();
-    const walDir = path.join(dir, 'wal');
+    const walDir = path.join(dir, WAL_DIR);
     const seg = path.join(walDir, (await readdir(walDir)).sort()[0]!);
     const size = (await stat(seg)).size;
     await truncate(seg, size - 7); // half of the second commit's record
@@ -103,7 +103,7 @@ describe('WAL', () => {
     await write(db, 'y', 5, 10);
     await write(db, 'y', 10, 15);
     await db.close();
-    const walDir = path.join(dir, 'wal');
+    const walDir = path.join(dir, WAL_DIR);
     const seg = path.join(walDir, (await readdir(walDir)).sort()[0]!);
     const bytes = await readFile(seg);
     // Records are a series record, then one samples record per commit; the
@@ -128,7 +128,7 @@ describe('WAL', () => {
     for (let i = 0; i < 20; i++) await write(db, 'r', i * 10, i * 10 + 10);
     expect(db.stats().walBytes).toBeGreaterThan(20 * 200);
     await db.close();
-    const segments = (await readdir(path.join(dir, 'wal'))).filter((n) => /^\d{8}$/.test(n));
+    const segments = (await readdir(path.join(dir, WAL_DIR))).filter((n) => /^\d{8}$/.test(n));
     expect(segments.length).toBeGreaterThan(3);
     const again = await open({ dir });
     expect(samples(again, 'r')).toHaveLength(200);
@@ -144,7 +144,7 @@ describe('WAL', () => {
     const r = await (db as HeadTsdb).truncateHead(60_000);
     expect(r.ok).toBe(true);
     await write(db, 'keep', 100, 110);
-    const names = await readdir(path.join(dir, 'wal'));
+    const names = await readdir(path.join(dir, WAL_DIR));
     expect(names.filter((n) => n.startsWith('checkpoint.'))).toHaveLength(1);
     await db.close();
 

@@ -1,0 +1,128 @@
+/**
+ * One Querier over several (blocks and the head): series with the same labels
+ * are joined and their samples merged by time. When two sources hold a sample
+ * at the same time (a crash between writing a block and checkpointing the
+ * WAL can cause that) the first source's sample is kept.
+ */
+import type { Labels, Matcher, Querier, Sample, SampleIterator, Series } from './interface.js';
+import { canonicalPairs, compareLabelPairs, compareStrings, type LabelPairs } from './labels/label-set.js';
+
+interface Keyed {
+  readonly pairs: LabelPairs;
+  readonly series: Series;
+}
+
+class MergedIterator implements SampleIterator {
+  private readonly ok: boolean[];
+  private started = false;
+  private done = false;
+  t = 0;
+  v = 0;
+
+  constructor(private readonly its: SampleIterator[]) {
+    this.ok = its.map(() => false);
+  }
+
+  private pick(): boolean {
+    let best = -1;
+    let bestT = Infinity;
+    for (let i = 0; i < this.its.length; i++) {
+      if (!this.ok[i]) continue;
+      const t = this.its[i]!.at().t;
+      if (t < bestT) {
+        bestT = t;
+        best = i;
+      }
+    }
+    if (best < 0) {
+      this.done = true;
+      return false;
+    }
+    const s = this.its[best]!.at();
+    this.t = s.t;
+    this.v = s.v;
+    return true;
+  }
+
+  next(): boolean {
+    if (this.done) return false;
+    if (!this.started) {
+      this.started = true;
+      this.its.forEach((it, i) => (this.ok[i] = it.next()));
+      return this.pick();
+    }
+    // Advance every source sitting at the current time (duplicates collapse).
+    const cur = this.t;
+    this.its.forEach((it, i) => {
+      if (this.ok[i] && it.at().t === cur) this.ok[i] = it.next();
+    });
+    return this.pick();
+  }
+
+  seek(t: number): boolean {
+    if (this.done) return false;
+    if (this.started && this.t >= t) return true;
+    this.started = true;
+    this.its.forEach((it, i) => (this.ok[i] = it.seek(t)));
+    return this.pick();
+  }
+
+  at(): Sample {
+    return { t: this.t, v: this.v };
+  }
+}
+
+class MergedSeries implements Series {
+  constructor(
+    readonly labels: Labels,
+    private readonly parts: readonly Series[],
+  ) {}
+
+  samples(): SampleIterator {
+    return new MergedIterator(this.parts.map((p) => p.samples()));
+  }
+}
+
+export class MergeQuerier implements Querier {
+  constructor(private readonly queriers: readonly Querier[]) {}
+
+  select(matchers: readonly Matcher[]): Series[] {
+    const lists = this.queriers.map((q) => [...q.select(matchers)]).filter((l) => l.length > 0);
+    if (lists.length === 0) return [];
+    if (lists.length === 1) return lists[0]!;
+    const all: Array<Keyed & { source: number }> = [];
+    lists.forEach((l, source) => {
+      for (const series of l) all.push({ pairs: canonicalPairs(series.labels), series, source });
+    });
+    all.sort((a, b) => compareLabelPairs(a.pairs, b.pairs) || a.source - b.source);
+    const out: Series[] = [];
+    for (let i = 0; i < all.length;) {
+      let j = i + 1;
+      while (j < all.length && compareLabelPairs(all[i]!.pairs, all[j]!.pairs) === 0) j++;
+      out.push(
+        j === i + 1
+          ? all[i]!.series
+          : new MergedSeries(
+              all[i]!.series.labels,
+              all.slice(i, j).map((k) => k.series),
+            ),
+      );
+      i = j;
+    }
+    return out;
+  }
+
+  labelValues(name: string, matchers?: readonly Matcher[]): readonly string[] {
+    return union(this.queriers.map((q) => q.labelValues(name, matchers)));
+  }
+
+  labelNames(matchers?: readonly Matcher[]): readonly string[] {
+    return union(this.queriers.map((q) => q.labelNames(matchers)));
+  }
+}
+
+function union(lists: ReadonlyArray<readonly string[]>): string[] {
+  const set = new Set<string>();
+  for (const l of lists) for (const s of l) set.add(s);
+  return [...set].sort(compareStrings);
+}
