@@ -7,7 +7,7 @@ import type { Labels } from '../../tsdb/interface.js';
 import type { Call, Expr } from '../parser/ast.js';
 import { annotate, EvalError, type EvalContext } from './context.js';
 import { evaluate, evalSubquery } from './evaluator.js';
-import { histogramQuantile } from './histogram-quantile.js';
+import { histogramFraction, histogramQuantile } from './histogram-quantile.js';
 import { evalLabelJoin, evalLabelReplace } from './label-functions.js';
 import { KEEPS_NAME, RANGE_FUNCTIONS, type Window } from './range-functions.js';
 import { durationCtx, evalMatrixSelector } from './selectors.js';
@@ -183,12 +183,13 @@ export function evalCall(ctx: EvalContext, e: Call, grid: StepGrid): EvalValue {
       return sortSeriesFunction(name, vectorOf(ctx, args[0] as Expr, grid), args.slice(1).map((a) => stringArg(ctx, a, grid)));
     case 'histogram_quantile':
       return histogramQuantile(ctx, e, scalarArg(ctx, args[0], grid, NaN), vectorOf(ctx, args[1] as Expr, grid), grid);
+    case 'histogram_fraction':
+      return histogramFraction(ctx, e, scalarArg(ctx, args[0], grid, NaN), scalarArg(ctx, args[1], grid, NaN), vectorOf(ctx, args[2] as Expr, grid), grid);
     case 'histogram_count':
     case 'histogram_sum':
     case 'histogram_avg':
     case 'histogram_stddev':
     case 'histogram_stdvar':
-    case 'histogram_fraction':
       // These read native histograms only; float samples are ignored, as in Prometheus.
       for (const a of args) evaluate(ctx, a, grid);
       return { type: 'vector', series: [] };

@@ -7,7 +7,7 @@
 import type { Call, Expr } from '../parser/ast.js';
 import { annotate, type EvalContext } from './context.js';
 import { formatG } from './functions.js';
-import { labelsKey, newStepSeries, withoutName, type EvalValue, type StepGrid, type StepSeries } from './values.js';
+import { labelsKey, newStepSeries, type EvalValue, type StepGrid, type StepSeries } from './values.js';
 
 interface Bucket {
   upper: number;
@@ -85,24 +85,90 @@ function parseLe(s: string | undefined): number | undefined {
   return Number(t);
 }
 
-export function histogramQuantile(ctx: EvalContext, e: Call, q: Float64Array, v: { series: StepSeries[] }, grid: StepGrid): EvalValue {
+/** Prometheus' BucketFraction: the share of observations between lower and upper; infinite buckets hold their observations at infinity. */
+export function bucketFraction(lower: number, upper: number, input: Bucket[]): number {
+  const sorted = [...input].sort((a, b) => a.upper - b.upper);
+  const lastB = sorted[sorted.length - 1];
+  if (lastB === undefined || lastB.upper !== Infinity) return NaN;
+  const buckets: Bucket[] = [];
+  for (const b of sorted) {
+    const prev = buckets[buckets.length - 1];
+    if (prev !== undefined && prev.upper === b.upper) prev.count += b.count;
+    else buckets.push({ ...b });
+  }
+  const count = (buckets[buckets.length - 1] as Bucket).count;
+  if (count === 0 || Number.isNaN(lower) || Number.isNaN(upper)) return NaN;
+  if (lower >= upper) return 0;
+  let rank = 0;
+  let lowerRank = 0;
+  let upperRank = 0;
+  let lowerSet = false;
+  let upperSet = false;
+  for (let i = 0; i < buckets.length; i++) {
+    const b = buckets[i] as Bucket;
+    let lowerBound = i > 0 ? (buckets[i - 1] as Bucket).upper : -Infinity;
+    if (i === 0 && b.upper > 0) lowerBound = 0; // like histogram_quantile, the first bucket starts at 0
+    const upperBound = b.upper;
+    const interpolate = (v: number): number => {
+      if (lowerBound === -Infinity) return b.count;
+      if (upperBound === Infinity) return rank;
+      return rank + ((b.count - rank) * (v - lowerBound)) / (upperBound - lowerBound);
+    };
+    if (!lowerSet && lowerBound >= lower) {
+      lowerRank = rank;
+      lowerSet = true;
+    }
+    if (!upperSet && lowerBound >= upper) {
+      upperRank = rank;
+      upperSet = true;
+    }
+    if (lowerSet && upperSet) break;
+    if (!lowerSet && lowerBound < lower && upperBound > lower) {
+      lowerRank = interpolate(lower);
+      lowerSet = true;
+    }
+    if (!upperSet && lowerBound < upper && upperBound > upper) {
+      upperRank = interpolate(upper);
+      upperSet = true;
+    }
+    if (lowerSet && upperSet) break;
+    rank = b.count;
+  }
+  if (!lowerSet || lowerRank > count) lowerRank = count;
+  if (!upperSet || upperRank > count) upperRank = count;
+  return (upperRank - lowerRank) / count;
+}
+
+/**
+ * histogram_quantile and histogram_fraction over classic buckets: series
+ * that differ only in `le` form one histogram per step.
+ */
+export function classicHistogramFn(
+  ctx: EvalContext,
+  e: Call,
+  v: { series: StepSeries[] },
+  grid: StepGrid,
+  compute: (i: number, buckets: Bucket[]) => [number, boolean],
+): EvalValue {
+  const vecArg = e.args[e.args.length - 1] as Expr;
   const groups = new Map<string, { out: StepSeries; members: { s: StepSeries; le: number }[] }>();
   for (const s of v.series) {
     const le = parseLe(s.labels['le']);
     if (le === undefined || Number.isNaN(le)) {
-      annotate(ctx, 'warning', `bucket label "le" is missing or has a malformed value of "${s.labels['le'] ?? ''}" for metric name "${s.labels['__name__'] ?? ''}"`, (e.args[1] as Expr).pos);
+      annotate(ctx, 'warning', `bucket label "le" is missing or has a malformed value of "${s.labels['le'] ?? ''}" for metric name "${s.labels['__name__'] ?? ''}"`, vecArg.pos);
       continue;
     }
-    const { le: _le, ...rest } = withoutName(s.labels);
+    // The name stays until the result is formed, so that two histograms that
+    // differ only in name collide there, as in Prometheus.
+    const { le: _le, ...rest } = s.labels;
     const key = labelsKey(rest);
     let g = groups.get(key);
     if (g === undefined) {
-      g = { out: newStepSeries(rest, grid.steps), members: [] };
+      g = { out: newStepSeries(rest, grid.steps, true), members: [] };
       groups.set(key, g);
     }
     g.members.push({ s, le });
   }
-  let warnedQ = false;
   let forcedName: string | undefined;
   const out: StepSeries[] = [];
   for (const g of groups.values()) {
@@ -110,12 +176,7 @@ export function histogramQuantile(ctx: EvalContext, e: Call, q: Float64Array, v:
       const buckets: Bucket[] = [];
       for (const m of g.members) if (m.s.has[i] === 1) buckets.push({ upper: m.le, count: m.s.vals[i] ?? 0 });
       if (buckets.length === 0) continue;
-      const qi = q[i] ?? NaN;
-      if (!(qi >= 0 && qi <= 1) && !warnedQ) {
-        warnedQ = true;
-        annotate(ctx, 'warning', `quantile value should be between 0 and 1, got ${formatG(qi)}`, (e.args[0] as Expr).pos);
-      }
-      const [val, forced] = bucketQuantile(qi, buckets);
+      const [val, forced] = compute(i, buckets);
       if (forced) forcedName = g.members[0]?.s.labels['__name__'] ?? '';
       g.out.vals[i] = val;
       g.out.has[i] = 1;
@@ -127,8 +188,22 @@ export function histogramQuantile(ctx: EvalContext, e: Call, q: Float64Array, v:
       ctx,
       'info',
       `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name "${forcedName}"`,
-      (e.args[1] as Expr).pos,
+      vecArg.pos,
     );
   }
   return { type: 'vector', series: out };
+}
+
+export function histogramQuantile(ctx: EvalContext, e: Call, q: Float64Array, v: { series: StepSeries[] }, grid: StepGrid): EvalValue {
+  for (const qi of q) {
+    if (!(qi >= 0 && qi <= 1)) {
+      annotate(ctx, 'warning', `quantile value should be between 0 and 1, got ${formatG(qi)}`, (e.args[0] as Expr).pos);
+      break;
+    }
+  }
+  return classicHistogramFn(ctx, e, v, grid, (i, buckets) => bucketQuantile(q[i] ?? NaN, buckets));
+}
+
+export function histogramFraction(ctx: EvalContext, e: Call, lower: Float64Array, upper: Float64Array, v: { series: StepSeries[] }, grid: StepGrid): EvalValue {
+  return classicHistogramFn(ctx, e, v, grid, (i, buckets) => [bucketFraction(lower[i] ?? NaN, upper[i] ?? NaN, buckets), false]);
 }

@@ -98,9 +98,10 @@ export function compareLabels(a: Labels, b: Labels): number {
   return an.length - bn.length;
 }
 
+/** Drops the metric name, and with it the type and unit labels that describe it. */
 export function withoutName(l: Labels): Labels {
-  if (!('__name__' in l)) return l;
-  const { __name__: _drop, ...rest } = l;
+  if (!('__name__' in l) && !('__type__' in l) && !('__unit__' in l)) return l;
+  const { __name__: _name, __type__: _type, __unit__: _unit, ...rest } = l;
   return rest;
 }
 
