@@ -2,4 +2,3 @@ export { createPipeline } from './pipeline.js';
 export type { Pipeline, PipelineOptions } from './pipeline.js';
 export { scheduleEvery } from './scheduler.js';
 export type { ScheduleOptions } from './scheduler.js';
-export { STALE_NAN, isStaleNaN } from './stale.js';

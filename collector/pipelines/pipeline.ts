@@ -6,9 +6,8 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../log/index.js';
 import type { Collection, Source } from '../sources/source.js';
-import type { Appendable, Labels } from '../tsdb/interface.js';
+import { STALE_NAN, type Appendable, type Labels } from '../tsdb/index.js';
 import { scheduleEvery } from './scheduler.js';
-import { STALE_NAN } from './stale.js';
 
 export interface PipelineOptions {
   readonly name: string;
@@ -17,6 +16,11 @@ export interface PipelineOptions {
   readonly appendable: Appendable;
   readonly logger: Logger;
   readonly registry: Registry;
+  /**
+   * Labels added to every sample, as a scrape adds `job` and `instance`; they
+   * win over a sample's own label of the same name.
+   */
+  readonly targetLabels?: Labels;
   readonly clock?: () => number;
 }
 
@@ -31,7 +35,7 @@ export interface Pipeline {
 }
 
 export function createPipeline(options: PipelineOptions): Pipeline {
-  const { name, sources, appendable, logger, registry } = options;
+  const { name, sources, appendable, logger, registry, targetLabels } = options;
   const clock = options.clock ?? Date.now;
   const metrics = pipelineMetrics(registry);
   const latest = new Map<string, Collection>();
@@ -56,8 +60,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const seen = new Map<string, Labels>();
     let rejected = 0;
     for (const s of collection.samples) {
-      seen.set(labelKey(s.labels), s.labels);
-      const r = app.append(s.labels, s.t ?? t, s.value);
+      const labels = targetLabels ? { ...s.labels, ...targetLabels } : s.labels;
+      seen.set(labelKey(labels), labels);
+      const r = app.append(labels, s.t ?? t, s.value);
       if (!r.ok) {
         rejected++;
         metrics.rejected.inc({ source: source.name, reason: r.error.kind });

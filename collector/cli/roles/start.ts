@@ -2,48 +2,97 @@
  * `kubepulse start`: the all-in-one stack on this machine. This is one of the
  * few places that knows every concrete part; it builds them and wires them.
  */
+import { hostname } from 'node:os';
 import express from 'express';
+import { createApiRouter } from '../../api/index.js';
 import type { Config } from '../../config/index.js';
 import { healthRouter } from '../../http/health.js';
-import { listen } from '../../http/server.js';
 import { createSelfRegistry } from '../../http/self-metrics.js';
+import { listen } from '../../http/server.js';
 import type { Logger } from '../../log/index.js';
-import { createPipeline } from '../../pipelines/index.js';
+import { createPipeline, type Pipeline } from '../../pipelines/index.js';
+import { createEngine, formatExpr, parseExpr } from '../../promql/index.js';
+import { createMetadataStore, createRemoteWriteHandler } from '../../remote/index.js';
 import { ok, type Result } from '../../result.js';
+import { createProcfsSource } from '../../sources/procfs/index.js';
+import { openTsdb } from '../../tsdb/index.js';
+import { createDashboardRouter } from '../../../dashboard/index.js';
 import { prepareDataDir } from '../data-dir.js';
 import { VERSION } from '../version.js';
+import { pipelineMetadata, renderMetrics } from './exposition.js';
 
 export interface RunningStack {
   readonly address: string;
-  /** Stops timers, lets in-flight requests finish, closes the store. */
+  /** Stops collection, lets in-flight requests finish, closes the store. */
   stop(): Promise<void>;
 }
 
 export async function startAllInOne(config: Config, logger: Logger): Promise<Result<RunningStack, string>> {
   const dataDir = await prepareDataDir(config.dataDir);
   if (!dataDir.ok) return dataDir;
-
+  const startTimeMs = Date.now();
   const registry = createSelfRegistry(VERSION);
-  const stopping = new AbortController();
-  let ready = false;
 
+  // Bind the port first, as Prometheus does: a taken port fails at once, and
+  // /-/healthy answers (with /-/ready at 503) while the WAL replays.
+  let ready = false;
   const app = express();
   app.disable('x-powered-by');
   app.use(healthRouter(() => ready));
+  const server = await listen(app, config.listen);
+  if (!server.ok) return server;
+
+  const opened = await openTsdb({ dir: config.dataDir, logger: logger.child({ component: 'tsdb' }), registry });
+  if (!opened.ok) {
+    await server.value.close(0);
+    return { ok: false, error: `cannot open the store in ${config.dataDir}: ${opened.error.message}` };
+  }
+  const tsdb = opened.value;
+  const engine = createEngine(tsdb);
+
+  const pipelines: Pipeline[] = [];
+  if (config.procfs.enabled) {
+    pipelines.push(
+      createPipeline({
+        name: 'node',
+        sources: [createProcfsSource(config.procfs)],
+        intervalMs: config.scrape.interval,
+        appendable: tsdb,
+        logger: logger.child({ component: 'pipeline', pipeline: 'node' }),
+        registry,
+        targetLabels: { job: 'node', instance: hostname() },
+      }),
+    );
+  }
+
+  const remoteMetadata = createMetadataStore();
   app.get('/metrics', (_req, res, next) => {
-    registry
-      .metrics()
+    renderMetrics(registry, pipelines)
       .then((text) => void res.type(registry.contentType).send(text))
       .catch(next);
   });
+  app.use(
+    createApiRouter({
+      engine,
+      queryable: tsdb,
+      remoteWrite: createRemoteWriteHandler({ appendable: tsdb, metadata: remoteMetadata, registry, logger }),
+      metadata: [pipelineMetadata(pipelines), remoteMetadata],
+      buildInfo: { version: VERSION, revision: '', branch: '', buildUser: '', buildDate: '', goVersion: process.version },
+      startTimeMs,
+      tsdbStatus: () => tsdb.stats(),
+      formatQuery: (expr) => {
+        const parsed = parseExpr(expr);
+        return parsed.ok ? ok(formatExpr(parsed.value)) : parsed;
+      },
+      flags: () => ({ listen: config.listen, 'data-dir': config.dataDir, 'scrape-interval': `${config.scrape.interval / 1000}s` }),
+    }),
+  );
+  if (config.dashboard.enabled) app.use(createDashboardRouter({ scrapeIntervalMs: config.scrape.interval }));
 
-  const server = await listen(app, config.listen);
-  if (!server.ok) return server;
-  logger.info('kubepulse started', { version: VERSION, listen: server.value.address, dataDir: config.dataDir });
-  ready = true;
-
-  const pipelines = [] as ReturnType<typeof createPipeline>[];
+  const stopping = new AbortController();
   const running = pipelines.map((p) => p.run(stopping.signal));
+  ready = true;
+  logger.info('kubepulse started', { version: VERSION, listen: server.value.address, dataDir: config.dataDir });
 
   return ok({
     address: server.value.address,
@@ -52,6 +101,7 @@ export async function startAllInOne(config: Config, logger: Logger): Promise<Res
       stopping.abort();
       await Promise.allSettled(running);
       await server.value.close(config.shutdownTimeout);
+      await tsdb.close();
     },
   });
 }
