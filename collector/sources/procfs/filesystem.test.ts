@@ -99,6 +99,25 @@ describe('FilesystemCollector', () => {
     expect(third.problems).toHaveLength(1); // still 'hang' in the table, so it times out once more
   });
 
+  it('stops waiting for statfs when the collection is aborted', async () => {
+    const statfs = fakeStatfs({ '/': 'hang' });
+    const fs = new FilesystemCollector({
+      rootfsPath: '/',
+      mountPointsExclude: DEFAULT_MOUNT_POINTS_EXCLUDE,
+      fsTypesExclude: DEFAULT_FS_TYPES_EXCLUDE,
+      statfsTimeoutMs: 60_000,
+      statfs: statfs.fn,
+      clock: () => 0,
+    });
+    const out = new CollectionBuilder();
+    const done = fs.collect(parseMounts('/dev/vda / ext4 rw 0 0\n', 'mounts', out), 'mounts', out, AbortSignal.abort());
+    await done;
+    const c = out.build();
+    expect(valueOf(c, 'node_filesystem_device_error', { mountpoint: '/' })).toBe(1);
+    expect(problemLines(c)).toEqual(['mounts: /: statfs(/) abandoned: collection aborted']);
+    statfs.releaseAll();
+  });
+
   it('stats under rootfsPath and labels the mount points as the host sees them', async () => {
     const statfs = fakeStatfs({ '/host/root': DISK, '/host/root/tmp': DISK });
     const c = await run(collector(statfs.fn, '/host/root'), '/dev/vda / ext4 rw 0 0\ntmpfs /tmp tmpfs rw 0 0\n');

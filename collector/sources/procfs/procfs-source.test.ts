@@ -96,6 +96,16 @@ describe('createProcfsSource on a recorded host', () => {
     expect(valueOf(c, 'node_filefd_allocated')).toBe(722);
     expect(valueOf(c, 'node_filefd_maximum')).toBe(2466170);
     expect(valueOf(c, 'node_vmstat_pgmajfault')).toBe(890);
+    // Only the default vmstat fields: pg*fault, pgpg*, pswp*, oom_kill.
+    expect([...namesOf(c)].filter((n) => n.startsWith('node_vmstat_')).sort()).toEqual([
+      'node_vmstat_oom_kill',
+      'node_vmstat_pgfault',
+      'node_vmstat_pgmajfault',
+      'node_vmstat_pgpgin',
+      'node_vmstat_pgpgout',
+      'node_vmstat_pswpin',
+      'node_vmstat_pswpout',
+    ]);
     // No smaps under the recorded /proc: the page size falls back to 4 KiB.
     expect(valueOf(c, 'node_sockstat_TCP_mem_bytes')).toBe(167 * 4096);
   });
