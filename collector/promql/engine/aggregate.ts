@@ -11,7 +11,7 @@ import { evaluate } from './evaluator.js';
 import { formatG } from './functions.js';
 import { kahanInc, quantileOf, type KahanCell } from './kahan.js';
 import { formatFloatGo, ratioOffset } from './number-format.js';
-import { labelsKey, newStepSeries, withoutName, type EvalValue, type StepGrid, type StepSeries } from './values.js';
+import { labelsKey, newStepSeries, type EvalValue, type StepGrid, type StepSeries } from './values.js';
 
 function groupLabels(l: Labels, grouping: readonly string[], without: boolean): Labels {
   const out: Record<string, string> = {};
@@ -30,24 +30,31 @@ interface Groups {
   readonly labels: Labels[];
   /** Group index of each input series. */
   readonly of: Int32Array;
+  /** Delayed name removal: a group drops its name if any member would. */
+  readonly dropName: boolean[];
 }
 
 function assignGroups(series: StepSeries[], e: AggregateExpr): Groups {
   const index = new Map<string, number>();
   const labels: Labels[] = [];
+  const dropName: boolean[] = [];
   const of = new Int32Array(series.length);
   series.forEach((s, i) => {
-    const l = groupLabels(s.dropName ? withoutName(s.labels) : s.labels, e.grouping, e.without);
+    // The name is still there when it is only marked for removal: grouping
+    // by __name__ then splits groups that later collide, as in Prometheus.
+    const l = groupLabels(s.labels, e.grouping, e.without);
     const key = labelsKey(l);
     let g = index.get(key);
     if (g === undefined) {
       g = labels.length;
       index.set(key, g);
       labels.push(l);
+      dropName.push(false);
     }
+    if (s.dropName && '__name__' in l) dropName[g] = true;
     of[i] = g;
   });
-  return { labels, of };
+  return { labels, of, dropName };
 }
 
 export function evalAggregate(ctx: EvalContext, e: AggregateExpr, grid: StepGrid): EvalValue {
@@ -79,7 +86,7 @@ export function evalAggregate(ctx: EvalContext, e: AggregateExpr, grid: StepGrid
 function accumulate(e: AggregateExpr, input: StepSeries[], grid: StepGrid): StepSeries[] {
   const groups = assignGroups(input, e);
   const n = groups.labels.length;
-  const out = groups.labels.map((l) => newStepSeries(l, grid.steps));
+  const out = groups.labels.map((l, g) => newStepSeries(l, grid.steps, groups.dropName[g]));
   const value = new Float64Array(n);
   const mean = new Float64Array(n);
   const comp = new Float64Array(n);
@@ -168,7 +175,7 @@ function accumulate(e: AggregateExpr, input: StepSeries[], grid: StepGrid): Step
 
 function quantiles(ctx: EvalContext, e: AggregateExpr, input: StepSeries[], q: Float64Array, grid: StepGrid): StepSeries[] {
   const groups = assignGroups(input, e);
-  const out = groups.labels.map((l) => newStepSeries(l, grid.steps));
+  const out = groups.labels.map((l, g) => newStepSeries(l, grid.steps, groups.dropName[g]));
   const buckets: number[][] = groups.labels.map(() => []);
   let warned = false;
   for (let i = 0; i < grid.steps; i++) {
@@ -197,11 +204,11 @@ function countValues(e: AggregateExpr, label: string, input: StepSeries[], grid:
   for (let i = 0; i < grid.steps; i++) {
     for (const s of input) {
       if (s.has[i] !== 1) continue;
-      const l = { ...groupLabels(s.dropName ? withoutName(s.labels) : s.labels, e.grouping, e.without), [label]: formatFloatGo(s.vals[i] ?? 0) };
+      const l = { ...groupLabels(s.labels, e.grouping, e.without), [label]: formatFloatGo(s.vals[i] ?? 0) };
       const key = labelsKey(l);
       let o = out.get(key);
       if (o === undefined) {
-        o = newStepSeries(l, grid.steps);
+        o = newStepSeries(l, grid.steps, s.dropName && '__name__' in l);
         out.set(key, o);
       }
       o.vals[i] = o.has[i] === 1 ? (o.vals[i] ?? 0) + 1 : 1;

@@ -49,3 +49,9 @@ describe('analyzeExpr', () => {
     expect(selectorMayMatch(sel, { __name__: 'xhttp_requests' })).toBe(false);
   });
 });
+
+describe('pinToTime on unreadable input', () => {
+  it('does not pin what the grammar cannot read', () => {
+    expect(pinToTime('sum(', 1000)).toBeUndefined();
+  });
+});

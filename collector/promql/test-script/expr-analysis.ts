@@ -98,7 +98,9 @@ export function selectorMayMatch(matchers: readonly Matcher[], labels: Labels): 
  * promqltest's step-invariance rewrite: every selector and subquery not yet
  * pinned gets `@ <t>` (selectors inside subqueries are left alone). Returns
  * undefined when the expression calls an @-unsafe function, as promqltest
- * then skips these cases.
+ * then skips these cases, and when the grammar cannot read the expression
+ * (a function newer than @prometheus-io/lezer-promql, say), where pinning
+ * would be guesswork.
  */
 export function pinToTime(expr: string, tMs: number): string | undefined {
   const tree = parser.parse(expr);
@@ -106,6 +108,8 @@ export function pinToTime(expr: string, tMs: number): string | undefined {
   let unsafe = false;
   tree.iterate({
     enter: (n) => {
+      // Where the grammar cannot read the expression, selector positions are guesses: do not pin.
+      if (n.type.isError) unsafe = true;
       if (n.name === 'FunctionIdentifier' && AT_UNSAFE.has(expr.slice(n.from, n.to))) unsafe = true;
       if (n.name !== 'VectorSelector' && n.name !== 'MatrixSelector' && n.name !== 'SubqueryExpr') return;
       if (n.name === 'VectorSelector' && n.node.parent?.name === 'MatrixSelector') return;
