@@ -3,7 +3,7 @@
  * when opened so that a damaged block is refused up front (with its path and
  * the byte offset of the damage) instead of failing some later query.
  */
-import { readFile, readdir, rename, stat } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreError, type Matcher, type Querier } from '../interface.js';
 import { compileMatchers } from '../labels/matcher.js';
@@ -22,7 +22,7 @@ import {
   type Interval,
   type Tombstones,
 } from './tombstones.js';
-import { syncDir, writeFileDurably } from './durable-fs.js';
+import { dirSize, syncDir, writeFileDurably } from './durable-fs.js';
 
 export interface Block {
   readonly dir: string;
@@ -145,13 +145,4 @@ class OpenBlock implements Block {
   async close(): Promise<void> {
     await this.chunks.close();
   }
-}
-
-async function dirSize(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    total += entry.isDirectory() ? await dirSize(p) : (await stat(p)).size;
-  }
-  return total;
 }

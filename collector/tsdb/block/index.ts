@@ -9,6 +9,15 @@ export {
   type Listing,
 } from './block-dir.js';
 export { BlockQuerier, BlockSeries } from './block-querier.js';
+export { compactBlocks, type CompactOptions } from './compact.js';
+export { compactPlanned, cleanTombstones, applyRetention, type ReplaceResult } from './maintenance.js';
+export {
+  planCompaction,
+  beyondRetention,
+  exponentialRanges,
+  type PlannedBlock,
+  type RetentionOptions,
+} from './plan.js';
 export type { BlockMeta, BlockDesc } from './meta.js';
 export type { Interval, Tombstones } from './tombstones.js';
 export { CorruptionError } from './decbuf.js';
