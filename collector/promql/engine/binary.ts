@@ -71,7 +71,6 @@ export function evalBinary(ctx: EvalContext, e: BinaryExpr, grid: StepGrid): Eva
   if (l.type === 'vector' && r.type === 'scalar') return { type: 'vector', series: vectorScalar(e, l.series, r.vals, false) };
   if (l.type === 'scalar' && r.type === 'vector') return { type: 'vector', series: vectorScalar(e, r.series, l.vals, true) };
   if (l.type !== 'vector' || r.type !== 'vector') throw new EvalError('internal', 'binary operation on non-numeric values');
-  if (e.fill !== undefined) throw new EvalError('execution', 'fill modifiers are not supported yet');
   const matching: VectorMatching = e.matching ?? { card: 'one-to-one', on: false, labels: [], include: [], explicit: false };
   if (e.op === 'and' || e.op === 'or' || e.op === 'unless') return { type: 'vector', series: setOp(e.op, matching, l.series, r.series, grid) };
   return { type: 'vector', series: vectorVector(e, matching, l.series, r.series, grid) };
@@ -191,9 +190,28 @@ function vectorVector(e: BinaryExpr, m: VectorMatching, lhsIn: StepSeries[], rhs
   const outByPair = new Map<number, { s: StepSeries; key: string }>();
   const oneBySig = new Map<string, number>();
   const matched = new Map<string, Set<string> | null>();
+  // Fill modifiers (experimental): fill_left stands in for a missing
+  // "many"/left side, fill_right for a missing "one"/right side.
+  const fillMany = e.fill?.lhs;
+  const fillOne = e.fill?.rhs;
+  const filledOne = new Map<number, StepSeries>();
+  const filledMany = new Map<number, StepSeries>();
+  const manySigs = new Set<string>();
+  const emit = (value: number, a: number, b: number, target: () => StepSeries, i: number): void => {
+    let v = value;
+    if (cmp) {
+      const keep = compare(e.op, a, b);
+      if (!e.returnBool && !keep) return;
+      v = e.returnBool ? (keep ? 1 : 0) : a;
+    }
+    const o = target();
+    o.vals[i] = v;
+    o.has[i] = 1;
+  };
   for (let i = 0; i < grid.steps; i++) {
     oneBySig.clear();
     matched.clear();
+    manySigs.clear();
     for (let k = 0; k < one.length; k++) {
       const s = one[k] as StepSeries;
       if (s.has[i] !== 1) continue;
@@ -212,8 +230,24 @@ function vectorVector(e: BinaryExpr, m: VectorMatching, lhsIn: StepSeries[], rhs
       const ms = many[k] as StepSeries;
       if (ms.has[i] !== 1) continue;
       const sig = manySig[k] ?? '';
+      manySigs.add(sig);
       const j = oneBySig.get(sig);
-      if (j === undefined) continue;
+      if (j === undefined) {
+        if (fillOne !== undefined) {
+          const a = oneToMany ? fillOne : (ms.vals[i] ?? 0);
+          const b = oneToMany ? (ms.vals[i] ?? 0) : fillOne;
+          const target = (): StepSeries => {
+            let o = filledOne.get(k);
+            if (o === undefined) {
+              o = newStepSeries(resultLabels(ms.labels, {}, m), grid.steps, drop || ms.dropName);
+              filledOne.set(k, o);
+            }
+            return o;
+          };
+          emit(cmp ? a : arith(e.op, a, b), a, b, target, i);
+        }
+        continue;
+      }
       const os = one[j] as StepSeries;
       const ls = oneToMany ? os : ms;
       const rs = oneToMany ? ms : os;
@@ -250,6 +284,23 @@ function vectorVector(e: BinaryExpr, m: VectorMatching, lhsIn: StepSeries[], rhs
       out.s.vals[i] = value;
       out.s.has[i] = 1;
     }
+    if (fillMany !== undefined) {
+      for (const [sig, j] of oneBySig) {
+        if (manySigs.has(sig)) continue;
+        const os = one[j] as StepSeries;
+        const a = oneToMany ? (os.vals[i] ?? 0) : fillMany;
+        const b = oneToMany ? fillMany : (os.vals[i] ?? 0);
+        const target = (): StepSeries => {
+          let o = filledMany.get(j);
+          if (o === undefined) {
+            o = newStepSeries(resultLabels(matchLabels(os.labels, m), os.labels, m), grid.steps, false);
+            filledMany.set(j, o);
+          }
+          return o;
+        };
+        emit(cmp ? a : arith(e.op, a, b), a, b, target, i);
+      }
+    }
   }
-  return mergeSameLabels([...outByPair.values()].map((o) => o.s));
+  return mergeSameLabels([...[...outByPair.values()].map((o) => o.s), ...filledOne.values(), ...filledMany.values()]);
 }
