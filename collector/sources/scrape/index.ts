@@ -11,3 +11,10 @@ export type {
   ExpositionOptions,
   ParsedExposition,
 } from './exposition-types.js';
+export { ScrapeTarget } from './scrape-target.js';
+export type { ScrapeHealth, ScrapeTargetOptions } from './scrape-target.js';
+export { fetchMetricsBody } from './scrape-http.js';
+export type { FetchBodyOptions, FetchedBody } from './scrape-http.js';
+export { STALE_NAN, isStaleNaN } from './stale-nan.js';
+export { mergeTargetLabels, checkLabelLimits, seriesKey } from './target-labels.js';
+export type { LabelLimits } from './target-labels.js';
