@@ -82,3 +82,35 @@ describe('kubepulse CLI', () => {
     expect(r.stderr).toBe(`kubepulse: cannot use data directory ${file}: exists and is not a directory\n`);
   });
 });
+
+describe('kubepulse tools', () => {
+  it('promql test reports per-file counts and fails on a wrong expectation', async () => {
+    const dir = await tempDir();
+    const good = join(dir, 'good.test');
+    const bad = join(dir, 'bad.test');
+    const load = 'load 30s\n  container_cpu_usage_seconds_total{namespace="shop",pod="api-0"} 0+15x20\n\n';
+    await writeFile(good, `${load}eval instant at 10m rate(container_cpu_usage_seconds_total[5m])\n  {namespace="shop",pod="api-0"} 0.5\n`);
+    await writeFile(bad, `${load}eval instant at 10m rate(container_cpu_usage_seconds_total[5m])\n  {namespace="shop",pod="api-0"} 7\n`);
+    const ok = await runCli(['promql', 'test', good]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(`${good}: 1 passed, 0 failed, 0 skipped`);
+    const fail = await runCli(['promql', 'test', good, bad]);
+    expect(fail.code).toBe(1);
+    expect(fail.stdout).toContain(`${bad}: 0 passed, 1 failed, 0 skipped`);
+    expect(fail.stdout).toContain(`FAIL ${bad}:4:`);
+  });
+
+  it('alertmanager check-config accepts a good file and names the error in a bad one', async () => {
+    const dir = await tempDir();
+    const good = join(dir, 'good.yml');
+    const bad = join(dir, 'bad.yml');
+    await writeFile(good, 'route:\n  receiver: team\nreceivers:\n  - name: team\n');
+    await writeFile(bad, 'route:\n  receiver: nobody\nreceivers:\n  - name: team\n');
+    const ok = await runCli(['alertmanager', 'check-config', good]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('SUCCESS');
+    const fail = await runCli(['alertmanager', 'check-config', bad]);
+    expect(fail.code).toBe(1);
+    expect(fail.stdout).toContain('undefined receiver "nobody" used in route');
+  });
+});

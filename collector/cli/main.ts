@@ -6,10 +6,12 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { commandHelp, parseCommandArgs, type Command, type CommandIo } from './command.js';
+import { alertmanagerCheckConfigCommand } from './commands/alertmanager-check-config.js';
+import { promqlTestCommand } from './commands/promql-test.js';
 import { startCommand } from './commands/start.js';
 import { VERSION } from './version.js';
 
-export const COMMANDS: readonly Command[] = [startCommand];
+export const COMMANDS: readonly Command[] = [startCommand, promqlTestCommand, alertmanagerCheckConfigCommand];
 
 function topHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.path.join(' ').padEnd(30)} ${c.summary}`);
