@@ -292,7 +292,8 @@ describe('receivers and globals', () => {
 describe('secrets', () => {
   it('never print their value', () => {
     const s = new Secret('hunter2');
-    expect(`${s}`).toBe('<secret>');
+    expect(String(s)).toBe('<secret>');
+    expect('token=' + s.toString()).toBe('token=<secret>');
     expect(JSON.stringify({ s })).toBe('{"s":"<secret>"}');
     expect(inspect({ s })).not.toContain('hunter2');
     expect(s.reveal()).toBe('hunter2');

@@ -6,7 +6,7 @@
 import type { Matcher, MatcherMode } from '../labels/index.js';
 import { err, ok, type Result } from '../result.js';
 import { applyGlobals } from './apply-globals.js';
-import { anyValue, atLine, ConfigFail, Decoder, isNull, list, stringList, type FieldDecoder } from './decoder.js';
+import { anyValue, atLine, ConfigFail, Decoder, isNull, list, stringList } from './decoder.js';
 import { defaultGlobalConfig, globalConfig, type GlobalConfig } from './global.js';
 import { receiverField, type ReceiverConfig } from './receiver.js';
 import {
@@ -68,8 +68,8 @@ function topSpec(ctx: MatcherContext) {
     templates: stringList,
     mute_time_intervals: list(namedTimeInterval('mute time interval'), '[]config.MuteTimeInterval'),
     time_intervals: list(namedTimeInterval('time interval'), '[]config.TimeInterval'),
-    tracing: anyValue as FieldDecoder<unknown>,
-    event_recorder: anyValue as FieldDecoder<unknown>,
+    tracing: anyValue,
+    event_recorder: anyValue,
   };
 }
 

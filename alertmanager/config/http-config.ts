@@ -2,10 +2,10 @@
  * `http_config` and `tls_config` as Prometheus' common/config library reads
  * and validates them (Alertmanager uses that library for every notifier).
  */
+import type { Decoder } from './decoder.js';
 import {
   bool,
   ConfigFail,
-  Decoder,
   isNull,
   list,
   map,

@@ -9,7 +9,8 @@ import { templateSyntaxError } from './template-syntax.js';
 
 /** Go's url.Parse is lenient; reject only what it rejects that matters here. */
 function goUrlParse(s: string): URL | string {
-  if (/[\x00-\x1f\x7f]/.test(s)) return `parse ${JSON.stringify(s)}: net/url: invalid control character in URL`;
+  if ([...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
+    return `parse ${JSON.stringify(s)}: net/url: invalid control character in URL`;
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(s);
   if (!m && s.startsWith(':')) return `parse ${JSON.stringify(s)}: missing protocol scheme`;
   try {

@@ -65,7 +65,9 @@ function convert(doc: Document, node: unknown, lc: LineCounter, budget: { left: 
   }
   if (isSeq(n)) return { kind: 'seq', items: n.items.map((i) => convert(doc, i, lc, budget)), line };
   if (isScalar(n)) {
-    const value = String((n as Scalar).value ?? '');
+    const raw: unknown = n.value;
+    // failsafe schema: every scalar value is a string.
+    const value = typeof raw === 'string' ? raw : '';
     const explicitTag = n.tag?.replace('tag:yaml.org,2002:', '!!');
     if (
       explicitTag === '!!str' ||
