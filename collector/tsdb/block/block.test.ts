@@ -264,3 +264,21 @@ describe('blocks written by Prometheus', () => {
     for (const s of series) expect(ours.get(promtoolKey(s.labels))).toEqual(s.samples);
   });
 });
+
+describe('closed blocks', () => {
+  it('end iteration with a logged error instead of reading through a stale descriptor', async () => {
+    const w = await writeBlock(dir, toBlockInput(makeSeries(START, 15_000, 200, 3)));
+    if (!w.ok) throw w.error;
+    const lines: string[] = [];
+    const { createLogger } = await import('../../log/logger.js');
+    const r = await openBlock(join(dir, w.value!.ulid), {
+      logger: createLogger({ level: 'error', format: 'json', write: (l) => lines.push(l) }),
+    });
+    if (!r.ok) throw r.error;
+    const [s] = r.value.querier(-Infinity, Infinity).select([eq('__name__', 'node_load1'), eq('job', 'db')]);
+    await r.value.close();
+    expect(drain(s!.samples())).toEqual([]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('after the block was closed');
+  });
+});

@@ -117,6 +117,7 @@ const FIRST_READ_BYTES = 512;
  */
 export class ChunkReader {
   private readonly scratch = new Uint8Array(FIRST_READ_BYTES);
+  private closed = false;
 
   private constructor(
     private readonly files: readonly FileHandle[],
@@ -178,8 +179,11 @@ export class ChunkReader {
     return { seq, offset, file };
   }
 
-  /** Reads and checksums the chunk at `ref`; throws CorruptionError. */
+  /** Reads and checksums the chunk at `ref`; throws CorruptionError, or an Error once closed. */
   chunk(ref: number): RawChunk {
+    // A closed descriptor number can be reused for another file; never read through it.
+    if (this.closed)
+      throw new Error(`chunk ${ref} requested from ${this.names[0] ?? 'a block'} after the block was closed`);
     const { seq, offset, file } = this.where(ref);
     const fd = this.files[seq]!.fd;
     let buf = this.scratch;
@@ -212,6 +216,8 @@ export class ChunkReader {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await Promise.all(this.files.map((f) => f.close().catch(() => undefined)));
   }
 }
