@@ -14,9 +14,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../index.js';
-import type { Queryable } from '../../tsdb/interface.js';
-import { openTsdb } from '../../tsdb/index.js';
+import { promqltestHarness } from './harness.js';
 import { baselineOf, conformanceTable, parseBaseline, replaceTable } from './conformance-table.js';
 import { formatReport, runPromqlTests, type FileReport } from './report.js';
 
@@ -37,19 +35,7 @@ const scripts = (dir: string, prefix: string): { name: string; file: string }[] 
     : [];
 const files = [...scripts(sharedDir, 'shared'), ...scripts(fixturesDir, 'fixtures')];
 
-/**
- * The harness settings promqltest uses: experimental functions on, at most
- * 10 000 samples per query, and a store with 24h head chunks as Prometheus'
- * teststorage has (so one script may load samples hours apart).
- */
-const options = {
-  newStore: async () => {
-    const r = await openTsdb({ chunkRangeMs: 24 * 3600_000 });
-    if (!r.ok) throw r.error;
-    return r.value;
-  },
-  newEngine: (q: Queryable) => createEngine(q, { enableExperimentalFunctions: true, maxSamples: 10_000, noStepSubqueryIntervalMs: 60_000 }),
-};
+const options = promqltestHarness();
 
 const baseline = existsSync(baselineFile) ? parseBaseline(baselineFile, readFileSync(baselineFile, 'utf8')) : { files: {} };
 const results: { name: string; report: FileReport }[] = [];

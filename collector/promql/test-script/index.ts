@@ -4,3 +4,4 @@ export { runScript, type EngineFactory, type EvalOutcome, type RunScriptOptions,
 export { runPromqlTests, formatReport, type FileReport, type FormatOptions, type PromqlTestOptions, type Report } from './report.js';
 export { STALE_NAN } from './load-data.js';
 export type { EvalCommand, Script, ScriptCommand, ScriptError, SequenceValue } from './script-types.js';
+export { promqltestHarness, type Harness } from './harness.js';

@@ -39,7 +39,8 @@ export async function runEval(engine: QueryEngine, cmd: EvalCommand, options: Ev
     const r = await query(ctx, () => engine.rangeQuery(cmd.expr, frame.startMs, frame.endMs, frame.stepMs, opts(ctx)));
     return judge(cmd, cmd.expr, r, frame);
   }
-  const at = cmd.timing.atMs;
+  // With `expect range vector`, promqltest evaluates at the range's end, not at the `at` time.
+  const at = cmd.rangeVector?.endMs ?? cmd.timing.atMs;
   const runs: { expr: string; t: number }[] = [{ expr: cmd.expr, t: at }];
   // start()/end()/range()/step() answer with the query's own times, which the
   // re-runs move on purpose; upstream's expectations for them only hold unpinned.
