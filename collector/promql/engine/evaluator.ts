@@ -35,8 +35,7 @@ export function evaluate(ctx: EvalContext, e: Expr, grid: StepGrid): EvalValue {
     case 'vectorSelector':
       return { type: 'vector', series: evalVectorSelector(ctx, e, grid) };
     case 'matrixSelector': {
-      if (e.mode !== undefined) throw new EvalError('execution', `${e.mode} range selectors are not supported yet`);
-      const m = evalMatrixSelector(ctx, e.vector, durationMs(e.range, durationCtx(ctx)), grid);
+      const m = evalMatrixSelector(ctx, e.vector, durationMs(e.range, durationCtx(ctx)), grid, e.mode);
       return { type: 'matrix', series: m.series, windows: m.windows };
     }
     case 'subquery': {

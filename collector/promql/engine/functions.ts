@@ -9,6 +9,7 @@ import { annotate, EvalError, type EvalContext } from './context.js';
 import { evaluate, evalSubquery } from './evaluator.js';
 import { histogramFraction, histogramQuantile } from './histogram-quantile.js';
 import { evalLabelJoin, evalLabelReplace } from './label-functions.js';
+import { extendedRate } from './extended-range.js';
 import { KEEPS_NAME, RANGE_FUNCTIONS, type Window } from './range-functions.js';
 import { durationCtx, evalMatrixSelector } from './selectors.js';
 import { durationMs } from '../parser/duration.js';
@@ -258,9 +259,8 @@ function matrixArg(ctx: EvalContext, e: Expr, grid: StepGrid): { series: RangeSe
   let x = e;
   while (x.kind === 'paren') x = x.expr;
   if (x.kind === 'matrixSelector') {
-    if (x.mode !== undefined) throw new EvalError('execution', `${x.mode} range selectors are not supported yet`);
     const rangeMs = durationMs(x.range, durationCtx(ctx));
-    return { ...evalMatrixSelector(ctx, x.vector, rangeMs, grid), rangeMs };
+    return { ...evalMatrixSelector(ctx, x.vector, rangeMs, grid, x.mode), rangeMs };
   }
   if (x.kind === 'subquery') return { ...evalSubquery(ctx, x, grid), rangeMs: durationMs(x.range, durationCtx(ctx)) };
   throw new EvalError('internal', 'range function without a range vector');
@@ -290,6 +290,8 @@ function evalRangeCall(ctx: EvalContext, e: Call, grid: StepGrid): EvalValue {
     }
   }
   if (e.func === 'absent_over_time') return absentOverTime(e, m, grid);
+  const mode = modeOf(e.args[mIdx] as Expr);
+  if (mode !== undefined) return extendedRangeCall(ctx, e, mode, m, grid);
   const fn = RANGE_FUNCTIONS.get(e.func);
   if (fn === undefined) throw new EvalError('internal', `no range function ${e.func}`);
   const keepName = KEEPS_NAME.has(e.func);
@@ -363,6 +365,59 @@ function absentOverTime(e: Call, m: { series: RangeSeries[]; windows: MatrixWind
     }
   }
   return { type: 'vector', series: out.has.some((h) => h === 1) ? [out] : [] };
+}
+
+const ANCHORED_OK = ['changes', 'delta', 'increase', 'rate', 'resets'];
+const SMOOTHED_OK = ['delta', 'increase', 'rate'];
+
+function modeOf(e: Expr): 'anchored' | 'smoothed' | undefined {
+  let x = e;
+  while (x.kind === 'paren') x = x.expr;
+  return x.kind === 'matrixSelector' ? x.mode : undefined;
+}
+
+/** rate/increase/delta/changes/resets over an anchored or smoothed range. */
+function extendedRangeCall(
+  ctx: EvalContext,
+  e: Call,
+  mode: 'anchored' | 'smoothed',
+  m: { series: RangeSeries[]; windows: MatrixWindows; rangeMs: number },
+  grid: StepGrid,
+): EvalValue {
+  const allowed = mode === 'anchored' ? ANCHORED_OK : SMOOTHED_OK;
+  if (!allowed.includes(e.func)) throw new EvalError('bad_data', `${mode} modifier can only be used with: ${allowed.join(', ')} - not with ${e.func}`);
+  const smoothed = mode === 'smoothed';
+  const lookback = ctx.lookbackMs;
+  const out: StepSeries[] = [];
+  const windowFn = RANGE_FUNCTIONS.get(e.func);
+  for (const s of m.series) {
+    const r = newStepSeries(s.labels, grid.steps, true);
+    const n = s.ts.length;
+    let any = false;
+    for (let i = 0; i < grid.steps; i++) {
+      const from = m.windows.fromMs[i] ?? 0;
+      const to = m.windows.toMs[i] ?? 0;
+      let lo = 0;
+      while (lo < n && (s.ts[lo] ?? 0) <= from) lo++;
+      let hi = lo;
+      while (hi < n && (s.ts[hi] ?? 0) <= to) hi++;
+      const inside = hi - lo;
+      if (lo > 0 && (s.ts[lo - 1] ?? 0) > from - lookback) lo--;
+      if (smoothed && hi < n && (s.ts[hi] ?? 0) <= to + lookback) hi++;
+      let v: number | undefined;
+      if (e.func === 'changes' || e.func === 'resets') {
+        v = inside > 0 && windowFn !== undefined ? windowFn({ ts: s.ts, vs: s.vs, lo, hi, fromMs: from, toMs: to, evalMs: 0, rangeMs: m.rangeMs, p0: 0, p1: 0 }) : undefined;
+      } else {
+        v = extendedRate(s.ts, s.vs, lo, hi, from, to, m.rangeMs, smoothed, e.func !== 'delta', e.func === 'rate');
+      }
+      if (v === undefined) continue;
+      r.vals[i] = v;
+      r.has[i] = 1;
+      any = true;
+    }
+    if (any) out.push(r);
+  }
+  return { type: 'vector', series: out };
 }
 
 function isMatrix(e: Expr): boolean {

@@ -7,6 +7,7 @@ import type { Labels } from '../../tsdb/interface.js';
 import type { AtModifier, VectorSelector } from '../parser/ast.js';
 import { durationMs } from '../parser/duration.js';
 import { addSamples, checkDeadline, type EvalContext } from './context.js';
+import { smoothedAt } from './extended-range.js';
 import { isStaleNaN, newStepSeries, stepTime, type MatrixWindows, type RangeSeries, type StepGrid, type StepSeries } from './values.js';
 
 interface LoadedSeries {
@@ -97,7 +98,7 @@ export function evalVectorSelector(ctx: EvalContext, vs: VectorSelector, grid: S
   const lookback = ctx.lookbackMs;
   const minRef = Math.min(refs[0] ?? 0, refs[grid.steps - 1] ?? 0);
   const maxRef = Math.max(refs[0] ?? 0, refs[grid.steps - 1] ?? 0);
-  const loaded = load(ctx, vs, minRef - lookback + 1, maxRef, false);
+  const loaded = load(ctx, vs, minRef - lookback + 1, maxRef + (vs.mode === 'smoothed' ? lookback : 0), vs.mode === 'smoothed');
   const out: StepSeries[] = [];
   for (const s of loaded) {
     const r = newStepSeries(s.labels, grid.steps);
@@ -110,6 +111,15 @@ export function evalVectorSelector(ctx: EvalContext, vs: VectorSelector, grid: S
       if (i > 0 && ref < (refs[i - 1] ?? 0)) k = 0;
       while (k < n && (s.ts[k] ?? 0) <= ref) k++;
       if (k === 0) continue;
+      if (vs.mode === 'smoothed') {
+        const sv = smoothedAt(s.ts, s.vs, k, ref, lookback);
+        if (sv === undefined || isStaleNaN(sv)) continue;
+        r.vals[i] = sv;
+        r.has[i] = 1;
+        ts[i] = ref;
+        any = true;
+        continue;
+      }
       const t = s.ts[k - 1] ?? 0;
       const v = s.vs[k - 1] ?? 0;
       if (t <= ref - lookback || isStaleNaN(v)) continue;
@@ -133,6 +143,7 @@ export function evalMatrixSelector(
   vs: VectorSelector,
   rangeMs: number,
   grid: StepGrid,
+  mode?: 'anchored' | 'smoothed',
 ): { series: RangeSeries[]; windows: MatrixWindows } {
   const evalMs = new Float64Array(grid.steps);
   const refs = refTimes(ctx, grid, vs, evalMs);
@@ -141,7 +152,11 @@ export function evalMatrixSelector(
   if (grid.steps === 0) return { series: [], windows: { fromMs, toMs: refs, evalMs } };
   const minRef = Math.min(refs[0] ?? 0, refs[grid.steps - 1] ?? 0);
   const maxRef = Math.max(refs[0] ?? 0, refs[grid.steps - 1] ?? 0);
-  const loaded = load(ctx, vs, minRef - rangeMs + 1, maxRef, true);
+  // Extended ranges also need the sample before the window and, when
+  // smoothed, the one after it (each within the lookback delta).
+  const before = mode === undefined ? 0 : ctx.lookbackMs;
+  const after = mode === 'smoothed' ? ctx.lookbackMs : 0;
+  const loaded = load(ctx, vs, minRef - rangeMs + 1 - before, maxRef + after, true);
   let total = 0;
   for (const s of loaded) total += s.ts.length;
   // Prometheus counts the samples of one step's windows; a window holds at

@@ -48,6 +48,8 @@ export interface VectorSelector {
   readonly matchers: readonly Matcher[];
   readonly offset: DurationExpr | undefined;
   readonly at: AtModifier | undefined;
+  /** `smoothed`/`anchored` written on an instant selector (experimental). */
+  readonly mode?: 'anchored' | 'smoothed' | undefined;
   readonly pos: PosRange;
 }
 

@@ -276,7 +276,8 @@ export class TreeBuilder {
       case 'AnchoredExpr':
       case 'SmoothedExpr': {
         const mode = n.name === 'AnchoredExpr' ? 'anchored' : 'smoothed';
-        if (inner.kind !== 'matrixSelector') throw this.fail(pos, `${mode} modifier can only be used with range vector selectors`);
+        if (inner.kind === 'vectorSelector' && inner.mode === undefined) return { ...inner, mode, pos };
+        if (inner.kind !== 'matrixSelector') throw this.fail(pos, `${mode} modifier can only be used with vector selectors`);
         if (inner.mode !== undefined) throw this.fail(pos, `${mode} may not be combined with ${inner.mode}`);
         return { ...inner, mode, pos };
       }

@@ -22,8 +22,6 @@ const DOC_TYPE: Readonly<Record<ValueType, string>> = {
 
 const COMPARISON = new Set(['==', '!=', '>', '<', '>=', '<=']);
 const SET_OPS = new Set(['and', 'or', 'unless']);
-const ANCHORED_OK = ['changes', 'delta', 'increase', 'rate', 'resets'];
-const SMOOTHED_OK = ['delta', 'increase', 'rate'];
 
 function expectType(e: Expr, want: ValueType, context: string): void {
   const got = typeOf(e);
@@ -129,12 +127,6 @@ function checkCall(e: Extract<Expr, { kind: 'call' }>, opts: CheckOptions): void
     checkExpr(a, opts);
     const t = fn.argTypes[Math.min(i, want - 1)];
     if (t !== undefined) expectType(a, t, `call to function "${e.func}"`);
-    if (a.kind === 'matrixSelector' && a.mode !== undefined) {
-      const allowed = a.mode === 'anchored' ? ANCHORED_OK : SMOOTHED_OK;
-      if (!allowed.includes(e.func)) {
-        throw new ParseFail(a.pos, `${a.mode} modifier can only be used with: ${allowed.join(', ')} - not with ${e.func}`);
-      }
-    }
   });
 }
 

@@ -74,7 +74,7 @@ export function formatExpr(e: Expr): string {
     case 'string':
       return quoteString(e.value);
     case 'vectorSelector':
-      return selector(e) + modifiers(e.offset, e.at);
+      return selector(e) + modifiers(e.offset, e.at) + (e.mode !== undefined ? ` ${e.mode}` : '');
     case 'matrixSelector':
       return `${selector(e.vector)}[${formatDuration(e.range)}]${modifiers(e.vector.offset, e.vector.at)}${e.mode !== undefined ? ` ${e.mode}` : ''}`;
     case 'subquery':
