@@ -50,17 +50,11 @@ export class HeadAppender implements Appender {
     if (found instanceof AppendError) return this.reject(found);
     const s = found.series;
     const idx = this.lastPending.get(s.ref);
-    const vs = this.vs;
     const lastT = idx !== undefined ? this.ts[idx]! : s.lastT;
+    // Only a sample at the very same time needs the previous value compared.
     const isLast =
-      idx !== undefined
-        ? (x: number) => {
-            const hi = floatHi(x);
-            const lo = lastLo();
-            return floatHi(vs[idx]!) === hi && lastLo() === lo;
-          }
-        : (x: number) => s.head?.lastValueIs(x) === true;
-    const verdict = head.admit(s, t, v, lastT, isLast, this.window);
+      t !== lastT ? undefined : idx !== undefined ? sameBits(this.vs[idx]!, v) : s.head?.lastValueIs(v) === true;
+    const verdict = head.admit(s, t, v, lastT, isLast === true, this.window);
     if (verdict instanceof AppendError) return this.reject(verdict);
     if (verdict === 'noop') return ok(undefined);
     if (verdict === 'in_order') this.lastPending.set(s.ref, this.n);
@@ -121,4 +115,10 @@ export class HeadAppender implements Appender {
     this.ts = [];
     this.n = 0;
   }
+}
+
+function sameBits(a: number, b: number): boolean {
+  const aHi = floatHi(a);
+  const aLo = lastLo();
+  return floatHi(b) === aHi && lastLo() === aLo;
 }

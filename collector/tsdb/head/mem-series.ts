@@ -20,7 +20,8 @@ export interface ChunkMeta {
 const STRIDE = 4;
 
 export class MemSeries {
-  closed: number[] = [];
+  /** Completed chunks, flat (see STRIDE); undefined until the first one, to save an array per idle series. */
+  closed: number[] | undefined;
   head: XorChunk | undefined;
   headMinT = 0;
   /** Cut the head chunk at or after this time. */
@@ -39,7 +40,7 @@ export class MemSeries {
   }
 
   get minT(): number {
-    const inOrder = this.closed.length > 0 ? this.closed[0]! : this.head ? this.headMinT : Infinity;
+    const inOrder = this.closed ? this.closed[0]! : this.head ? this.headMinT : Infinity;
     return Math.min(inOrder, this.ooo?.minT ?? Infinity);
   }
 
@@ -48,7 +49,7 @@ export class MemSeries {
   }
 
   get chunkCount(): number {
-    return this.closed.length / STRIDE + (this.head ? 1 : 0);
+    return (this.closed ? this.closed.length / STRIDE : 0) + (this.head ? 1 : 0);
   }
 
   /** Appends an in-order sample (t > lastT, checked by the caller); returns true when a chunk was cut. */
@@ -77,14 +78,14 @@ export class MemSeries {
     const c = this.head;
     if (!c) return;
     const bytes = c.bytes();
-    this.closed.push(this.headMinT, c.lastT!, arena.put(bytes), bytes.length);
+    (this.closed ??= []).push(this.headMinT, c.lastT!, arena.put(bytes), bytes.length);
     this.head = undefined;
   }
 
   /** Chunks overlapping [minT, maxT], oldest first. Views stay valid while the chunks live. */
   chunks(minT: number, maxT: number, arena: ChunkArena): ChunkMeta[] {
     const out: ChunkMeta[] = [];
-    const cl = this.closed;
+    const cl = this.closed ?? [];
     for (let i = 0; i < cl.length; i += STRIDE) {
       if (cl[i + 1]! < minT || cl[i]! > maxT) continue;
       out.push({ minT: cl[i]!, maxT: cl[i + 1]!, bytes: arena.get(cl[i + 2]!, cl[i + 3]!) });
@@ -104,12 +105,13 @@ export class MemSeries {
   truncateBefore(t: number, arena: ChunkArena): number {
     let removed = 0;
     let i = 0;
-    while (i < this.closed.length && this.closed[i + 1]! < t) {
-      arena.free(this.closed[i + 2]!);
+    const cl = this.closed ?? [];
+    while (i < cl.length && cl[i + 1]! < t) {
+      arena.free(cl[i + 2]!);
       i += STRIDE;
       removed++;
     }
-    if (i > 0) this.closed = this.closed.slice(i);
+    if (i > 0) this.closed = i < cl.length ? cl.slice(i) : undefined;
     if (this.head && this.head.lastT! < t) {
       this.head = undefined;
       removed++;
@@ -119,6 +121,6 @@ export class MemSeries {
   }
 
   get isEmpty(): boolean {
-    return this.closed.length === 0 && !this.head && !this.ooo;
+    return !this.closed && !this.head && !this.ooo;
   }
 }

@@ -8,14 +8,21 @@ import type { Labels } from '../interface.js';
 /** Flat [name0, value0, name1, value1, ...], sorted by name, no empty values. */
 export type LabelPairs = readonly string[];
 
+// Code units from U+D800 up are where UTF-16 order and UTF-8 byte order can disagree.
+const HIGH_UNITS = /[\ud800-\uffff]/;
+
 export function canonicalPairs(labels: Labels): string[] {
-  const names = Object.keys(labels).filter((n) => labels[n] !== '' && labels[n] !== undefined);
-  names.sort(compareStrings);
-  const out: string[] = new Array<string>(names.length * 2);
+  const names = Object.keys(labels);
+  // The engine's default sort (UTF-16 order) is far faster than a comparator;
+  // it equals UTF-8 order unless some name has a code unit from U+D800 up.
+  names.sort();
+  if (HIGH_UNITS.test(names.join(''))) names.sort(compareStrings);
+  const out: string[] = [];
   for (let i = 0; i < names.length; i++) {
     const n = names[i]!;
-    out[2 * i] = n;
-    out[2 * i + 1] = labels[n]!;
+    const v = labels[n];
+    if (v === '' || v === undefined) continue;
+    out.push(n, v);
   }
   return out;
 }

@@ -1,16 +1,23 @@
 /**
  * The inverted index: for every label name and value, the ascending list of
  * series refs that carry it. Names and values are symbol ids, so the index
- * holds no strings of its own.
+ * holds no strings of its own. A value carried by a single series (a pod UID,
+ * a container ID) stores that ref as a bare number rather than a one-element
+ * array, which would cost ~90 bytes in V8.
  */
 import type { CompiledMatcher } from './matcher.js';
 import { insertSorted, intersect, removeSorted, subtract, unionAll } from './sorted-refs.js';
 import { compareStrings } from './label-set.js';
 import type { SymbolTable } from './symbol-table.js';
 
+type Postings = number | number[];
+
+const asList = (p: Postings): readonly number[] => (typeof p === 'number' ? [p] : p);
+const sizeOf = (p: Postings): number => (typeof p === 'number' ? 1 : p.length);
+
 export class PostingsIndex {
   /** nameId -> valueId -> refs */
-  private readonly byName = new Map<number, Map<number, number[]>>();
+  private readonly byName = new Map<number, Map<number, Postings>>();
   private readonly all: number[] = [];
 
   constructor(readonly symbols: SymbolTable) {}
@@ -20,10 +27,13 @@ export class PostingsIndex {
     insertSorted(this.all, ref);
     for (let i = 0; i < pairIds.length; i += 2) {
       let values = this.byName.get(pairIds[i]!);
-      if (!values) this.byName.set(pairIds[i]!, (values = new Map<number, number[]>()));
-      let refs = values.get(pairIds[i + 1]!);
-      if (!refs) values.set(pairIds[i + 1]!, (refs = []));
-      insertSorted(refs, ref);
+      if (!values) this.byName.set(pairIds[i]!, (values = new Map<number, Postings>()));
+      const valueId = pairIds[i + 1]!;
+      const refs = values.get(valueId);
+      if (refs === undefined) values.set(valueId, ref);
+      else if (typeof refs === 'number') {
+        if (refs !== ref) values.set(valueId, refs < ref ? [refs, ref] : [ref, refs]);
+      } else insertSorted(refs, ref);
     }
   }
 
@@ -31,10 +41,16 @@ export class PostingsIndex {
     removeSorted(this.all, ref);
     for (let i = 0; i < pairIds.length; i += 2) {
       const values = this.byName.get(pairIds[i]!);
-      const refs = values?.get(pairIds[i + 1]!);
-      if (!values || !refs) continue;
-      removeSorted(refs, ref);
-      if (refs.length === 0) values.delete(pairIds[i + 1]!);
+      const valueId = pairIds[i + 1]!;
+      const refs = values?.get(valueId);
+      if (!values || refs === undefined) continue;
+      if (typeof refs === 'number') {
+        if (refs === ref) values.delete(valueId);
+      } else {
+        removeSorted(refs, ref);
+        if (refs.length === 1) values.set(valueId, refs[0]!);
+        else if (refs.length === 0) values.delete(valueId);
+      }
       if (values.size === 0) this.byName.delete(pairIds[i]!);
     }
   }
@@ -52,8 +68,8 @@ export class PostingsIndex {
     const nameId = this.symbols.lookup(name);
     const values = nameId === undefined ? undefined : this.byName.get(nameId);
     if (!values) return [];
-    const lists: number[][] = [];
-    for (const [valueId, refs] of values) if (pred(this.symbols.get(valueId))) lists.push(refs);
+    const lists: Array<readonly number[]> = [];
+    for (const [valueId, refs] of values) if (pred(this.symbols.get(valueId))) lists.push(asList(refs));
     return unionAll(lists);
   }
 
@@ -67,7 +83,7 @@ export class PostingsIndex {
     const exclude: number[][] = [];
     for (const m of matchers) {
       if (m.matchesEmpty) exclude.push(this.refsWhere(m.name, (v) => !m.matches(v)));
-      else if (m.type === '=') include.push(this.exact(m.name, m.value).slice());
+      else if (m.type === '=') include.push(this.exact(m.name, m.value));
       else include.push(this.refsWhere(m.name, (v) => m.matches(v)));
     }
     include.sort((a, b) => a.length - b.length);
@@ -77,11 +93,13 @@ export class PostingsIndex {
     return result;
   }
 
+  /** A copy of the refs carrying name=value. */
   private exact(name: string, value: string): number[] {
     const nameId = this.symbols.lookup(name);
     const valueId = this.symbols.lookup(value);
     if (nameId === undefined || valueId === undefined) return [];
-    return this.byName.get(nameId)?.get(valueId) ?? [];
+    const refs = this.byName.get(nameId)?.get(valueId);
+    return refs === undefined ? [] : asList(refs).slice();
   }
 
   /** All label names in the index, sorted. */
@@ -101,7 +119,7 @@ export class PostingsIndex {
   forEachPair(fn: (name: string, value: string, count: number) => void): void {
     for (const [nameId, values] of this.byName) {
       const name = this.symbols.get(nameId);
-      for (const [valueId, refs] of values) fn(name, this.symbols.get(valueId), refs.length);
+      for (const [valueId, refs] of values) fn(name, this.symbols.get(valueId), sizeOf(refs));
     }
   }
 }

@@ -12,8 +12,11 @@ export class SymbolTable {
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.strings.length;
-      // Flatten: a string built by concatenation keeps its parts alive otherwise.
-      const flat = s.length > 0 ? (s + ' ').slice(0, -1) : s;
+      // Copy into a fresh flat string: a label value sliced out of a scrape body
+      // would otherwise keep the whole body alive, and a concatenated one its parts.
+      // (V8 only makes sliced and cons strings from 13 characters up.)
+      let flat = s.length >= 13 ? Buffer.from(s, 'utf8').toString('utf8') : s;
+      if (flat !== s) flat = s; // lone surrogates do not survive UTF-8; keep the original then
       this.strings.push(flat);
       this.ids.set(flat, id);
     }
