@@ -331,3 +331,55 @@ describe('kubepulse and Prometheus answer the same queries alike', () => {
     }
   });
 });
+
+/** Requests whose whole answer (status code and JSON) must be identical; `kind` compares only status and errorType. */
+const API_REQUESTS: readonly { path: string; kind?: 'errorType' }[] = [
+  { path: '/api/v1/labels' },
+  { path: '/api/v1/labels?match[]=cpu_temp' },
+  { path: '/api/v1/label/job/values' },
+  { path: '/api/v1/label/instance/values?match[]=instance_info{team="b"}' },
+  { path: '/api/v1/label/nonexistent/values' },
+  { path: '/api/v1/label/bad-name/values' },
+  { path: '/api/v1/series?match[]=instance_info' },
+  { path: '/api/v1/series?match[]=instance_info&match[]=restarts_total' },
+  { path: `/api/v1/series?match[]=instance_info&start=${BASE / 1000 - 7200}&end=${BASE / 1000 - 3600}` },
+  { path: '/api/v1/series' },
+  { path: '/api/v1/series?match[]={job=""}', kind: 'errorType' },
+  { path: `/api/v1/query?query=vector(1.5)&time=${AT / 1000}` },
+  { path: '/api/v1/query?query=-Inf&time=100' },
+  { path: '/api/v1/query?query="text"&time=100.5' },
+  { path: `/api/v1/query?query=cpu_temp{zone="0"}&time=2026-01-01T00:00:00Z` },
+  { path: '/api/v1/query?query=up&time=yesterday' },
+  { path: '/api/v1/query?query=up&timeout=soon' },
+  { path: '/api/v1/query?query=sum(', kind: 'errorType' },
+  { path: '/api/v1/query?query=rate(node_memory_free_bytes)', kind: 'errorType' },
+  { path: '/api/v1/query_range?query=up&start=1&end=0&step=1' },
+  { path: '/api/v1/query_range?query=up&start=0&end=1&step=0' },
+  { path: '/api/v1/query_range?query=up&start=0&end=11001&step=1' },
+  { path: '/api/v1/query_range?query=up&start=x&end=1&step=1' },
+  { path: '/api/v1/query_range?query=up&start=0&end=1&step=1x' },
+  { path: '/api/v1/query_range?query=node_memory_free_bytes[5m]&start=0&end=1&step=1', kind: 'errorType' },
+  { path: '/api/v1/rules' },
+  { path: '/api/v1/alerts' },
+  { path: '/api/v1/metadata' },
+];
+
+describe('the HTTP API answers like Prometheus', () => {
+  it.each(API_REQUESTS.map((r) => [r.path, r]))('%s', async (_p, r) => {
+    const [ours, theirs] = await Promise.all(
+      [api.url, prom.url].map(async (base) => {
+        const res = await fetch(base + r.path);
+        return { status: res.status, body: (await res.json()) as Json };
+      }),
+    );
+    if (r.kind === 'errorType') {
+      expect([ours.status, ours.body.status, ours.body.errorType]).toEqual([
+        theirs.status,
+        theirs.body.status,
+        theirs.body.errorType,
+      ]);
+    } else {
+      expect(ours).toEqual(theirs);
+    }
+  });
+});
