@@ -366,12 +366,11 @@ const API_REQUESTS: readonly { path: string; kind?: 'errorType' }[] = [
 
 describe('the HTTP API answers like Prometheus', () => {
   it.each(API_REQUESTS.map((r) => [r.path, r]))('%s', async (_p, r) => {
-    const [ours, theirs] = await Promise.all(
-      [api.url, prom.url].map(async (base) => {
-        const res = await fetch(base + r.path);
-        return { status: res.status, body: (await res.json()) as Json };
-      }),
-    );
+    const call = async (base: string) => {
+      const res = await fetch(base + r.path);
+      return { status: res.status, body: (await res.json()) as Json };
+    };
+    const [ours, theirs] = await Promise.all([call(api.url), call(prom.url)]);
     if (r.kind === 'errorType') {
       expect([ours.status, ours.body.status, ours.body.errorType]).toEqual([
         theirs.status,
