@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../log/logger.js';
 import { STALE_NAN, isStaleNaN } from '../chunkenc/float-bits.js';
@@ -119,6 +120,22 @@ describe('WAL', () => {
     expect(log.lines.find((l) => l.includes('torn or corrupt'))).toMatch(
       new RegExp(`CRC mismatch in record at byte ${firstSamples + 9 + 5 * 20}`),
     );
+    await again.close();
+  });
+
+  it('reports WAL size and replay time as self-metrics', async () => {
+    const dir = await tempDir();
+    const db = await open({ dir });
+    await write(db, 'm', 0, 10);
+    await db.close();
+    const registry = new Registry();
+    const again = await open({ dir, registry });
+    const text = await registry.metrics();
+    const walBytes = Number(/^kubepulse_tsdb_wal_bytes (\S+)$/m.exec(text)?.[1]);
+    expect(walBytes).toBe(again.stats().walBytes);
+    expect(walBytes).toBeGreaterThan(10 * 20);
+    expect(text).toMatch(/^kubepulse_tsdb_wal_replay_duration_seconds \d/m);
+    expect(text).toMatch(/^kubepulse_tsdb_head_samples_appended_total 10$/m);
     await again.close();
   });
 
