@@ -9,6 +9,7 @@ import type { QueryEngine, QueryError, QueryResult } from '../interface.js';
 import type { Result } from '../../result.js';
 import { compareResult, compareVector, describeExpected, describeValue, type Frame, type Mismatch } from './compare-result.js';
 import { pinToTime } from './expr-analysis.js';
+import { compareLabels, formatLabels } from './label-set.js';
 import type { EvalCommand, MessageMatcher } from './script-types.js';
 
 /** What a single eval came to. `expected`/`got` are one entry per series, for the diff. */
@@ -80,7 +81,8 @@ async function query(_ctx: Ctx, run: () => Promise<Result<QueryResult, QueryErro
 
 async function runInstant(ctx: Ctx, expr: string, t: number, rangeMode: boolean): Promise<EvalVerdict> {
   const { cmd, engine } = ctx;
-  const frame: Frame = cmd.rangeVector ?? { startMs: t, endMs: t, stepMs: 0 };
+  // Without `expect range vector` no point of a matrix result is expected (promqltest's zero end time).
+  const frame: Frame = cmd.rangeVector ?? { startMs: t, endMs: Number.NEGATIVE_INFINITY, stepMs: 0 };
   const r = await query(ctx, () => engine.instantQuery(expr, t, opts(ctx)));
   const first = judge(cmd, expr, r, frame);
   if (first.status !== 'passed' || !r.ok || isFail(cmd)) return first;
@@ -94,6 +96,10 @@ async function runInstant(ctx: Ctx, expr: string, t: number, rangeMode: boolean)
   if (isOrdered(cmd)) return PASSED;
   const value = rr.value.value;
   if (value.type !== 'matrix') return failed(`range mode returned a ${value.type}, not a matrix`, cmd, describeValue(value));
+  for (let i = 0; i + 1 < value.series.length; i++) {
+    const [a, b] = [value.series[i]?.labels ?? {}, value.series[i + 1]?.labels ?? {}];
+    if (compareLabels(a, b) > 0) return failed(`range mode: matrix results should always be sorted by labels, but ${formatLabels(b)} comes after ${formatLabels(a)}`, cmd, describeValue(value));
+  }
   const samples = value.series.flatMap((s) => s.points.filter((p) => p.t === t).slice(0, 1).map((p) => ({ labels: s.labels, v: p.v })));
   const miss = (reason: string): Mismatch => ({ reason: `range mode: ${reason}`, expected: describeExpected(cmd), got: describeValue(value) });
   let m: Mismatch | undefined;
