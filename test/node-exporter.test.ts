@@ -216,7 +216,14 @@ function section(c: Comparison): string[] {
     `- families compared: ${c.results.length}`,
     `- series compared: ${c.results.reduce((n, r) => n + r.series, 0)}`,
     `- differences outside tolerance: ${failures.length}`,
-    `- problems reported by our source: ${c.problems.length}${c.problems.length ? ` (${c.problems.map((p) => `${p.place}: ${p.message}`.replaceAll(`${REPO_ROOT}/`, '')).join('; ')})` : ''}`,
+    `- problems reported by our source: ${c.problems.length}${
+      c.problems.length
+        ? ` (${c.problems
+            .map((p) => `${p.place}: ${p.message}`.replaceAll(`${REPO_ROOT}/`, ''))
+            .sort()
+            .join('; ')})`
+        : ''
+    }`,
     `- node-exporter families seen here that we do not produce (listed below): ${c.notProduced.length === 0 ? 'none' : c.notProduced.map((m) => `\`${m}\``).join(', ')}`,
     `- left out of this comparison on purpose: ${c.exceptions.length === 0 ? 'nothing' : c.exceptions.map((e) => `\`${e.match.source}\` (${e.why})`).join('; ')}`,
     '',
