@@ -108,7 +108,8 @@ describe('exposition conformance', () => {
   });
 
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
-    const r = parseExposition(readFileSync(c.file, 'utf8'), c.contentType, c.options);
+    // Bytes, not a string: invalid UTF-8 must be seen to be rejected.
+    const r = parseExposition(readFileSync(c.file), c.contentType, c.options);
     const passed = r.ok === c.shouldParse;
     const t = tally.get(c.folder) ?? { pass: 0, total: 0 };
     tally.set(c.folder, { pass: t.pass + (passed ? 1 : 0), total: t.total + 1 });
@@ -224,5 +225,20 @@ describe('exposition fuzz', () => {
       }
     }
     expect(parsed).toBeGreaterThan(cases.length * 3);
+  });
+
+  it('answers byte-level corruption (invalid UTF-8 included) with a Result, never a throw', () => {
+    const rnd = mulberry32(7);
+    for (const c of cases) {
+      const bytes = readFileSync(c.file);
+      for (let i = 0; i < 5 && bytes.length > 0; i++) {
+        const copy = Uint8Array.from(bytes);
+        copy[Math.floor(rnd() * copy.length)] = Math.floor(rnd() * 256);
+        for (const contentType of [OM, TEXT]) {
+          const r = parseExposition(copy, contentType);
+          if (!r.ok) expect(r.error.message).toMatch(/^line \d+: /);
+        }
+      }
+    }
   });
 });

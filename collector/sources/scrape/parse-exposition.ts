@@ -7,9 +7,11 @@ import { formatForContentType } from './content-type.js';
 import type { ExpositionOptions, ParseError, ParsedExposition } from './exposition-types.js';
 import { parseOpenMetrics } from './parse-openmetrics.js';
 import { parseText } from './parse-text.js';
+import { decodeUtf8 } from './utf8-input.js';
 
 /**
- * Parses an exposition body; `contentType` is the response's Content-Type
+ * Parses an exposition body; bytes are checked to be UTF-8 first (a string
+ * has lost that information). `contentType` is the response's Content-Type
  * header (absent: the text format). See `ExpositionOptions` for how strict it is.
  *
  * @example
@@ -17,10 +19,17 @@ import { parseText } from './parse-text.js';
  * if (!r.ok) log.warn('bad exposition', { error: r.error.message }); // "line 12: ..."
  */
 export function parseExposition(
-  text: string,
+  body: string | Uint8Array,
   contentType?: string,
   options: ExpositionOptions = {},
 ): Result<ParsedExposition, ParseError> {
+  let text: string;
+  if (typeof body === 'string') text = body;
+  else {
+    const decoded = decodeUtf8(body);
+    if (!decoded.ok) return decoded;
+    text = decoded.value;
+  }
   return formatForContentType(contentType) === 'openmetrics'
     ? parseOpenMetrics(text, options)
     : parseText(text, options);

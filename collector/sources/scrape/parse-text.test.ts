@@ -94,3 +94,44 @@ describe('parseText with structure-only validation', () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe('parseText on prometheus/common cases', () => {
+  it('reads quoted names anywhere in the braces and escaped quoted names', () => {
+    const out = parse(
+      '# HELP "my\\"odd\\nname\\\\" help text\n# TYPE "my\\"odd\\nname\\\\" counter\n' +
+        '{labelname="value", "my\\"odd\\nname\\\\","label\\"name\\n"="v"} 1\n' +
+        '\t\t{"name.with.dots"} 0.23 1234567890\n\t\t',
+    );
+    expect(out.samples).toEqual([
+      { labels: { __name__: 'my"odd\nname\\', labelname: 'value', 'label"name\n': 'v' }, value: 1 },
+      { labels: { __name__: 'name.with.dots' }, value: 0.23, t: 1234567890 },
+    ]);
+    expect(out.metadata).toEqual([{ name: 'my"odd\nname\\', type: 'counter', help: 'help text' }]);
+  });
+
+  it('knows both gauge histogram spellings and float histograms', () => {
+    for (const type of ['gaugehistogram', 'gauge_histogram']) {
+      const out = parse(`# TYPE h ${type}\nh_bucket{le="+Inf"} 2.5\nh_sum 1\nh_count 2.5\n`);
+      expect(out.metadata).toEqual([{ name: 'h', type: 'gaugehistogram', help: '' }]);
+    }
+  });
+
+  it.each([
+    [
+      '{"one.name","another.name"} 3.14\n',
+      `line 1: expected '=' after label name "another.name", got "}" at column 27`,
+    ],
+    ['{"a\\xc5z",label="bla"} 3.14\n', 'line 1: invalid escape sequence "\\\\x" in quoted label name at column 4'],
+    ['{"metric.name".label="bla"} 3.14\n', `line 1: expected '=' after label name "metric.name", got "." at column 15`],
+    ['{} 3.14\n', 'line 1: missing metric name at column 1'],
+    ['#TYPE A000000 summArY\n{label="value",} 2\n', 'line 2: missing metric name at column 1'],
+    ['# TYPE h histogram\nh_bucket{le="1"} -4\n', 'line 2: negative bucket population for histogram "h" at column 18'],
+    ['# TYPE h histogram\nh_count -2693.123\n', 'line 2: negative count for histogram "h" at column 9'],
+    [
+      '# TYPE m histogram\nm_bucket{le="0x1p-3"} 3.14\n',
+      `line 2: expected float as value for 'le' label, got "0x1p-3" at column 1`,
+    ],
+  ])('rejects %j', (text, message) => {
+    expect(failure(text)).toBe(message);
+  });
+});

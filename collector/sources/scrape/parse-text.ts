@@ -22,14 +22,15 @@ import { readLabels, readMetricName, type SampleSyntax } from './sample-line.js'
 
 const SYNTAX: SampleSyntax = { loose: true, escapes: 'strict' };
 
-// The type names expfmt knows (compared case-insensitively); gauge_histogram is
-// the protobuf spelling that only expfmt, not the Prometheus scraper, accepts.
+// The type names expfmt knows (compared case-insensitively); the gauge
+// histogram spellings are expfmt's, the Prometheus scraper does not take them.
 const TEXT_TYPES: Readonly<Record<string, MetricType>> = {
   counter: 'counter',
   gauge: 'gauge',
   histogram: 'histogram',
   summary: 'summary',
   untyped: 'unknown',
+  gaugehistogram: 'gaugehistogram',
   gauge_histogram: 'gaugehistogram',
 };
 
@@ -148,6 +149,8 @@ class TextParser {
     const valueToken = c.readToken();
     const value = parseTextFloat(valueToken);
     if (value === undefined) return c.error(`expected float as value, got ${describeFound(valueToken)}`, valueAt);
+    const negative = this.strict ? checkHistogramValue(family, name, value) : undefined;
+    if (negative !== undefined) return c.error(negative, valueAt);
     let t: number | undefined;
     if (!c.done) {
       c.skipBlanks();
@@ -162,9 +165,19 @@ class TextParser {
   }
 }
 
+/** expfmt refuses negative counts and bucket populations in histograms. */
+function checkHistogramValue(family: Family, name: string, value: number): string | undefined {
+  if ((family.type !== 'histogram' && family.type !== 'gaugehistogram') || !(value < 0)) return undefined;
+  if (name === `${family.name}_count`) return `negative count for histogram ${JSON.stringify(family.name)}`;
+  if (name === `${family.name}_bucket`)
+    return `negative bucket population for histogram ${JSON.stringify(family.name)}`;
+  return undefined;
+}
+
 /** expfmt insists that `quantile` of a summary and `le` of a histogram are floats. */
 function checkSpecialLabels(family: Family, labels: Labels): string | undefined {
-  const special = family.type === 'summary' ? 'quantile' : family.type === 'histogram' ? 'le' : undefined;
+  const histogram = family.type === 'histogram' || family.type === 'gaugehistogram';
+  const special = family.type === 'summary' ? 'quantile' : histogram ? 'le' : undefined;
   if (special === undefined) return undefined;
   const v = labels[special];
   if (v === undefined || parseTextFloat(v) !== undefined) return undefined;

@@ -16,7 +16,8 @@ export interface FetchBodyOptions {
 }
 
 export interface FetchedBody {
-  readonly text: string;
+  /** Undecoded: the parser checks the UTF-8 and reports where it is broken. */
+  readonly body: Uint8Array;
   readonly contentType?: string;
   readonly bytes: number;
 }
@@ -43,10 +44,7 @@ export async function fetchMetricsBody(url: string, options: FetchBodyOptions): 
     const body = await readLimited(res, options.bodyLimitBytes ?? 0);
     if (!body.ok) return body;
     const contentType = res.headers.get('content-type') ?? undefined;
-    // Invalid UTF-8 turns into U+FFFD rather than failing the scrape, as Go's
-    // string handling would let it through to the label checks.
-    const text = new TextDecoder('utf-8').decode(body.value);
-    return ok({ text, bytes: body.value.byteLength, ...(contentType ? { contentType } : {}) });
+    return ok({ body: body.value, bytes: body.value.byteLength, ...(contentType ? { contentType } : {}) });
   } catch (e) {
     if (timeout.aborted) return err(new Error(`scrape timed out after ${options.timeoutMs}ms`, { cause: e }));
     if (options.signal?.aborted) return err(new Error('scrape cancelled', { cause: e }));

@@ -114,7 +114,7 @@ export class ScrapeTarget implements Source {
       ...(signal ? { signal } : {}),
     });
     if (!body.ok) return body.error.message;
-    const parsed = parseExposition(body.value.text, body.value.contentType, {
+    const parsed = parseExposition(body.value.body, body.value.contentType, {
       validation: o.validation ?? 'structure',
     });
     if (!parsed.ok) return `invalid exposition: ${parsed.error.message}`;
