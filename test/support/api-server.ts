@@ -6,7 +6,8 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import { createApiRouter, type ApiDeps } from '../../collector/api/index.js';
-import { createEngine } from '../../collector/promql/index.js';
+import { createEngine, formatExpr, parseExpr } from '../../collector/promql/index.js';
+import { ok } from '../../collector/result.js';
 import { createMetadataStore, createRemoteWriteHandler, type MetadataStore } from '../../collector/remote/index.js';
 import { openTsdb, type Tsdb } from '../../collector/tsdb/index.js';
 
@@ -30,6 +31,10 @@ export async function startApiServer(overrides: Partial<ApiDeps> = {}): Promise<
       queryable: db,
       remoteWrite: createRemoteWriteHandler({ appendable: db, metadata }),
       metadata: [metadata],
+      formatQuery: (q) => {
+        const e = parseExpr(q);
+        return e.ok ? ok(formatExpr(e.value)) : e;
+      },
       ...overrides,
     }),
   );
