@@ -26,15 +26,25 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `configDir` gets a prometheus.yml; `dataDir` is used as --storage.tsdb.path as is. */
+const NO_SCRAPES = (): string => 'global:\n  scrape_interval: 1m\nscrape_configs: []\n';
+
+/** Scrapes Prometheus itself every second. */
+export const SCRAPE_SELF = (port: number): string =>
+  `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`;
+
+/**
+ * `configDir` gets a prometheus.yml (by default with no scrape jobs);
+ * `dataDir` is used as --storage.tsdb.path as is.
+ */
 export async function startPrometheusOn(
   dataDir: string,
   configDir: string,
   extraFlags: readonly string[] = [],
+  configFor: (port: number) => string = NO_SCRAPES,
 ): Promise<PrometheusProcess> {
   const port = await freePort();
   const config = join(configDir, 'prometheus.yml');
-  await writeFile(config, 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
+  await writeFile(config, configFor(port));
   const child = spawn(
     'prometheus',
     [
