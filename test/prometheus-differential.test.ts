@@ -363,6 +363,7 @@ const API_REQUESTS: readonly { path: string; kind?: 'errorType' }[] = [
   { path: '/api/v1/format_query?query=a%2Bon(x)group_left(y) b offset 5m' },
   { path: '/api/v1/format_query?query=sum(', kind: 'errorType' },
   { path: '/api/v1/rules' },
+  { path: '/api/v1/alertmanagers' },
   { path: '/api/v1/alerts' },
   { path: '/api/v1/metadata' },
 ];

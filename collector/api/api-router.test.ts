@@ -488,6 +488,20 @@ describe('admin and write protection', () => {
     );
   });
 
+  it('sets CORS headers like Prometheus and answers preflight requests', async () => {
+    const base = await serve({ corsOrigin: /https:\/\/grafana\.example/ });
+    const pre = await fetch(`${base}/api/v1/query`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://grafana.example' },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('https://grafana.example');
+    expect(pre.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS');
+    const other = await fetch(`${base}/api/v1/labels`, { headers: { Origin: 'https://evil.example' } });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('answers 404 on remote write when no receiver is wired', async () => {
     const base = await serve();
     const r = await fetch(`${base}/api/v1/write`, { method: 'POST', body: 'x' });

@@ -8,8 +8,15 @@ import type { QueryEngine, QueryError } from '../promql/interface.js';
 import type { Result } from '../result.js';
 import type { Queryable } from '../tsdb/interface.js';
 import { registerAdminRoutes, type TsdbAdmin } from './admin-routes.js';
+import { cors } from './cors.js';
 import { registerQueryRoutes } from './query-routes.js';
-import { registerRulesRoutes, type AlertsProvider, type RulesProvider, type TargetsProvider } from './rules-routes.js';
+import {
+  registerRulesRoutes,
+  type AlertmanagersProvider,
+  type AlertsProvider,
+  type RulesProvider,
+  type TargetsProvider,
+} from './rules-routes.js';
 import { registerSeriesRoutes, type MetadataProvider } from './series-routes.js';
 import { registerStatusRoutes, type BuildInfo, type TsdbStatus, type WalReplayStatus } from './status-routes.js';
 import { requireWriteAuth, type WriteAuth } from './write-auth.js';
@@ -30,6 +37,7 @@ export interface ApiDeps {
   readonly targets?: TargetsProvider;
   readonly rules?: RulesProvider;
   readonly alerts?: AlertsProvider;
+  readonly alertmanagers?: AlertmanagersProvider;
   readonly buildInfo?: BuildInfo;
   readonly config?: () => string;
   readonly flags?: () => Readonly<Record<string, string>>;
@@ -44,6 +52,8 @@ export interface ApiDeps {
   readonly writeAuth?: WriteAuth;
   readonly formatQuery?: (expr: string) => Result<string, QueryError>;
   readonly parseQuery?: (expr: string) => Result<unknown, QueryError>;
+  /** Origins whose browsers may read API answers (Prometheus' --web.cors.origin); default all, `null` for none. */
+  readonly corsOrigin?: RegExp | null;
   /** Largest accepted form body, default 10 MiB (long match[] lists). */
   readonly maxFormBytes?: number;
 }
@@ -57,6 +67,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   const router = express.Router();
   const clock = deps.clock ?? Date.now;
 
+  router.use('/api/v1', cors(deps.corsOrigin === null ? undefined : (deps.corsOrigin ?? /.*/)));
   // Before the form parser: the write body is binary and read by the handler itself.
   router.post('/api/v1/write', requireWriteAuth(deps.writeAuth, 'text'), (req, res) => {
     if (!deps.remoteWrite) {
@@ -81,6 +92,7 @@ export function createApiRouter(deps: ApiDeps): Router {
     ...(deps.targets && { targets: deps.targets }),
     ...(deps.rules && { rules: deps.rules }),
     ...(deps.alerts && { alerts: deps.alerts }),
+    ...(deps.alertmanagers && { alertmanagers: deps.alertmanagers }),
   });
   registerStatusRoutes(router, { ...deps, clock });
   registerAdminRoutes(router, {

@@ -13,6 +13,7 @@ export type {
   ApiRule,
   ApiRuleGroup,
   ApiTarget,
+  AlertmanagersProvider,
   AlertsProvider,
   AlertState,
   RuleHealth,

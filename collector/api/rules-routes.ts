@@ -91,12 +91,15 @@ export interface ApiRuleGroup {
 }
 export type RulesProvider = () => readonly ApiRuleGroup[];
 export type AlertsProvider = () => readonly ApiAlert[];
+/** URLs of the Alertmanagers alerts are sent to (active) and of those discovered but dropped. */
+export type AlertmanagersProvider = () => { readonly active: readonly string[]; readonly dropped: readonly string[] };
 
 export interface RulesRouteDeps {
   readonly targets?: TargetsProvider;
   readonly rules?: RulesProvider;
   /** Defaults to the alerts of the alerting rules that `rules` returns. */
   readonly alerts?: AlertsProvider;
+  readonly alertmanagers?: AlertmanagersProvider;
 }
 
 /** Go's `strconv.FormatFloat(v, 'e', -1, 64)`, the spelling of an alert's value. */
@@ -156,6 +159,19 @@ export function registerRulesRoutes(router: Router, deps: RulesRouteDeps): void 
         out.push({ ...g, rules });
       }
       return ok({ data: { groups: out } });
+    }),
+  );
+
+  router.get(
+    '/api/v1/alertmanagers',
+    endpoint((): ApiOutcome => {
+      const am = deps.alertmanagers?.() ?? { active: [], dropped: [] };
+      return ok({
+        data: {
+          activeAlertmanagers: am.active.map((url) => ({ url })),
+          droppedAlertmanagers: am.dropped.map((url) => ({ url })),
+        },
+      });
     }),
   );
 
