@@ -254,17 +254,7 @@ function selectSeries(ctx: EvalContext, e: AggregateExpr, input: StepSeries[], p
     });
     for (const m of members) {
       let chosen = m;
-      if (e.op !== 'limitk') {
-        const dir = e.op === 'topk' ? -1 : 1;
-        const val = (si: number): number => (input[si] as StepSeries).vals[i] ?? NaN;
-        chosen = [...m].sort((a, b) => {
-          const x = val(a);
-          const y = val(b);
-          if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
-          if (Number.isNaN(y)) return -1;
-          return dir * (x - y);
-        });
-      }
+      if (e.op !== 'limitk') chosen = bestK(m, k, e.op === 'topk', (si) => (input[si] as StepSeries).vals[i] ?? NaN);
       for (const si of chosen.slice(0, Number.isFinite(k) ? k : chosen.length)) {
         (out[si] as StepSeries).vals[i] = (input[si] as StepSeries).vals[i] ?? 0;
         (out[si] as StepSeries).has[i] = 1;
@@ -278,4 +268,23 @@ function selectSeries(ctx: EvalContext, e: AggregateExpr, input: StepSeries[], p
     kept.sort((a, b) => dir * ((a.vals[0] ?? 0) - (b.vals[0] ?? 0)));
   }
   return kept;
+}
+
+/** The k best members by value (largest for topk), NaN last, best first; insertion keeps it O(n·k) for small k. */
+function bestK(members: number[], k: number, largest: boolean, val: (si: number) => number): number[] {
+  const better = (x: number, y: number): boolean => {
+    if (Number.isNaN(y)) return !Number.isNaN(x);
+    if (Number.isNaN(x)) return false;
+    return largest ? x > y : x < y;
+  };
+  const out: number[] = [];
+  for (const si of members) {
+    const x = val(si);
+    if (out.length >= k && !better(x, val(out[out.length - 1] as number))) continue;
+    let pos = out.length;
+    while (pos > 0 && better(x, val(out[pos - 1] as number))) pos--;
+    out.splice(pos, 0, si);
+    if (out.length > k) out.pop();
+  }
+  return out;
 }

@@ -178,64 +178,88 @@ function resultLabels(ls: Labels, rs: Labels, m: VectorMatching): Labels {
   return out;
 }
 
+/** Interns signature strings as small integers so the step loop indexes typed arrays instead of maps. */
+function internSignatures(a: StepSeries[], b: StepSeries[], m: VectorMatching): { aIds: Int32Array; bIds: Int32Array; count: number } {
+  const ids = new Map<string, number>();
+  const idOf = (s: StepSeries): number => {
+    const sig = signature(s.labels, m);
+    let id = ids.get(sig);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(sig, id);
+    }
+    return id;
+  };
+  const aIds = Int32Array.from(a, idOf);
+  const bIds = Int32Array.from(b, idOf);
+  return { aIds, bIds, count: ids.size };
+}
+
 function vectorVector(e: BinaryExpr, m: VectorMatching, lhsIn: StepSeries[], rhsIn: StepSeries[], grid: StepGrid): StepSeries[] {
   const oneToMany = m.card === 'one-to-many';
   // The "one" side is always looked up by signature; for group_right it is the left operand.
   const many = oneToMany ? rhsIn : lhsIn;
   const one = oneToMany ? lhsIn : rhsIn;
-  const manySig = many.map((s) => signature(s.labels, m));
-  const oneSig = one.map((s) => signature(s.labels, m));
+  const { aIds: manySig, bIds: oneSig, count: sigCount } = internSignatures(many, one, m);
   const cmp = COMPARISON.has(e.op);
   const drop = e.returnBool || DROPS_NAME.has(e.op);
-  const outByPair = new Map<number, { s: StepSeries; key: string }>();
-  const oneBySig = new Map<string, number>();
-  const matched = new Map<string, Set<string> | null>();
-  // Fill modifiers (experimental): fill_left stands in for a missing
-  // "many"/left side, fill_right for a missing "one"/right side.
+  // Per signature, for the current step: the present "one" series (index+1, 0 = none),
+  // whether a "many" series has it, and whether a one-to-one match was taken.
+  const oneAt = new Int32Array(sigCount);
+  const manySeen = new Uint8Array(sigCount);
+  const matchedStep = new Int32Array(sigCount).fill(-1);
+  const oneToOne = m.card === 'one-to-one';
+  // Output label sets as small integers, and the last step each was produced at:
+  // two matches producing the same labels in one step is an error.
+  const outIds = new Map<string, number>();
+  const outStep: number[] = [];
+  // The output series of a (many, one) pair; the pair is usually the same at every step.
+  const pairOut = new Map<number, { s: StepSeries; id: number }>();
+  const lastJ = new Int32Array(many.length).fill(-1);
+  const lastOut: ({ s: StepSeries; id: number } | undefined)[] = new Array(many.length);
   const fillMany = e.fill?.lhs;
   const fillOne = e.fill?.rhs;
   const filledOne = new Map<number, StepSeries>();
   const filledMany = new Map<number, StepSeries>();
-  const manySigs = new Set<string>();
-  const emit = (value: number, a: number, b: number, target: () => StepSeries, i: number): void => {
-    let v = value;
+  const emit = (a: number, b: number, target: () => StepSeries, i: number): void => {
+    let v: number;
     if (cmp) {
       const keep = compare(e.op, a, b);
       if (!e.returnBool && !keep) return;
       v = e.returnBool ? (keep ? 1 : 0) : a;
+    } else {
+      v = arith(e.op, a, b);
     }
     const o = target();
     o.vals[i] = v;
     o.has[i] = 1;
   };
   for (let i = 0; i < grid.steps; i++) {
-    oneBySig.clear();
-    matched.clear();
-    manySigs.clear();
+    oneAt.fill(0);
+    manySeen.fill(0);
     for (let k = 0; k < one.length; k++) {
       const s = one[k] as StepSeries;
       if (s.has[i] !== 1) continue;
-      const sig = oneSig[k] ?? '';
-      const prev = oneBySig.get(sig);
-      if (prev !== undefined) {
-        const pair = [s.labels, (one[prev] as StepSeries).labels].sort(compareLabels);
+      const sig = oneSig[k] ?? 0;
+      const prev = oneAt[sig] ?? 0;
+      if (prev !== 0) {
+        const pair = [s.labels, (one[prev - 1] as StepSeries).labels].sort(compareLabels);
         throw new EvalError(
           'execution',
           `found duplicate series for the match group ${formatLabels(matchLabels(s.labels, m))} on the ${oneToMany ? 'left' : 'right'} hand-side of the operation: [${pair.map(formatLabels).join(', ')}];many-to-many matching not allowed: matching labels must be unique on one side`,
         );
       }
-      oneBySig.set(sig, k);
+      oneAt[sig] = k + 1;
     }
     for (let k = 0; k < many.length; k++) {
       const ms = many[k] as StepSeries;
       if (ms.has[i] !== 1) continue;
-      const sig = manySig[k] ?? '';
-      manySigs.add(sig);
-      const j = oneBySig.get(sig);
-      if (j === undefined) {
+      const sig = manySig[k] ?? 0;
+      manySeen[sig] = 1;
+      const j = (oneAt[sig] ?? 0) - 1;
+      if (j < 0) {
         if (fillOne !== undefined) {
-          const a = oneToMany ? fillOne : (ms.vals[i] ?? 0);
-          const b = oneToMany ? (ms.vals[i] ?? 0) : fillOne;
+          const mv = ms.vals[i] ?? 0;
           const target = (): StepSeries => {
             let o = filledOne.get(k);
             if (o === undefined) {
@@ -244,52 +268,57 @@ function vectorVector(e: BinaryExpr, m: VectorMatching, lhsIn: StepSeries[], rhs
             }
             return o;
           };
-          emit(cmp ? a : arith(e.op, a, b), a, b, target, i);
+          if (oneToMany) emit(fillOne, mv, target, i);
+          else emit(mv, fillOne, target, i);
         }
         continue;
       }
       const os = one[j] as StepSeries;
-      const ls = oneToMany ? os : ms;
-      const rs = oneToMany ? ms : os;
-      const a = ls.vals[i] ?? 0;
-      const b = rs.vals[i] ?? 0;
+      let out = lastJ[k] === j ? lastOut[k] : undefined;
+      if (out === undefined) {
+        const pairKey = k * one.length + j;
+        out = pairOut.get(pairKey);
+        if (out === undefined) {
+          const labels = resultLabels(ms.labels, os.labels, m);
+          const key = labelsKey(labels);
+          let id = outIds.get(key);
+          if (id === undefined) {
+            id = outIds.size;
+            outIds.set(key, id);
+            outStep.push(-1);
+          }
+          out = { s: newStepSeries(labels, grid.steps, drop || ms.dropName), id };
+          pairOut.set(pairKey, out);
+        }
+        lastJ[k] = j;
+        lastOut[k] = out;
+      }
+      // Ambiguity is an error even for pairs a comparison then filters out.
+      if (oneToOne) {
+        if (matchedStep[sig] === i) throw new EvalError('execution', 'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+        matchedStep[sig] = i;
+      } else {
+        if (outStep[out.id] === i) throw new EvalError('execution', 'multiple matches for matching labels: grouping labels must ensure unique matches');
+        outStep[out.id] = i;
+      }
+      const a = oneToMany ? (os.vals[i] ?? 0) : (ms.vals[i] ?? 0);
+      const b = oneToMany ? (ms.vals[i] ?? 0) : (os.vals[i] ?? 0);
       let value: number;
-      let keep = true;
       if (cmp) {
-        keep = compare(e.op, a, b);
+        const keep = compare(e.op, a, b);
+        if (!e.returnBool && !keep) continue;
         value = e.returnBool ? (keep ? 1 : 0) : a;
-        if (e.returnBool) keep = true;
       } else {
         value = arith(e.op, a, b);
       }
-      const pairKey = k * one.length + j;
-      let out = outByPair.get(pairKey);
-      if (out === undefined) {
-        const labels = resultLabels(ms.labels, os.labels, m);
-        out = { s: newStepSeries(labels, grid.steps, drop || ms.dropName), key: labelsKey(labels) };
-        outByPair.set(pairKey, out);
-      }
-      const seen = matched.get(sig);
-      if (m.card === 'one-to-one') {
-        if (seen !== undefined) throw new EvalError('execution', 'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
-        matched.set(sig, null);
-      } else {
-        const set = seen ?? new Set<string>();
-        if (set.has(out.key)) throw new EvalError('execution', 'multiple matches for matching labels: grouping labels must ensure unique matches');
-        set.add(out.key);
-        matched.set(sig, set);
-      }
-      // Ambiguity is an error even for pairs a comparison then filters out.
-      if (!keep) continue;
       out.s.vals[i] = value;
       out.s.has[i] = 1;
     }
     if (fillMany !== undefined) {
-      for (const [sig, j] of oneBySig) {
-        if (manySigs.has(sig)) continue;
+      for (let sig = 0; sig < sigCount; sig++) {
+        const j = (oneAt[sig] ?? 0) - 1;
+        if (j < 0 || manySeen[sig] === 1) continue;
         const os = one[j] as StepSeries;
-        const a = oneToMany ? (os.vals[i] ?? 0) : fillMany;
-        const b = oneToMany ? fillMany : (os.vals[i] ?? 0);
         const target = (): StepSeries => {
           let o = filledMany.get(j);
           if (o === undefined) {
@@ -298,9 +327,10 @@ function vectorVector(e: BinaryExpr, m: VectorMatching, lhsIn: StepSeries[], rhs
           }
           return o;
         };
-        emit(cmp ? a : arith(e.op, a, b), a, b, target, i);
+        if (oneToMany) emit(os.vals[i] ?? 0, fillMany, target, i);
+        else emit(fillMany, os.vals[i] ?? 0, target, i);
       }
     }
   }
-  return mergeSameLabels([...[...outByPair.values()].map((o) => o.s), ...filledOne.values(), ...filledMany.values()]);
+  return mergeSameLabels([...[...pairOut.values()].map((o) => o.s), ...filledOne.values(), ...filledMany.values()]);
 }

@@ -3,12 +3,22 @@
  * once per query into typed arrays, then the step loops walk them with
  * two pointers.
  */
-import type { Labels } from '../../tsdb/interface.js';
+import type { Labels, SampleIterator } from '../../tsdb/interface.js';
 import type { AtModifier, VectorSelector } from '../parser/ast.js';
 import { durationMs } from '../parser/duration.js';
 import { addSamples, checkDeadline, type EvalContext } from './context.js';
 import { smoothedAt } from './extended-range.js';
 import { isStaleNaN, newStepSeries, stepTime, type MatrixWindows, type RangeSeries, type StepGrid, type StepSeries } from './values.js';
+
+/**
+ * The store's iterators expose the current sample as plain `t`/`v` fields
+ * besides at(); reading them avoids one object per sample. Any other
+ * SampleIterator goes through at().
+ */
+function hasCursorFields(it: SampleIterator): it is SampleIterator & { readonly t: number; readonly v: number } {
+  const o = it as unknown as { t?: unknown; v?: unknown };
+  return typeof o.t === 'number' && typeof o.v === 'number';
+}
 
 interface LoadedSeries {
   readonly labels: Labels;
@@ -27,11 +37,21 @@ function load(ctx: EvalContext, vs: VectorSelector, minT: number, maxT: number, 
     let vals = new Float64Array(16);
     let n = 0;
     const it = s.samples();
+    const direct = hasCursorFields(it) ? it : undefined;
     let more = it.seek(minT);
     while (more) {
-      const smp = it.at();
-      if (smp.t > maxT) break;
-      if (smp.t >= minT && !(dropStale && isStaleNaN(smp.v))) {
+      let st: number;
+      let sv: number;
+      if (direct !== undefined) {
+        st = direct.t;
+        sv = direct.v;
+      } else {
+        const smp = it.at();
+        st = smp.t;
+        sv = smp.v;
+      }
+      if (st > maxT) break;
+      if (st >= minT && !(dropStale && isStaleNaN(sv))) {
         if (n === ts.length) {
           const t2 = new Float64Array(n * 2);
           t2.set(ts);
@@ -40,8 +60,8 @@ function load(ctx: EvalContext, vs: VectorSelector, minT: number, maxT: number, 
           v2.set(vals);
           vals = v2;
         }
-        ts[n] = smp.t;
-        vals[n] = smp.v;
+        ts[n] = st;
+        vals[n] = sv;
         n++;
       }
       more = it.next();
