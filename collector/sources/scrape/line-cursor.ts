@@ -6,10 +6,14 @@
  */
 import { ParseError, describeFound } from './exposition-types.js';
 
-const METRIC_NAME_START = /[a-zA-Z_:]/;
-const METRIC_NAME_CHAR = /[a-zA-Z0-9_:]/;
-const LABEL_NAME_START = /[a-zA-Z_]/;
-const LABEL_NAME_CHAR = /[a-zA-Z0-9_]/;
+// Character classes by char code: these run for every byte of every name.
+const isAlpha = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95; // a-z A-Z _
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const COLON = 58;
+const labelStart = isAlpha;
+const labelChar = (c: number): boolean => isAlpha(c) || isDigit(c);
+const metricStart = (c: number): boolean => isAlpha(c) || c === COLON;
+const metricChar = (c: number): boolean => labelChar(c) || c === COLON;
 
 /** Which escapes a quoted string accepts; anything else after `\` is an error or kept literally. */
 export type EscapeRule = 'strict' | 'keep-unknown';
@@ -56,20 +60,21 @@ export class LineCursor {
 
   /** An unquoted metric name (`[a-zA-Z_:][a-zA-Z0-9_:]*`), or '' when none starts here. */
   readBareMetricName(): string {
-    return this.readBare(METRIC_NAME_START, METRIC_NAME_CHAR);
+    return this.readBare(metricStart, metricChar);
   }
 
   /** An unquoted label name (`[a-zA-Z_][a-zA-Z0-9_]*`), or '' when none starts here. */
   readBareLabelName(): string {
-    return this.readBare(LABEL_NAME_START, LABEL_NAME_CHAR);
+    return this.readBare(labelStart, labelChar);
   }
 
-  private readBare(start: RegExp, rest: RegExp): string {
+  private readBare(start: (c: number) => boolean, rest: (c: number) => boolean): string {
     const from = this.pos;
-    if (!start.test(this.peek())) return '';
+    const line = this.line;
+    if (this.pos >= line.length || !start(line.charCodeAt(this.pos))) return '';
     this.pos++;
-    while (!this.done && rest.test(this.peek())) this.pos++;
-    return this.line.slice(from, this.pos);
+    while (this.pos < line.length && rest(line.charCodeAt(this.pos))) this.pos++;
+    return line.slice(from, this.pos);
   }
 
   /**

@@ -43,6 +43,7 @@ interface Family {
 
 class TextParser {
   private readonly families = new Map<string, Family>();
+  private readonly resolved = new Map<string, Family>();
   readonly samples: ExposedSample[] = [];
 
   /** `strict`: a second HELP or TYPE, or a TYPE after the samples, is an error (else the first one counts). */
@@ -52,12 +53,19 @@ class TextParser {
   family(name: string): Family {
     const own = this.families.get(name);
     if (own) return own;
+    const resolved = this.resolved.get(name);
+    // A TYPE line can turn a base name into a histogram later, so only
+    // resolutions onto a typed family are remembered.
+    if (resolved) return resolved;
     const suffix = /_(?:sum|count|bucket)$/.exec(name);
     if (suffix) {
       const base = this.families.get(name.slice(0, suffix.index));
       const isBucket = suffix[0] === '_bucket';
-      if (base?.type === 'summary' && !isBucket) return base;
-      if ((base?.type === 'histogram' || base?.type === 'gaugehistogram') && base.typeGiven) return base;
+      const histogram = base?.type === 'histogram' || base?.type === 'gaugehistogram';
+      if (base && ((base.type === 'summary' && !isBucket) || (histogram && base.typeGiven))) {
+        this.resolved.set(name, base);
+        return base;
+      }
     }
     const created: Family = { name, typeGiven: false };
     this.families.set(name, created);

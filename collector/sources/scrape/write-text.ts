@@ -48,9 +48,14 @@ export function writeTextExposition(samples: readonly SourceSample[], metadata: 
   const metaByName = new Map<string, MetricMeta>();
   for (const m of metadata) if (!metaByName.has(m.name)) metaByName.set(m.name, m);
   const families = new Map<string, Family>();
+  const familyCache = new Map<string, MetricMeta | undefined>();
   for (const s of samples) {
     const name = s.labels.__name__ ?? '';
-    const meta = familyOf(name, metaByName);
+    let meta = familyCache.get(name);
+    if (meta === undefined && !familyCache.has(name)) {
+      meta = familyOf(name, metaByName);
+      familyCache.set(name, meta);
+    }
     const key = meta?.name ?? name;
     let f = families.get(key);
     if (!f) {
