@@ -52,6 +52,9 @@ export const startCommand: Command = {
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     await stack.value.stop();
     logger.info('stopped');
+    // Everything was closed above; should a stray handle still hold the event
+    // loop, do not hang the shutdown of a pod on it.
+    setTimeout(() => process.exit(0), 2_000).unref();
     return 0;
   },
 };
