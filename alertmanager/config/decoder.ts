@@ -97,6 +97,12 @@ export class Decoder {
   }
 }
 
+/** A Go struct without checks of its own (no UnmarshalYAML): just its fields. */
+export const plainStruct =
+  <S extends FieldSpec>(typeName: string, spec: S): FieldDecoder<Decoded<S>> =>
+  (d, n) =>
+    isNull(n) ? undefined : d.fields(n, typeName, spec);
+
 // ---- scalar and collection decoders -------------------------------------------------
 
 export const str: FieldDecoder<string> = (d, n) => {

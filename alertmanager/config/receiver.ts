@@ -3,21 +3,23 @@ import { isNull, list, str, stringMap, ConfigFail, type Decoded, type FieldDecod
 import { emailConfig } from './email-config.js';
 import {
   discordConfig,
-  incidentioConfig,
   jiraConfig,
   mattermostConfig,
   msteamsConfig,
   msteamsv2Config,
+  rocketchatConfig,
+  telegramConfig,
+  webexConfig,
+  wechatConfig,
+} from './integrations-chat.js';
+import {
+  incidentioConfig,
   opsgenieConfig,
   pagerdutyConfig,
   pushoverConfig,
-  rocketchatConfig,
   snsConfig,
-  telegramConfig,
   victoropsConfig,
-  webexConfig,
-  wechatConfig,
-} from './integrations.js';
+} from './integrations-paging.js';
 import { slackConfig } from './slack-config.js';
 import { webhookConfig } from './webhook-config.js';
 
