@@ -10,7 +10,7 @@ import { evalBinary } from './binary.js';
 import { checkDeadline, EvalError, type EvalContext } from './context.js';
 import { evalCall } from './functions.js';
 import { atMs, durationCtx, evalMatrixSelector, evalVectorSelector } from './selectors.js';
-import { makeGrid, newStepSeries, stepTime, type EvalValue, type MatrixWindows, type RangeSeries, type StepGrid } from './values.js';
+import { allocF64, makeGrid, newStepSeries, stepTime, type EvalValue, type MatrixWindows, type RangeSeries, type StepGrid } from './values.js';
 
 export function evaluate(ctx: EvalContext, e: Expr, grid: StepGrid): EvalValue {
   checkDeadline(ctx);
@@ -92,8 +92,8 @@ export function evalSubquery(ctx: EvalContext, e: SubqueryExpr, grid: StepGrid):
   for (const s of inner.series) {
     let n = 0;
     for (let i = 0; i < s.has.length; i++) n += s.has[i] ?? 0;
-    const ts = new Float64Array(n);
-    const vs = new Float64Array(n);
+    const ts = allocF64(n);
+    const vs = allocF64(n);
     let k = 0;
     for (let i = 0; i < s.has.length; i++) {
       if (s.has[i] === 1) {

@@ -8,7 +8,7 @@ import type { AtModifier, VectorSelector } from '../parser/ast.js';
 import { durationMs } from '../parser/duration.js';
 import { addSamples, checkDeadline, type EvalContext } from './context.js';
 import { smoothedAt } from './extended-range.js';
-import { isStaleNaN, newStepSeries, stepTime, type MatrixWindows, type RangeSeries, type StepGrid, type StepSeries } from './values.js';
+import { allocF64, isStaleNaN, newStepSeries, stepTime, type MatrixWindows, type RangeSeries, type StepGrid, type StepSeries } from './values.js';
 
 /**
  * The store's iterators expose the current sample as plain `t`/`v` fields
@@ -19,6 +19,10 @@ function hasCursorFields(it: SampleIterator): it is SampleIterator & { readonly 
   const o = it as unknown as { t?: unknown; v?: unknown };
   return typeof o.t === 'number' && typeof o.v === 'number';
 }
+
+/** Reused read buffers: a series is read here first, then copied out at its exact size. */
+let scratchTs = new Float64Array(1024);
+let scratchVs = new Float64Array(1024);
 
 interface LoadedSeries {
   readonly labels: Labels;
@@ -33,8 +37,8 @@ function load(ctx: EvalContext, vs: VectorSelector, minT: number, maxT: number, 
   const querier = ctx.queryable.querier(minT, maxT);
   for (const s of querier.select(vs.matchers)) {
     checkDeadline(ctx);
-    let ts = new Float64Array(16);
-    let vals = new Float64Array(16);
+    let ts = scratchTs;
+    let vals = scratchVs;
     let n = 0;
     const it = s.samples();
     const direct = hasCursorFields(it) ? it : undefined;
@@ -66,7 +70,15 @@ function load(ctx: EvalContext, vs: VectorSelector, minT: number, maxT: number, 
       }
       more = it.next();
     }
-    if (n > 0) out.push({ labels: s.labels, ts: ts.subarray(0, n), vs: vals.subarray(0, n) });
+    scratchTs = ts;
+    scratchVs = vals;
+    if (n > 0) {
+      const tCopy = allocF64(n);
+      tCopy.set(ts.subarray(0, n));
+      const vCopy = allocF64(n);
+      vCopy.set(vals.subarray(0, n));
+      out.push({ labels: s.labels, ts: tCopy, vs: vCopy });
+    }
   }
   return out;
 }
@@ -122,7 +134,7 @@ export function evalVectorSelector(ctx: EvalContext, vs: VectorSelector, grid: S
   const out: StepSeries[] = [];
   for (const s of loaded) {
     const r = newStepSeries(s.labels, grid.steps);
-    const ts = new Float64Array(grid.steps);
+    const ts = allocF64(grid.steps);
     let k = 0; // samples with t <= ref
     let any = false;
     const n = s.ts.length;

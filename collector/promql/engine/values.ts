@@ -57,8 +57,42 @@ export interface MatrixWindows {
   readonly evalMs: Float64Array;
 }
 
+/*
+ * Slab allocation: thousands of small typed arrays per query each cost an
+ * ArrayBuffer (allocation, external-memory accounting, finalisation). Views
+ * into a shared slab cost one small object. Regions are never reused, so a
+ * view starts zeroed; a slab is freed by the GC once no view is left.
+ */
+const SLAB = 1 << 16;
+let f64Slab = new Float64Array(SLAB);
+let f64Used = 0;
+let u8Slab = new Uint8Array(SLAB);
+let u8Used = 0;
+
+export function allocF64(n: number): Float64Array {
+  if (n > SLAB / 8) return new Float64Array(n);
+  if (f64Used + n > SLAB) {
+    f64Slab = new Float64Array(SLAB);
+    f64Used = 0;
+  }
+  const view = f64Slab.subarray(f64Used, f64Used + n);
+  f64Used += n;
+  return view;
+}
+
+export function allocU8(n: number): Uint8Array {
+  if (n > SLAB / 8) return new Uint8Array(n);
+  if (u8Used + n > SLAB) {
+    u8Slab = new Uint8Array(SLAB);
+    u8Used = 0;
+  }
+  const view = u8Slab.subarray(u8Used, u8Used + n);
+  u8Used += n;
+  return view;
+}
+
 export function newStepSeries(labels: Labels, steps: number, dropName = false): StepSeries {
-  return { labels, vals: new Float64Array(steps), has: new Uint8Array(steps), dropName };
+  return { labels, vals: allocF64(steps), has: allocU8(steps), dropName };
 }
 
 const f64 = new Float64Array(1);
