@@ -7,6 +7,8 @@
 import type { Call, Expr } from '../parser/ast.js';
 import { annotate, type EvalContext } from './context.js';
 import { formatG } from './functions.js';
+import { mergeSameLabels } from './merge.js';
+import { formatFloatGo } from './number-format.js';
 import { labelsKey, newStepSeries, type EvalValue, type StepGrid, type StepSeries } from './values.js';
 
 interface Bucket {
@@ -206,4 +208,42 @@ export function histogramQuantile(ctx: EvalContext, e: Call, q: Float64Array, v:
 
 export function histogramFraction(ctx: EvalContext, e: Call, lower: Float64Array, upper: Float64Array, v: { series: StepSeries[] }, grid: StepGrid): EvalValue {
   return classicHistogramFn(ctx, e, v, grid, (i, buckets) => [bucketFraction(lower[i] ?? NaN, upper[i] ?? NaN, buckets), false]);
+}
+
+/** How histogram_quantiles writes a quantile into its label: Go's shortest form, integers with ".0". */
+function quantileLabel(q: number): string {
+  const text = formatFloatGo(q);
+  return /^-?\d+$/.test(text) ? `${text}.0` : text;
+}
+
+/** histogram_quantiles(v, "label", q1, q2, …): one output series per quantile, told apart by `label`. */
+export function histogramQuantiles(
+  ctx: EvalContext,
+  e: Call,
+  v: { series: StepSeries[] },
+  label: string,
+  qs: Float64Array[],
+  grid: StepGrid,
+): EvalValue {
+  const qArgs = e.args.slice(2);
+  let warned = false;
+  qs.forEach((q, k) => {
+    for (const qi of q) {
+      if (!(qi >= 0 && qi <= 1) && !warned) {
+        warned = true;
+        annotate(ctx, 'warning', `quantile value should be between 0 and 1, got ${formatG(qi)}`, (qArgs[k] as Expr).pos);
+      }
+    }
+  });
+  const out: StepSeries[] = [];
+  for (const q of qs) {
+    const r = classicHistogramFn(ctx, e, v, grid, (i, buckets) => bucketQuantile(q[i] ?? NaN, buckets));
+    if (r.type !== 'vector') continue;
+    for (const s of r.series) {
+      // Constant per series only when q is; a varying q keeps the first value's label.
+      s.labels = { ...s.labels, [label]: quantileLabel(q[0] ?? NaN) };
+      out.push(s);
+    }
+  }
+  return { type: 'vector', series: mergeSameLabels(out) };
 }
