@@ -4,6 +4,7 @@
  * the unused low bits of the last byte stay zero. Values wider than 32 bits are
  * passed as (hi, lo) halves so the hot path never touches BigInt.
  */
+import type { ByteAllocator } from './byte-slab.js';
 
 /** Grows by doubling; starts small because most head chunks stay under ~200 bytes. */
 export class BitWriter {
@@ -15,6 +16,8 @@ export class BitWriter {
     initial: Uint8Array,
     /** Bytes before the bit stream (the chunk header). */
     readonly start: number,
+    /** Where growth gets its buffers; plain allocations when undefined. */
+    readonly allocator?: ByteAllocator,
   ) {
     this.buf = initial;
   }
@@ -29,8 +32,9 @@ export class BitWriter {
     if (need <= this.buf.length) return;
     let cap = this.buf.length * 2;
     while (cap < need) cap *= 2;
-    const next = new Uint8Array(cap);
+    const next = this.allocator ? this.allocator.alloc(cap) : new Uint8Array(cap);
     next.set(this.buf.subarray(0, this.byteLength));
+    this.allocator?.free(this.buf);
     this.buf = next;
   }
 

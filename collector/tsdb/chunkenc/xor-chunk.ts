@@ -11,6 +11,7 @@
  *   '11' + 5 bits leading zeros + 6 bits significant bits + the bits).
  */
 import { BitReader, BitReaderError, BitWriter } from './bstream.js';
+import type { ByteAllocator } from './byte-slab.js';
 import { floatHi, fromBits, lastLo } from './float-bits.js';
 import { readUvarintAsInt64, readVarint, writeUvarint, writeVarint } from './varint.js';
 import type { Sample, SampleIterator } from '../interface.js';
@@ -46,8 +47,21 @@ export class XorChunk {
   private leading = 0xff;
   private trailing = 0;
 
-  constructor(initialCapacity = 32) {
-    this.w = new BitWriter(new Uint8Array(Math.max(initialCapacity, HEADER_BYTES + 1)), HEADER_BYTES);
+  /**
+   * @param allocator where the growing byte buffer lives (the head passes a
+   * shared ByteSlab); then call release() when the chunk is done with.
+   */
+  constructor(initialCapacity = 32, allocator?: ByteAllocator) {
+    const bytes = Math.max(initialCapacity, HEADER_BYTES + 1);
+    this.w = new BitWriter(allocator ? allocator.alloc(bytes) : new Uint8Array(bytes), HEADER_BYTES, allocator);
+  }
+
+  /** Gives the buffer back to the allocator; the chunk and any view of its bytes are dead afterwards. */
+  release(): void {
+    this.w.allocator?.free(this.w.buf);
+    this.w.buf = new Uint8Array(HEADER_BYTES);
+    this.w.bitLen = 0;
+    this.count = 0;
   }
 
   /**
@@ -80,7 +94,10 @@ export class XorChunk {
     return this.count > 0 && floatHi(v) === this.vHi && lastLo() === this.vLo;
   }
 
-  /** The chunk as Prometheus stores it. A view: valid until the next append. */
+  /**
+   * The chunk as Prometheus stores it. A view: later appends change it, and
+   * with an allocator it dies on growth or release(); slice() it to keep it.
+   */
   bytes(): Uint8Array {
     return this.w.buf.subarray(0, this.w.byteLength);
   }
@@ -88,7 +105,11 @@ export class XorChunk {
   /** Drops spare capacity once the chunk is complete (Prometheus' Compact). */
   compact(): void {
     const len = this.w.byteLength;
-    if (this.w.buf.length > len) this.w.buf = this.w.buf.slice(0, len);
+    if (this.w.buf.length > len) {
+      const exact = this.w.buf.slice(0, len);
+      this.w.allocator?.free(this.w.buf);
+      this.w.buf = exact;
+    }
   }
 
   /** Appends a sample; t must not be before the previous sample (the head checks this). */

@@ -18,14 +18,15 @@ export interface PersistSeries {
 }
 
 /**
- * A snapshot: the chunk bytes are copies, so appends after this call do not
- * change what gets written.
+ * A snapshot: appends after this call do not change what gets written (the
+ * growing head chunk comes as a copy; completed chunks never change, and their
+ * arena pages are not reused even after truncation frees them).
  */
 export function seriesForBlock(head: Head, minT: number, maxT: number): PersistSeries[] {
   const out: PersistSeries[] = [];
   for (const s of head.seriesInRange(minT, maxT)) {
     const chunks = verbatim(s, minT, maxT)
-      ? s.chunks.map((c) => ({ minT: c.minT, maxT: c.maxT, data: c.bytes.slice() }))
+      ? s.chunks.map((c) => ({ minT: c.minT, maxT: c.maxT, data: c.bytes }))
       : reencode(s, minT, maxT);
     if (chunks.length > 0) out.push({ labels: labelsFromPairs(s.pairs), chunks });
   }

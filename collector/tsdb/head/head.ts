@@ -9,6 +9,7 @@ import { floatHi, lastLo } from '../chunkenc/float-bits.js';
 import { hashPairs, type LabelPairs } from '../labels/label-set.js';
 import { PostingsIndex } from '../labels/postings-index.js';
 import { SymbolTable } from '../labels/symbol-table.js';
+import { ByteSlab } from '../chunkenc/byte-slab.js';
 import { ChunkArena } from './chunk-arena.js';
 import { DEFAULT_CHUNK_RANGE_MS } from './chunk-range.js';
 import { checkNewSeries, describeSeries, type TsdbLimits } from './limits.js';
@@ -52,6 +53,8 @@ export class Head {
   readonly symbols = new SymbolTable();
   readonly index = new PostingsIndex(this.symbols);
   readonly arena = new ChunkArena();
+  /** Buffers of the chunks being appended to. */
+  readonly slab = new ByteSlab();
   readonly chunkRangeMs: number;
   readonly oooWindowMs: number;
   readonly limits: TsdbLimits;
@@ -232,7 +235,7 @@ export class Head {
   apply(s: MemSeries, t: number, v: number, replaying = false): boolean {
     const lastT = s.lastT;
     if (t > lastT && t >= this.minValidTime) {
-      if (s.appendInOrder(t, v, this.arena, this.chunkRangeMs)) this.chunksCreated++;
+      if (s.appendInOrder(t, v, this.arena, this.slab, this.chunkRangeMs)) this.chunksCreated++;
     } else if (t === lastT) {
       return s.head?.lastValueIs(v) === true;
     } else if ((this.oooWindowMs > 0 || replaying) && t >= this.minValidTime) {

@@ -4,6 +4,7 @@
  * fields because a busy hub holds millions of these.
  */
 import { XorChunk } from '../chunkenc/xor-chunk.js';
+import type { ByteAllocator } from '../chunkenc/byte-slab.js';
 import type { ChunkArena } from './chunk-arena.js';
 import { computeChunkEndTime, rangeForTimestamp, SAMPLES_PER_CHUNK } from './chunk-range.js';
 import type { OooBuffer } from './ooo-buffer.js';
@@ -15,6 +16,9 @@ export interface ChunkMeta {
   /** Prometheus XOR chunk bytes (count header included). */
   readonly bytes: Uint8Array;
 }
+
+/** Prometheus also starts a chunk's buffer at 128 bytes. */
+const FIRST_CHUNK_BYTES = 128;
 
 /** Flat per completed chunk: minT, maxT, arena ref, byte length. */
 const STRIDE = 4;
@@ -53,19 +57,22 @@ export class MemSeries {
   }
 
   /** Appends an in-order sample (t > lastT, checked by the caller); returns true when a chunk was cut. */
-  appendInOrder(t: number, v: number, arena: ChunkArena, chunkRangeMs: number): boolean {
+  appendInOrder(t: number, v: number, arena: ChunkArena, slab: ByteAllocator, chunkRangeMs: number): boolean {
     let cut = false;
+    let sizeHint = FIRST_CHUNK_BYTES;
     let c = this.head;
     if (c) {
       const n = c.numSamples;
       if (n === SAMPLES_PER_CHUNK / 4) this.nextAt = computeChunkEndTime(this.headMinT, c.lastT!, this.nextAt, 4);
       if (t >= this.nextAt || n >= SAMPLES_PER_CHUNK * 2) {
-        this.closeHead(arena);
+        sizeHint = this.closeHead(arena);
         c = undefined;
       }
     }
     if (!c) {
-      c = this.head = new XorChunk(24);
+      // Sized like the chunk before it, so the buffer rarely has to grow (each
+      // growth leaves a smaller slot behind in the slab).
+      c = this.head = new XorChunk(sizeHint + (sizeHint >>> 3), slab);
       this.headMinT = t;
       this.nextAt = rangeForTimestamp(t, chunkRangeMs);
       cut = true;
@@ -74,12 +81,15 @@ export class MemSeries {
     return cut;
   }
 
-  private closeHead(arena: ChunkArena): void {
+  /** Moves the head chunk into the arena; returns its size in bytes. */
+  private closeHead(arena: ChunkArena): number {
     const c = this.head;
-    if (!c) return;
+    if (!c) return FIRST_CHUNK_BYTES;
     const bytes = c.bytes();
     (this.closed ??= []).push(this.headMinT, c.lastT!, arena.put(bytes), bytes.length);
+    c.release();
     this.head = undefined;
+    return bytes.length;
   }
 
   /** Chunks overlapping [minT, maxT], oldest first. Views stay valid while the chunks live. */
@@ -92,7 +102,8 @@ export class MemSeries {
     }
     const h = this.head;
     if (h && h.numSamples > 0 && h.lastT! >= minT && this.headMinT <= maxT) {
-      out.push({ minT: this.headMinT, maxT: h.lastT!, bytes: h.bytes() });
+      // A copy: the growing chunk's buffer is reused by another series once it moves on.
+      out.push({ minT: this.headMinT, maxT: h.lastT!, bytes: h.bytes().slice() });
     }
     return out;
   }
@@ -113,6 +124,7 @@ export class MemSeries {
     }
     if (i > 0) this.closed = i < cl.length ? cl.slice(i) : undefined;
     if (this.head && this.head.lastT! < t) {
+      this.head.release();
       this.head = undefined;
       removed++;
     }
