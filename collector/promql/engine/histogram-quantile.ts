@@ -152,7 +152,8 @@ export function classicHistogramFn(
   grid: StepGrid,
   compute: (i: number, buckets: Bucket[]) => [number, boolean],
 ): EvalValue {
-  const vecArg = e.args[e.args.length - 1] as Expr;
+  // histogram_quantiles takes the vector first; the others take it last.
+  const vecArg = (e.func === 'histogram_quantiles' ? e.args[0] : e.args[e.args.length - 1]) as Expr;
   const groups = new Map<string, { out: StepSeries; members: { s: StepSeries; le: number }[] }>();
   for (const s of v.series) {
     const le = parseLe(s.labels['le']);

@@ -6,7 +6,7 @@
  * skips and reports correctly.
  */
 import { describe, expect, it } from 'vitest';
-import { err, ok } from '../../result.js';
+import { err, ok, type Result } from '../../result.js';
 import type { QueryEngine, QueryResult, QueryValue } from '../interface.js';
 import { QueryError } from '../interface.js';
 import type { Appendable, Labels, Queryable, Sample, Series } from '../../tsdb/interface.js';
@@ -21,14 +21,14 @@ function memoryStore(): Appendable & Queryable {
       const pending: { labels: Labels; t: number; v: number }[] = [];
       return {
         append: (labels, t, v) => (pending.push({ labels, t, v }), ok(undefined)),
-        commit: async () => {
+        commit: () => {
           for (const p of pending) {
             const key = JSON.stringify(Object.entries(p.labels).sort());
             const s = data.get(key) ?? { labels: p.labels, samples: [] };
             s.samples.push({ t: p.t, v: p.v });
             data.set(key, s);
           }
-          return ok(undefined);
+          return Promise.resolve(ok(undefined));
         },
         rollback: () => undefined,
       };
@@ -71,28 +71,29 @@ function tinyEngine(q: Queryable): QueryEngine {
     const samples = at(name, pin ? Number(pin[1]) * 1000 : t).map((s) => ({ labels: s.labels, t, v: s.v }));
     return { value: { type: 'vector', samples }, warnings: expr === 'noisy' ? ['PromQL warning: noisy (1:1)'] : [], infos: [] };
   };
-  return {
-    instantQuery: async (expr, t) => {
+  const rangeOf = (expr: string, start: number, end: number, step: number): Result<QueryResult, QueryError> => {
+    const series = new Map<string, { labels: Labels; points: { t: number; v: number }[] }>();
+    for (let t = start; t <= end; t += step) {
       const r = instant(expr, t);
-      return r instanceof QueryError ? err(r) : ok(r);
-    },
-    rangeQuery: async (expr, start, end, step) => {
-      const series = new Map<string, { labels: Labels; points: { t: number; v: number }[] }>();
-      for (let t = start; t <= end; t += step) {
-        const r = instant(expr, t);
-        if (r instanceof QueryError) return err(r);
-        const v: QueryValue = r.value;
-        const samples = v.type === 'vector' ? v.samples : v.type === 'scalar' ? [{ labels: {}, t, v: v.v }] : [];
-        for (const s of samples) {
-          const key = JSON.stringify(Object.entries(s.labels).sort());
-          const e = series.get(key) ?? { labels: s.labels, points: [] };
-          e.points.push({ t, v: s.v });
-          series.set(key, e);
-        }
+      if (r instanceof QueryError) return err(r);
+      const v: QueryValue = r.value;
+      const samples = v.type === 'vector' ? v.samples : v.type === 'scalar' ? [{ labels: {}, t, v: v.v }] : [];
+      for (const s of samples) {
+        const key = JSON.stringify(Object.entries(s.labels).sort());
+        const e = series.get(key) ?? { labels: s.labels, points: [] };
+        e.points.push({ t, v: s.v });
+        series.set(key, e);
       }
-      const sorted = [...series.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, s]) => s);
-      return ok({ value: { type: 'matrix', series: sorted }, warnings: [], infos: [] });
+    }
+    const sorted = [...series.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, s]) => s);
+    return ok({ value: { type: 'matrix', series: sorted }, warnings: [], infos: [] });
+  };
+  return {
+    instantQuery: (expr, t) => {
+      const r = instant(expr, t);
+      return Promise.resolve(r instanceof QueryError ? err(r) : ok(r));
     },
+    rangeQuery: (expr, start, end, step) => Promise.resolve(rangeOf(expr, start, end, step)),
   };
 }
 
