@@ -28,7 +28,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'kp-block-prom-'));
   const ours = join(root, 'ours');
   await mkdir(ours);
-  series = makeSeries(START, 15_000, 480, 3);
+  series = [...makeSeries(START, 15_000, 480, 3), ...probes()];
   const r = await writeBlock(ours, toBlockInput(series));
   if (!r.ok) throw r.error;
   // Prometheus may compact or rewrite what it opens; give it a copy.
@@ -41,6 +41,19 @@ afterAll(async () => {
   expect(code).toBe(0);
   await rm(root, { recursive: true, force: true });
 });
+
+/**
+ * Values whose UTF-8 byte order differs from JavaScript's UTF-16 order
+ * (astral characters vs U+E000..U+FFFF), more than 32 of them so Prometheus'
+ * sampled postings-offset lookup has to binary-search between samples.
+ */
+const TRICKY = ['\u{1F600}', '\uFF21', '\uE000', '\u{10400}', 'é', 'z', 'Z', '', ' a', 'a b'].filter((v) => v !== '');
+function probes(): TestSeries[] {
+  const values = [...TRICKY];
+  for (let i = 0; i < 60; i++)
+    values.push(`v${String(i).padStart(2, '0')}${i % 7 === 0 ? '\u{1F680}' : i % 5 === 0 ? '\uFFEE' : ''}`);
+  return values.map((v, i) => ({ labels: { __name__: 'order_probe', v }, samples: [{ t: START + i * 1000, v: i }] }));
+}
 
 const toSamples = (values: [number, string][]): Sample[] =>
   values.map(([t, v]) => ({ t: Math.round(t * 1000), v: parsePromValue(v) }));
@@ -79,5 +92,22 @@ describe('a real Prometheus reading our block', () => {
       expect(entry, promtoolKey(s.labels)).toBeDefined();
       expect(toSamples(entry!.values)).toEqual(expected);
     }
+  });
+});
+
+describe('label values sorted by UTF-8 bytes', () => {
+  it('are all found by exact lookups in Prometheus', async () => {
+    const probeSeries = series.filter((s) => s.labels.__name__ === 'order_probe');
+    const at = String((START + 3600_000) / 1000);
+    for (const s of probeSeries) {
+      const q = `order_probe{v=${JSON.stringify(s.labels.v)}}[2h]`;
+      const data = (await prom.api('/api/v1/query', { query: q, time: at })) as { result: MatrixEntry[] };
+      expect(
+        data.result.map((e) => toSamples(e.values)),
+        q,
+      ).toEqual([s.samples]);
+    }
+    const values = (await prom.api('/api/v1/label/v/values', { start: String(START / 1000), end: at })) as string[];
+    expect(new Set(values)).toEqual(new Set(probeSeries.map((s) => s.labels.v)));
   });
 });
