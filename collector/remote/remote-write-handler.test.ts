@@ -2,7 +2,7 @@ import express from 'express';
 import type { Server } from 'node:http';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTsdb, type Tsdb } from '../tsdb/index.js';
+import { isStaleNaN, openTsdb, STALE_NAN, type Tsdb } from '../tsdb/index.js';
 import { createMetadataStore, type MetadataStore } from './metadata-store.js';
 import { createRemoteWriteHandler, type RemoteWriteOptions } from './remote-write-handler.js';
 import { snappyCompress } from './snappy-block.js';
@@ -98,6 +98,23 @@ describe('remote-write receiver', () => {
       ],
     ]);
     expect(metadata.snapshot().get('temp')).toEqual([{ type: 'gauge', help: 'Temperature.', unit: 'celsius' }]);
+  });
+
+  it('keeps stale markers as stale markers (their NaN bit pattern survives decoding)', async () => {
+    const { url, store } = await serve();
+    // Built as objects: a NaN written into a number array literal may be canonicalised by V8.
+    const samples = [
+      { timestamp: 1000, value: 1 },
+      { timestamp: 2000, value: STALE_NAN },
+    ];
+    const req = { timeseries: [{ ...series({ __name__: 'gone' }, []), samples }], metadata: [] };
+    expect((await post(url, write(req))).status).toBe(204);
+    // Checked straight from the iterator: V8 may canonicalise a NaN stored into a number array.
+    const [s] = [...store.querier(0, 5000).select([{ type: '=', name: '__name__', value: 'gone' }])];
+    const it = s?.samples();
+    const stale: boolean[] = [];
+    while (it?.next()) stale.push(isStaleNaN(it.at().v));
+    expect(stale).toEqual([false, true]);
   });
 
   it('rejects bad samples one by one, keeps the good ones, counts reasons and answers 400', async () => {
