@@ -38,12 +38,13 @@ export interface ExpositionOptions {
    * 'spec' (default) enforces what the format's reference says: every MUST of
    * OpenMetrics 1.0 as its conformance suite expects, and prometheus/common's
    * rules for the text format (one HELP and one TYPE per family, TYPE before
-   * the samples). 'structure' keeps the syntax and structure checks but lets
-   * through what Prometheus' own scraper lets through: OpenMetrics value rules
-   * (NaN or negative counters, integer bucket counts, histogram point
-   * consistency, info and stateset values; client_golang exposes `_sum` next
-   * to negative buckets) and repeated or late HELP/TYPE lines in the text
-   * format (the first one counts). One odd family should not fail a scrape.
+   * the samples, no negative histogram counts). 'structure' accepts what
+   * Prometheus' own scraper accepts: line syntax, escapes, numbers,
+   * timestamps, `# EOF` and units as name suffixes are still checked, but
+   * OpenMetrics families may be interleaved, repeat their metadata and break
+   * the type rules on values and labels (client_golang exposes `_sum` next to
+   * negative buckets), and text-format HELP/TYPE lines may repeat or come late
+   * (the first one counts). One odd family should not fail a whole scrape.
    */
   readonly validation?: 'spec' | 'structure';
 }

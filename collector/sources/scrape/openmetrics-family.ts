@@ -45,12 +45,14 @@ export class OmFamilies {
   private current?: Family;
   private readonly claimed = new Map<string, string>(); // sample or family name → owning family
   private readonly all: Family[] = [];
+  private readonly byName = new Map<string, Family>();
 
   /**
-   * `strict` applies the specification's rules on values (counters not NaN or
-   * negative, integer bucket counts, info 1, stateset 0/1, histogram point
-   * consistency); without it only structure and labels are checked, as
-   * Prometheus does when it scrapes.
+   * `strict` applies every rule of the specification. Without it only what
+   * Prometheus' scraper checks remains (line syntax, `# EOF`, units as name
+   * suffixes): families may be interleaved or repeat their metadata, values
+   * and labels are not held to their type, and the samples still come out
+   * with their metadata and created timestamps.
    */
   constructor(
     private readonly strict: boolean,
@@ -68,14 +70,18 @@ export class OmFamilies {
     if (f === undefined || f.name !== d.name) {
       const done = this.finish();
       if (done) return done;
-      const started = this.start(d.name);
+      const known = this.strict ? undefined : this.byName.get(d.name);
+      const started = known ?? this.start(d.name);
       if ('message' in started) return started;
       f = started;
-    } else if (f.sampled) {
+      this.current = f;
+    } else if (f.sampled && this.strict) {
       return { message: `${d.kind} for ${JSON.stringify(d.name)} after its samples` };
     }
     const field = d.kind === 'HELP' ? f.help : d.kind === 'UNIT' ? f.unit : f.typeGiven ? f.type : undefined;
-    if (field !== undefined) return { message: `second ${d.kind} line for ${JSON.stringify(d.name)}` };
+    if (field !== undefined) {
+      return this.strict ? { message: `second ${d.kind} line for ${JSON.stringify(d.name)}` } : undefined;
+    }
     if (d.kind === 'HELP') f.help = d.help;
     else if (d.kind === 'UNIT') f.unit = d.unit;
     else return this.setType(f, d.type);
@@ -89,31 +95,38 @@ export class OmFamilies {
       const done = this.finish();
       if (done) return done;
       const owner = this.claimed.get(s.name);
-      if (owner !== undefined) {
+      const known = owner === undefined ? undefined : this.byName.get(owner);
+      if (known && this.strict) {
         return {
           message: `${JSON.stringify(s.name)} belongs to family ${JSON.stringify(owner)}, whose samples must be together`,
         };
       }
-      const started = this.start(s.name);
+      const started = known ?? this.start(s.name);
       if ('message' in started) return started;
       f = started;
+      this.current = f;
     }
     f.sampled = true;
     const suffix = s.name.slice(f.name.length);
-    const bad = checkLabels(f, suffix, s) ?? (this.strict ? checkValue(f, suffix, s) : undefined);
+    const bad = this.strict ? (checkLabels(f, suffix, s) ?? checkValue(f, suffix, s)) : undefined;
     if (bad) return { message: bad };
     return this.place(f, suffix, s, index, lineNo);
   }
 
   /** Ends the exposition. */
   end(): Problem | undefined {
-    return this.finish();
+    const done = this.finish();
+    if (done || this.strict) return done;
+    // Interleaved families keep their open points until the end (see finish).
+    for (const f of this.all) this.finishGroup(f);
+    return undefined;
   }
 
   private start(name: string): Family | Problem {
     const owner = this.claimed.get(name);
-    if (owner !== undefined)
+    if (owner !== undefined && this.strict) {
       return { message: `family ${JSON.stringify(name)} clashes with family ${JSON.stringify(owner)}` };
+    }
     const f: Family = {
       name,
       type: 'unknown',
@@ -124,6 +137,7 @@ export class OmFamilies {
       seriesTs: new Map(),
     };
     this.claimed.set(name, name);
+    this.byName.set(name, f);
     this.all.push(f);
     this.current = f;
     return f;
@@ -132,13 +146,14 @@ export class OmFamilies {
   private setType(f: Family, type: OmType): Problem | undefined {
     for (const suffix of SUFFIXES[type]) {
       const owner = this.claimed.get(f.name + suffix);
-      if (owner !== undefined && owner !== f.name) {
+      if (owner !== undefined && owner !== f.name && this.strict) {
         return {
           message: `${type} ${JSON.stringify(f.name)} would expose ${JSON.stringify(f.name + suffix)}, which is family ${JSON.stringify(owner)}`,
         };
       }
     }
-    for (const suffix of SUFFIXES[type]) this.claimed.set(f.name + suffix, f.name);
+    for (const suffix of SUFFIXES[type])
+      if (!this.claimed.has(f.name + suffix)) this.claimed.set(f.name + suffix, f.name);
     f.type = type;
     f.typeGiven = true;
     return undefined;
@@ -153,14 +168,15 @@ export class OmFamilies {
     if (group !== f.group) {
       const done = this.finishGroup(f);
       if (done) return done;
-      if (f.finishedGroups.has(group))
+      if (f.finishedGroups.has(group) && this.strict) {
         return { message: `samples of ${JSON.stringify(f.name)}{${group}} are not together` };
+      }
       f.group = group;
     }
     const seriesKey = `${s.name}{${labelKey(s.labels)}}`;
     const ts = s.timestamp?.seconds ?? null;
     const prev = f.seriesTs.get(seriesKey);
-    if (prev !== undefined) {
+    if (prev !== undefined && this.strict) {
       if (prev === null || ts === null) {
         return { message: `${seriesKey} appears twice; repeated samples need increasing timestamps on every line` };
       }
@@ -199,7 +215,8 @@ export class OmFamilies {
       if (f.type === 'info' || f.type === 'stateset')
         return { message: `${f.type} ${JSON.stringify(f.name)} must not have a unit` };
     }
-    return this.finishGroup(f);
+    // Leniently the family may come back later, and its `_created` with it.
+    return this.strict ? this.finishGroup(f) : undefined;
   }
 }
 

@@ -63,9 +63,38 @@ describe('parseOpenMetrics', () => {
       '# TYPE h histogram\nh_bucket{le="-1"} 0\nh_bucket{le="+Inf"} 1\nh_sum -3\nh_count 1\n# EOF\n';
     expect(failure(negativeWithSum)).toBe('line 2: h: a histogram with negative buckets must not have _sum');
     expect(parseOpenMetrics(negativeWithSum, { validation: 'structure' }).ok).toBe(true);
-    expect(failure('# TYPE a gauge\na 1\n# HELP a x\n# EOF\n', 'structure')).toBe(
-      'line 3: HELP for "a" after its samples',
-    );
+    expect(failure('# UNIT a seconds\n# EOF\n', 'structure')).toBe('line 2: unit "seconds" must be a suffix of "a"');
+    expect(failure('a 1\n', 'structure')).toBe('line 2: missing "# EOF" at the end of the exposition');
+  });
+
+  it('takes what Prometheus takes under structure validation, created timestamps included', () => {
+    const text = [
+      '# TYPE s summary',
+      's{quantile="0.5"} 1',
+      '# HELP other Metadata in the middle of a family.',
+      '# UNIT nounit ',
+      's_count 2 # {id="count-exemplar"} 4',
+      's_created 1520430003',
+      '# TYPE ii info',
+      'ii{foo="bar"} 1',
+      '# TYPE st stateset',
+      'st{A="a"} 0',
+      '_under_score 1',
+      '# EOF',
+    ].join('\n');
+    expect(parseOpenMetrics(text).ok).toBe(false);
+    const r = parseOpenMetrics(text, { validation: 'structure' });
+    if (!r.ok) throw r.error;
+    expect(r.value.samples.map((x) => [x.labels.__name__, x.createdT])).toEqual([
+      ['s', 1_520_430_003_000],
+      ['s_count', 1_520_430_003_000],
+      ['s_created', undefined],
+      ['ii', undefined],
+      ['st', undefined],
+      ['_under_score', undefined],
+    ]);
+    expect(r.value.samples[1]?.exemplar).toEqual({ labels: { id: 'count-exemplar' }, value: 4 });
+    expect(r.value.metadata.map((m) => m.name)).toEqual(['s', 'other', 'nounit', 'ii', 'st']);
   });
 });
 
