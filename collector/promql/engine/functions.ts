@@ -8,6 +8,7 @@ import type { Call, Expr } from '../parser/ast.js';
 import { annotate, EvalError, type EvalContext } from './context.js';
 import { evaluate, evalSubquery } from './evaluator.js';
 import { histogramFraction, histogramQuantile, histogramQuantiles } from './histogram-quantile.js';
+import { evalInfo } from './info.js';
 import { evalLabelJoin, evalLabelReplace } from './label-functions.js';
 import { extendedRate } from './extended-range.js';
 import { KEEPS_NAME, RANGE_FUNCTIONS, type Window } from './range-functions.js';
@@ -184,6 +185,8 @@ export function evalCall(ctx: EvalContext, e: Call, grid: StepGrid): EvalValue {
       return sortSeriesFunction(name, vectorOf(ctx, args[0] as Expr, grid), args.slice(1).map((a) => stringArg(ctx, a, grid)));
     case 'histogram_quantile':
       return histogramQuantile(ctx, e, scalarArg(ctx, args[0], grid, NaN), vectorOf(ctx, args[1] as Expr, grid), grid);
+    case 'info':
+      return evalInfo(ctx, e, grid);
     case 'histogram_quantiles':
       return histogramQuantiles(
         ctx,

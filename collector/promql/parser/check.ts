@@ -48,18 +48,22 @@ export function matchesEmpty(m: Matcher): boolean {
   }
 }
 
+function checkRegexes(e: Extract<Expr, { kind: 'vectorSelector' }>): void {
+  for (const m of e.matchers) {
+    if (m.type === '=~' || m.type === '!~') {
+      const re = compileAnchored(m.value);
+      if (!re.ok) throw new ParseFail(e.pos, `invalid regular expression "${m.value}": ${re.error}`);
+    }
+  }
+}
+
 export function checkExpr(e: Expr, opts: CheckOptions): void {
   switch (e.kind) {
     case 'number':
     case 'string':
       return;
     case 'vectorSelector':
-      for (const m of e.matchers) {
-        if (m.type === '=~' || m.type === '!~') {
-          const re = compileAnchored(m.value);
-          if (!re.ok) throw new ParseFail(e.pos, `invalid regular expression "${m.value}": ${re.error}`);
-        }
-      }
+      checkRegexes(e);
       if (e.matchers.every(matchesEmpty)) throw new ParseFail(e.pos, 'vector selector must contain at least one non-empty matcher');
       return;
     case 'matrixSelector':
@@ -124,7 +128,9 @@ function checkCall(e: Extract<Expr, { kind: 'call' }>, opts: CheckOptions): void
     }
   }
   e.args.forEach((a, i) => {
-    checkExpr(a, opts);
+    // info()'s second argument only names info metrics and data labels; it may match "everything".
+    if (e.func === 'info' && i === 1 && a.kind === 'vectorSelector') checkRegexes(a);
+    else checkExpr(a, opts);
     const t = fn.argTypes[Math.min(i, want - 1)];
     if (t !== undefined) expectType(a, t, `call to function "${e.func}"`);
   });
