@@ -36,7 +36,12 @@ export interface Frame {
   readonly stepMs: number;
 }
 
-export function compareResult(cmd: EvalCommand, value: QueryValue, frame: Frame, ordered: boolean): Mismatch | undefined {
+export function compareResult(
+  cmd: EvalCommand,
+  value: QueryValue,
+  frame: Frame,
+  ordered: boolean,
+): Mismatch | undefined {
   const miss = (reason: string): Mismatch => ({ reason, expected: describeExpected(cmd), got: describeValue(value) });
   switch (value.type) {
     case 'matrix': {
@@ -45,7 +50,10 @@ export function compareResult(cmd: EvalCommand, value: QueryValue, frame: Frame,
       for (let i = 0; i + 1 < value.series.length; i++) {
         const a = value.series[i]?.labels ?? {};
         const b = value.series[i + 1]?.labels ?? {};
-        if (compareLabels(a, b) > 0) return miss(`matrix results should always be sorted by labels, but ${formatLabels(b)} comes after ${formatLabels(a)}`);
+        if (compareLabels(a, b) > 0)
+          return miss(
+            `matrix results should always be sorted by labels, but ${formatLabels(b)} comes after ${formatLabels(a)}`,
+          );
       }
       const seen = new Set<string>();
       for (const s of value.series) {
@@ -56,7 +64,10 @@ export function compareResult(cmd: EvalCommand, value: QueryValue, frame: Frame,
         const want: { t: number; v: number }[] = [];
         for (let i = 0; i < exp.values.length; i++) {
           const t = frame.startMs + i * frame.stepMs;
-          if (t > frame.endMs) return miss(`expected ${exp.values.length} points for ${formatLabels(exp.labels)}, but query time range cannot return this many points`);
+          if (t > frame.endMs)
+            return miss(
+              `expected ${exp.values.length} points for ${formatLabels(exp.labels)}, but query time range cannot return this many points`,
+            );
           const v = floatOf(exp.values[i] as SequenceValue);
           if (v !== undefined) want.push({ t, v });
         }
@@ -66,23 +77,33 @@ export function compareResult(cmd: EvalCommand, value: QueryValue, frame: Frame,
         for (let i = 0; i < want.length; i++) {
           const w = want[i] as { t: number; v: number };
           const g = s.points[i] as { t: number; v: number };
-          if (w.t !== g.t) return miss(`expected float value at index ${i} for ${formatLabels(s.labels)} to have timestamp ${w.t}, but it had timestamp ${g.t}`);
-          if (!almostEqual(w.v, g.v)) return miss(`expected float value at index ${i} (t=${g.t}) for ${formatLabels(s.labels)} to be ${formatFloat(w.v)}, but got ${formatFloat(g.v)}`);
+          if (w.t !== g.t)
+            return miss(
+              `expected float value at index ${i} for ${formatLabels(s.labels)} to have timestamp ${w.t}, but it had timestamp ${g.t}`,
+            );
+          if (!almostEqual(w.v, g.v))
+            return miss(
+              `expected float value at index ${i} (t=${g.t}) for ${formatLabels(s.labels)} to be ${formatFloat(w.v)}, but got ${formatFloat(g.v)}`,
+            );
         }
       }
-      for (const [key, exp] of cmd.expectedSeries) if (!seen.has(key)) return miss(`expected metric ${formatLabels(exp.labels)} not found`);
+      for (const [key, exp] of cmd.expectedSeries)
+        if (!seen.has(key)) return miss(`expected metric ${formatLabels(exp.labels)} not found`);
       return undefined;
     }
     case 'vector':
       return compareVector(cmd, value.samples, ordered, miss);
     case 'scalar': {
       if (cmd.expectedScalar === undefined) return miss('expected vector or matrix result, but got a scalar');
-      if (!almostEqual(cmd.expectedScalar, value.v)) return miss(`expected scalar ${formatFloat(cmd.expectedScalar)} but got ${formatFloat(value.v)}`);
+      if (!almostEqual(cmd.expectedScalar, value.v))
+        return miss(`expected scalar ${formatFloat(cmd.expectedScalar)} but got ${formatFloat(value.v)}`);
       return undefined;
     }
     case 'string': {
       const want = cmd.expectedString ?? '';
-      return want === value.v ? undefined : miss(`expected string ${JSON.stringify(want)} but got ${JSON.stringify(value.v)}`);
+      return want === value.v
+        ? undefined
+        : miss(`expected string ${JSON.stringify(want)} but got ${JSON.stringify(value.v)}`);
     }
     default: {
       const never: never = value;
@@ -104,14 +125,17 @@ export function compareVector(
     const key = labelKey(s.labels);
     const exp = cmd.expectedSeries.get(key);
     if (!exp) return miss(`unexpected metric ${formatLabels(s.labels)} in result, has value ${formatFloat(s.v)}`);
-    if (ordered && exp.pos !== pos + 1) return miss(`expected metric ${formatLabels(s.labels)} at position ${exp.pos} but was at ${pos + 1}`);
+    if (ordered && exp.pos !== pos + 1)
+      return miss(`expected metric ${formatLabels(s.labels)} at position ${exp.pos} but was at ${pos + 1}`);
     const first = exp.values[0];
     // An omitted expected value compares as 0, as in promqltest.
     const want = first === undefined ? 0 : (floatOf(first) ?? 0);
-    if (!almostEqual(want, s.v)) return miss(`expected ${formatFloat(want)} for ${formatLabels(s.labels)} but got ${formatFloat(s.v)}`);
+    if (!almostEqual(want, s.v))
+      return miss(`expected ${formatFloat(want)} for ${formatLabels(s.labels)} but got ${formatFloat(s.v)}`);
     seen.add(key);
   }
-  for (const [key, exp] of cmd.expectedSeries) if (!seen.has(key)) return miss(`expected metric ${formatLabels(exp.labels)} not found`);
+  for (const [key, exp] of cmd.expectedSeries)
+    if (!seen.has(key)) return miss(`expected metric ${formatLabels(exp.labels)} not found`);
   return undefined;
 }
 
@@ -133,22 +157,34 @@ function floatOf(v: SequenceValue): number | undefined {
 }
 
 function formatSequence(values: readonly SequenceValue[]): string {
-  return values.map((v) => (v.kind === 'float' ? formatFloat(v.v) : v.kind === 'omitted' ? '_' : v.kind === 'stale' ? 'stale' : v.text)).join(' ');
+  return values
+    .map((v) =>
+      v.kind === 'float' ? formatFloat(v.v) : v.kind === 'omitted' ? '_' : v.kind === 'stale' ? 'stale' : v.text,
+    )
+    .join(' ');
 }
 
 export function describeExpected(cmd: EvalCommand): string[] {
   if (cmd.expectedScalar !== undefined) return [`scalar ${formatFloat(cmd.expectedScalar)}`];
   if (cmd.expectedString !== undefined) return [`string ${JSON.stringify(cmd.expectedString)}`];
-  const lines = [...cmd.expectedSeries.values()].sort((a, b) => a.pos - b.pos).map((s) => `${formatLabels(s.labels)} ${formatSequence(s.values)}`);
+  const lines = [...cmd.expectedSeries.values()]
+    .sort((a, b) => a.pos - b.pos)
+    .map((s) => `${formatLabels(s.labels)} ${formatSequence(s.values)}`);
   return lines.length > 0 ? lines : ['(empty result)'];
 }
 
 export function describeValue(value: QueryValue): string[] {
   switch (value.type) {
     case 'matrix':
-      return value.series.length === 0 ? ['(empty matrix)'] : value.series.map((s) => `${formatLabels(s.labels)} ${s.points.map((p) => `${formatFloat(p.v)}@${p.t / 1000}s`).join(' ')}`);
+      return value.series.length === 0
+        ? ['(empty matrix)']
+        : value.series.map(
+            (s) => `${formatLabels(s.labels)} ${s.points.map((p) => `${formatFloat(p.v)}@${p.t / 1000}s`).join(' ')}`,
+          );
     case 'vector':
-      return value.samples.length === 0 ? ['(empty vector)'] : value.samples.map((s) => `${formatLabels(s.labels)} ${formatFloat(s.v)}`);
+      return value.samples.length === 0
+        ? ['(empty vector)']
+        : value.samples.map((s) => `${formatLabels(s.labels)} ${formatFloat(s.v)}`);
     case 'scalar':
       return [`scalar ${formatFloat(value.v)}`];
     case 'string':

@@ -17,7 +17,8 @@ export type BaselineEntry = z.infer<typeof BaselineEntry>;
 
 export function parseBaseline(file: string, text: string): Baseline {
   const parsed = BaselineSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 

@@ -13,6 +13,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 import { afterAll, describe, expect, it } from 'vitest';
 import { promqltestHarness } from './harness.js';
 import { baselineOf, conformanceTable, parseBaseline, replaceTable } from './conformance-table.js';
@@ -37,11 +38,19 @@ const files = [...scripts(sharedDir, 'shared'), ...scripts(fixturesDir, 'fixture
 
 const options = promqltestHarness();
 
-const baseline = existsSync(baselineFile) ? parseBaseline(baselineFile, readFileSync(baselineFile, 'utf8')) : { files: {} };
+/** Written files come out as `npm run format` would leave them, so format:check stays green. */
+async function prettierFormat(file: string, text: string): Promise<string> {
+  const options = await prettier.resolveConfig(file);
+  return prettier.format(text, { ...options, filepath: file });
+}
+
+const baseline = existsSync(baselineFile)
+  ? parseBaseline(baselineFile, readFileSync(baselineFile, 'utf8'))
+  : { files: {} };
 const results: { name: string; report: FileReport }[] = [];
 
 describe('PromQL conformance scripts', () => {
-  it('finds Prometheus\' scripts and ours', () => {
+  it("finds Prometheus' scripts and ours", () => {
     expect(files.filter((f) => f.name.startsWith('shared/')).length).toBeGreaterThan(0);
     expect(files.filter((f) => f.name.startsWith('fixtures/')).length).toBeGreaterThan(0);
   });
@@ -61,7 +70,7 @@ describe('PromQL conformance scripts', () => {
     });
   }
 
-  afterAll(() => {
+  afterAll(async () => {
     const ordered = files.flatMap(({ name }) => results.filter((r) => r.name === name));
     if (reportFile !== undefined) {
       const reports = ordered.map((r) => r.report);
@@ -76,8 +85,8 @@ describe('PromQL conformance scripts', () => {
       writeFileSync(reportFile, formatReport({ files: reports, totals, exitCode }, { showSkipped: true }));
     }
     if (!write || ordered.length !== files.length) return;
-    writeFileSync(baselineFile, `${JSON.stringify(baselineOf(ordered), null, 2)}\n`);
+    writeFileSync(baselineFile, await prettierFormat(baselineFile, JSON.stringify(baselineOf(ordered), null, 2)));
     const doc = existsSync(docFile) ? readFileSync(docFile, 'utf8') : '# PromQL conformance\n';
-    writeFileSync(docFile, replaceTable(doc, conformanceTable(ordered)));
+    writeFileSync(docFile, await prettierFormat(docFile, replaceTable(doc, conformanceTable(ordered))));
   });
 });

@@ -6,7 +6,9 @@ describe('pinToTime', () => {
     expect(pinToTime('rate(foo[5m]) + bar', 60_000)).toBe('rate(foo[5m] @ 60.000) + bar @ 60.000');
     expect(pinToTime('foo offset 5m', 1500)).toBe('foo @ 1.500 offset 5m');
     expect(pinToTime('-metric @ 100', 10_000)).toBe('-metric @ 100');
-    expect(pinToTime('metric{job="1"} @ 50 + metric{job="1"}', 100_000)).toBe('metric{job="1"} @ 50 + metric{job="1"} @ 100.000');
+    expect(pinToTime('metric{job="1"} @ 50 + metric{job="1"}', 100_000)).toBe(
+      'metric{job="1"} @ 50 + metric{job="1"} @ 100.000',
+    );
     expect(pinToTime('foo offset -5m @ start()', 1000)).toBe('foo offset -5m @ start()');
     expect(pinToTime('foo[5m] anchored', 0)).toBe('foo[5m] anchored @ 0.000');
     expect(pinToTime('x offset (step()/10)', -1000)).toBe('x @ -1.000 offset (step()/10)');

@@ -15,7 +15,19 @@ import type { Labels, Matcher, MatchType } from '../../tsdb/interface.js';
 import { unquote } from './go-literals.js';
 
 /** Functions whose result moves with the evaluation time even when their arguments are pinned (Prometheus' AtModifierUnsafeFunctions). */
-const AT_UNSAFE = new Set(['days_in_month', 'day_of_month', 'day_of_week', 'day_of_year', 'hour', 'minute', 'month', 'year', 'predict_linear', 'time', 'timestamp']);
+const AT_UNSAFE = new Set([
+  'days_in_month',
+  'day_of_month',
+  'day_of_week',
+  'day_of_year',
+  'hour',
+  'minute',
+  'month',
+  'year',
+  'predict_linear',
+  'time',
+  'timestamp',
+]);
 
 export interface ExprAnalysis {
   /** One matcher list per vector selector; undefined when the grammar could not read the expression. */

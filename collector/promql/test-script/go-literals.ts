@@ -10,7 +10,10 @@ const SPECIAL = /^([+-]?)(inf|infinity|nan)$/i;
 
 /** strconv.ParseInt(s, 0, 64): decimal, `0x`, `0o`, `0b` or leading-zero octal, `_` between digits. */
 function parseGoInt(s: string): number | undefined {
-  const m = /^([+-]?)(0[xX]_?[0-9a-fA-F](?:_?[0-9a-fA-F])*|0[oO]_?[0-7](?:_?[0-7])*|0[bB]_?[01](?:_?[01])*|0_?[0-7](?:_?[0-7])*|[1-9](?:_?\d)*|0)$/.exec(s);
+  const m =
+    /^([+-]?)(0[xX]_?[0-9a-fA-F](?:_?[0-9a-fA-F])*|0[oO]_?[0-7](?:_?[0-7])*|0[bB]_?[01](?:_?[01])*|0_?[0-7](?:_?[0-7])*|[1-9](?:_?\d)*|0)$/.exec(
+      s,
+    );
   if (!m) return undefined;
   const sign = m[1] === '-' ? -1n : 1n;
   let body = (m[2] as string).replace(/_/g, '');
@@ -50,7 +53,14 @@ export function parseGoUint(s: string): number | undefined {
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
-  a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
 };
 
 /**
@@ -64,7 +74,8 @@ export function readQuoted(text: string, start: number): { value: string; end: n
     if (close < 0) return { error: 'unterminated raw string' };
     return { value: text.slice(start + 1, close), end: close + 1 };
   }
-  if (quote !== '"' && quote !== "'") return { error: `expected a quoted string, got ${JSON.stringify(text[start] ?? '')}` };
+  if (quote !== '"' && quote !== "'")
+    return { error: `expected a quoted string, got ${JSON.stringify(text[start] ?? '')}` };
   let out = '';
   let i = start + 1;
   while (i < text.length) {
@@ -87,14 +98,23 @@ export function readQuoted(text: string, start: number): { value: string; end: n
     } else {
       const spec = /^[0-7]{3}/.exec(text.slice(i + 1))
         ? { len: 3, base: 8, skip: 0 }
-        : e === 'x' ? { len: 2, base: 16, skip: 1 } : e === 'u' ? { len: 4, base: 16, skip: 1 } : e === 'U' ? { len: 8, base: 16, skip: 1 } : undefined;
+        : e === 'x'
+          ? { len: 2, base: 16, skip: 1 }
+          : e === 'u'
+            ? { len: 4, base: 16, skip: 1 }
+            : e === 'U'
+              ? { len: 8, base: 16, skip: 1 }
+              : undefined;
       if (!spec) return { error: `unknown escape sequence \\${e}` };
       const digits = text.slice(i + 1 + spec.skip, i + 1 + spec.skip + spec.len);
       const valid = spec.base === 8 ? /^[0-7]+$/ : /^[0-9a-fA-F]+$/;
-      if (digits.length !== spec.len || !valid.test(digits)) return { error: `invalid escape sequence \\${e}${digits}` };
+      if (digits.length !== spec.len || !valid.test(digits))
+        return { error: `invalid escape sequence \\${e}${digits}` };
       const code = parseInt(digits, spec.base);
-      if (code > 0x10ffff || (code >= 0xd800 && code < 0xe000)) return { error: 'escape sequence is an invalid Unicode code point' };
-      out += spec.len <= 3 || spec.skip === 1 && spec.len === 2 ? String.fromCharCode(code) : String.fromCodePoint(code);
+      if (code > 0x10ffff || (code >= 0xd800 && code < 0xe000))
+        return { error: 'escape sequence is an invalid Unicode code point' };
+      out +=
+        spec.len <= 3 || (spec.skip === 1 && spec.len === 2) ? String.fromCharCode(code) : String.fromCodePoint(code);
       i += 1 + spec.skip + spec.len;
     }
   }

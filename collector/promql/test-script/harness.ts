@@ -25,6 +25,7 @@ export function promqltestHarness(): Harness {
       if (!r.ok) throw r.error;
       return r.value;
     },
-    newEngine: (q) => createEngine(q, { enableExperimentalFunctions: true, maxSamples: 10_000, noStepSubqueryIntervalMs: 60_000 }),
+    newEngine: (q) =>
+      createEngine(q, { enableExperimentalFunctions: true, maxSamples: 10_000, noStepSubqueryIntervalMs: 60_000 }),
   };
 }

@@ -42,7 +42,8 @@ export async function loadIntoStore(
     let hasHistogram = false;
     s.values.forEach((v, i) => {
       if (v.kind === 'histogram') hasHistogram = true;
-      if (v.kind === 'float' || v.kind === 'stale') samples.push({ labels: s.labels, line: s.line, t: i * cmd.stepMs, v: v.kind === 'stale' ? STALE_NAN : v.v });
+      if (v.kind === 'float' || v.kind === 'stale')
+        samples.push({ labels: s.labels, line: s.line, t: i * cmd.stepMs, v: v.kind === 'stale' ? STALE_NAN : v.v });
     });
     if (hasHistogram) unsupported.push({ labels: s.labels, reason: 'native histograms' });
   }

@@ -14,7 +14,9 @@ import { promqltestHarness } from './harness.js';
 import { runPromqlTests } from './report.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const files = ['aggregators.test', 'operators.test'].map((f) => path.resolve(repoRoot, '../shared/conformance/promql', f));
+const files = ['aggregators.test', 'operators.test'].map((f) =>
+  path.resolve(repoRoot, '../shared/conformance/promql', f),
+);
 
 function mutated(mutate: (v: QueryValue) => QueryValue): (q: Queryable) => QueryEngine {
   const base = promqltestHarness().newEngine;
@@ -41,13 +43,21 @@ const MUTATIONS: Record<string, (v: QueryValue) => QueryValue> = {
       ? { ...v, samples: v.samples.map((s) => ({ ...s, v: nudge(s.v) })) }
       : v.type === 'matrix'
         ? { ...v, series: v.series.map((s) => ({ ...s, points: s.points.map((p) => ({ ...p, v: nudge(p.v) })) })) }
-        : v.type === 'scalar' ? { ...v, v: nudge(v.v) } : v,
+        : v.type === 'scalar'
+          ? { ...v, v: nudge(v.v) }
+          : v,
   'an extra label on every series': (v) =>
     v.type === 'vector'
       ? { ...v, samples: v.samples.map((s) => ({ ...s, labels: { ...s.labels, extra: 'x' } })) }
-      : v.type === 'matrix' ? { ...v, series: v.series.map((s) => ({ ...s, labels: { ...s.labels, extra: 'x' } })) } : v,
+      : v.type === 'matrix'
+        ? { ...v, series: v.series.map((s) => ({ ...s, labels: { ...s.labels, extra: 'x' } })) }
+        : v,
   'the last series dropped': (v) =>
-    v.type === 'vector' ? { ...v, samples: v.samples.slice(0, -1) } : v.type === 'matrix' ? { ...v, series: v.series.slice(0, -1) } : v,
+    v.type === 'vector'
+      ? { ...v, samples: v.samples.slice(0, -1) }
+      : v.type === 'matrix'
+        ? { ...v, series: v.series.slice(0, -1) }
+        : v,
 };
 
 describe('the runner fails a wrong engine', () => {

@@ -38,7 +38,9 @@ export function parseEval(lines: readonly string[], at: number): Parsed {
   const range = inst ? null : EVAL_RANGE.exec(head);
   const lineNo = at + 1;
   if (!inst && !range) {
-    return err(`${lineNo}: invalid evaluation command. Must be either 'eval[_fail|_warn|_info|_ordered] instant at <time> <query>' or 'eval[_fail|_warn|_info] range from <from> to <to> step <step> <query>'`);
+    return err(
+      `${lineNo}: invalid evaluation command. Must be either 'eval[_fail|_warn|_info|_ordered] instant at <time> <query>' or 'eval[_fail|_warn|_info] range from <from> to <to> step <step> <query>'`,
+    );
   }
   const mod = (inst ? inst[1] : range?.[1]) ?? '';
   const expr = (inst ? inst[3] : range?.[5]) as string;
@@ -54,7 +56,14 @@ export function parseEval(lines: readonly string[], at: number): Parsed {
     timing = { kind: 'range', ...r };
   }
   const legacy = { fail: mod === 'fail', warn: mod === 'warn', info: mod === 'info', ordered: mod === 'ordered' };
-  const expect = { fail: [] as MessageMatcher[], warn: [] as MessageMatcher[], info: [] as MessageMatcher[], noWarn: false, noInfo: false, ordered: false };
+  const expect = {
+    fail: [] as MessageMatcher[],
+    warn: [] as MessageMatcher[],
+    info: [] as MessageMatcher[],
+    noWarn: false,
+    noInfo: false,
+    ordered: false,
+  };
   const expectedSeries = new Map<string, ExpectedSeries>();
   let legacyFail: MessageMatcher | undefined;
   let rangeVector: EvalCommand['rangeVector'];
@@ -78,16 +87,20 @@ export function parseEval(lines: readonly string[], at: number): Parsed {
     }
     if (def.startsWith(RANGE_VECTOR_PREFIX)) {
       const m = EXPECT_RANGE.exec(def);
-      const r = m ? parseRange(m[1] as string, m[2] as string, m[3] as string) : `invalid range vector definition ${JSON.stringify(def)}`;
+      const r = m
+        ? parseRange(m[1] as string, m[2] as string, m[3] as string)
+        : `invalid range vector definition ${JSON.stringify(def)}`;
       if (typeof r === 'string') return err(`${i + 1}: ${r}`);
       rangeVector = r;
       continue;
     }
     if (def.startsWith(STRING_PREFIX)) {
-      const rest = def === STRING_PREFIX ? '' : def.startsWith(`${STRING_PREFIX} `) ? def.slice(STRING_PREFIX.length + 1) : def;
+      const rest =
+        def === STRING_PREFIX ? '' : def.startsWith(`${STRING_PREFIX} `) ? def.slice(STRING_PREFIX.length + 1) : def;
       if (rest === '') return err(`${i + 1}: expected string literal not valid - a quoted string literal is required`);
       const s = unquote(rest);
-      if (s === undefined) return err(`${i + 1}: expected string literal not valid - check that the string is correctly quoted`);
+      if (s === undefined)
+        return err(`${i + 1}: expected string literal not valid - check that the string is correctly quoted`);
       expectedString = s;
       continue;
     }
@@ -106,19 +119,45 @@ export function parseEval(lines: readonly string[], at: number): Parsed {
     const desc = parseSeriesDesc(def);
     if (!desc.ok) return err(`${i + 1}:${desc.error.column}: ${desc.error.message}`);
     if (desc.value.values.length > 1 && inst && rangeVector === undefined) {
-      return err(`${i + 1}: expecting multiple values in instant evaluation not allowed. consider using 'expect range vector' directive to enable a range vector result for an instant query`);
+      return err(
+        `${i + 1}: expecting multiple values in instant evaluation not allowed. consider using 'expect range vector' directive to enable a range vector result for an instant query`,
+      );
     }
     expectedScalar = undefined;
-    expectedSeries.set(labelKey(desc.value.labels), { line: i + 1, labels: desc.value.labels, values: desc.value.values, pos: j });
+    expectedSeries.set(labelKey(desc.value.labels), {
+      line: i + 1,
+      labels: desc.value.labels,
+      values: desc.value.values,
+      pos: j,
+    });
   }
-  const cmd: EvalCommand = { kind: 'eval', line: lineNo, expr, timing, legacy, legacyFail, expect, rangeVector, expectedString, expectedScalar, expectedSeries };
+  const cmd: EvalCommand = {
+    kind: 'eval',
+    line: lineNo,
+    expr,
+    timing,
+    legacy,
+    legacyFail,
+    expect,
+    rangeVector,
+    expectedString,
+    expectedScalar,
+    expectedSeries,
+  };
   return ok({ next: i, cmd });
 }
 
 /** Adds one `expect` line to `into`; returns an error message or undefined. */
 function parseExpectLine(
   def: string,
-  into: { fail: MessageMatcher[]; warn: MessageMatcher[]; info: MessageMatcher[]; noWarn: boolean; noInfo: boolean; ordered: boolean },
+  into: {
+    fail: MessageMatcher[];
+    warn: MessageMatcher[];
+    info: MessageMatcher[];
+    noWarn: boolean;
+    noInfo: boolean;
+    ordered: boolean;
+  },
 ): string | undefined {
   const m = EXPECT.exec(def.trim());
   if (!m) return 'invalid expect statement, must match `expect <type> <match_type>: <string>` format';
@@ -157,7 +196,11 @@ function parseExpectLine(
   return undefined;
 }
 
-function parseRange(from: string, to: string, step: string): { startMs: number; endMs: number; stepMs: number } | string {
+function parseRange(
+  from: string,
+  to: string,
+  step: string,
+): { startMs: number; endMs: number; stepMs: number } | string {
   const startMs = parseDuration(from);
   if (startMs === undefined) return `invalid start timestamp definition ${JSON.stringify(from)}`;
   const endMs = parseDuration(to);

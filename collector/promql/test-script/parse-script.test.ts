@@ -100,19 +100,31 @@ eval instant at 1m some_metric[1m]
 `);
     const load = s.commands[0] as LoadCommand;
     expect(load.series.map((x) => x.startTimestamps)).toEqual([true, false]);
-    expect(errorOf('load 1m\n  c{t="a"}@st 1s\n  c{t="b"} 1\n')).toBe('t.test:2: @st metric does not match the following sample line metric');
+    expect(errorOf('load 1m\n  c{t="a"}@st 1s\n  c{t="b"} 1\n')).toBe(
+      't.test:2: @st metric does not match the following sample line metric',
+    );
     expect(errorOf('load 1m\n  c@st 1s 2s\n  c 1\n')).toBe('t.test:2: @st line has 2 values but sample line has 1');
   });
 
   it('reports bad input with file:line', () => {
     expect(errorOf('\n\nfrobnicate 1\n')).toBe('t.test:3: invalid command "frobnicate 1"');
     expect(errorOf('load 1x\n')).toBe('t.test:1: invalid step definition "1x": not a duration');
-    expect(errorOf('load 1m\n  a{b="c"} 1 2 x\n')).toBe('t.test:2:14: unexpected "x" in series values (expected a number, Inf, NaN, stale or _)');
-    expect(errorOf('eval instant at 1m foo\n  {} 1 2\n')).toContain('t.test:2: expecting multiple values in instant evaluation not allowed');
+    expect(errorOf('load 1m\n  a{b="c"} 1 2 x\n')).toBe(
+      't.test:2:14: unexpected "x" in series values (expected a number, Inf, NaN, stale or _)',
+    );
+    expect(errorOf('eval instant at 1m foo\n  {} 1 2\n')).toContain(
+      't.test:2: expecting multiple values in instant evaluation not allowed',
+    );
     expect(errorOf('eval instant at 1q foo\n')).toBe('t.test:1: error in eval foo: invalid timestamp definition "1q"');
-    expect(errorOf('eval range from 5m to 1m step 1m foo\n')).toBe('t.test:1: error in eval foo: invalid test definition, end timestamp (1m) is before start timestamp (5m)');
-    expect(errorOf('eval instant at 1m foo\n  expect warn\n  expect no_warn\n')).toBe('t.test:3: invalid expect lines, warn and no_warn cannot be used together');
+    expect(errorOf('eval range from 5m to 1m step 1m foo\n')).toBe(
+      't.test:1: error in eval foo: invalid test definition, end timestamp (1m) is before start timestamp (5m)',
+    );
+    expect(errorOf('eval instant at 1m foo\n  expect warn\n  expect no_warn\n')).toBe(
+      't.test:3: invalid expect lines, warn and no_warn cannot be used together',
+    );
     expect(errorOf('eval instant at 1m foo\n  expect sometimes\n')).toContain('t.test:2: invalid expect statement');
-    expect(errorOf('eval instant at 1m foo\n  expect string foo\n')).toBe('t.test:2: expected string literal not valid - check that the string is correctly quoted');
+    expect(errorOf('eval instant at 1m foo\n  expect string foo\n')).toBe(
+      't.test:2: expected string literal not valid - check that the string is correctly quoted',
+    );
   });
 });

@@ -68,7 +68,9 @@ function parseLoad(lines: readonly string[], at: number): Result<{ next: number;
         return err(`${pending.line}: @st metric does not match the following sample line metric`);
       }
       if (pending.offsetsMs.length !== desc.value.values.length) {
-        return err(`${pending.line}: @st line has ${pending.offsetsMs.length} values but sample line has ${desc.value.values.length}`);
+        return err(
+          `${pending.line}: @st line has ${pending.offsetsMs.length} values but sample line has ${desc.value.values.length}`,
+        );
       }
     }
     const st0 = pending ?? defaultSt;

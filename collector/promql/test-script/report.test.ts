@@ -44,7 +44,9 @@ describe('runPromqlTests with the real store and engine', () => {
     const report = await runPromqlTests([good], promqltestHarness());
     expect(report.files.map((f) => [f.passed, f.failed, f.skipped])).toEqual([[2, 0, 0]]);
     expect(report.exitCode).toBe(0);
-    expect(formatReport(report)).toBe(`${good}: 2 passed, 0 failed, 0 skipped\nTOTAL: 2 passed, 0 failed, 0 skipped\nSUCCESS\n`);
+    expect(formatReport(report)).toBe(
+      `${good}: 2 passed, 0 failed, 0 skipped\nTOTAL: 2 passed, 0 failed, 0 skipped\nSUCCESS\n`,
+    );
   });
 
   it('prints a diff per failure, counts skips and exits 1', async () => {
@@ -52,8 +54,12 @@ describe('runPromqlTests with the real store and engine', () => {
     expect(report.totals).toEqual({ passed: 2, failed: 1, skipped: 1, errors: 0 });
     expect(report.exitCode).toBe(1);
     const text = formatReport(report, { showSkipped: true });
-    expect(text).toContain(`${bad}: 0 passed, 1 failed, 1 skipped\n  FAIL ${bad}:5: up\n    expected 4 for up{} but got 3\n    expected:\n      up{} 4\n    got:\n      up{} 3\n`);
-    expect(text).toContain(`  SKIP ${bad}:8: hist\n    native histograms: the query may read hist, which the store cannot hold\n`);
+    expect(text).toContain(
+      `${bad}: 0 passed, 1 failed, 1 skipped\n  FAIL ${bad}:5: up\n    expected 4 for up{} but got 3\n    expected:\n      up{} 4\n    got:\n      up{} 3\n`,
+    );
+    expect(text).toContain(
+      `  SKIP ${bad}:8: hist\n    native histograms: the query may read hist, which the store cannot hold\n`,
+    );
   });
 
   it('reports an unreadable or malformed file with its place and still runs the others', async () => {
@@ -62,7 +68,9 @@ describe('runPromqlTests with the real store and engine', () => {
     const report = await runPromqlTests([missing, broken, good], promqltestHarness());
     expect(report.files.map((f) => f.errors.length)).toEqual([1, 1, 0]);
     expect(report.files[0]?.errors[0]).toMatch(new RegExp(`^${missing}: cannot read: `));
-    expect(report.files[1]?.errors[0]).toBe(`${broken}:2:8: unexpected "x" in series values (expected a number, Inf, NaN, stale or _)`);
+    expect(report.files[1]?.errors[0]).toBe(
+      `${broken}:2:8: unexpected "x" in series values (expected a number, Inf, NaN, stale or _)`,
+    );
     expect(report.totals.passed).toBe(2);
     expect(report.exitCode).toBe(1);
   });

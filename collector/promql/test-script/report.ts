@@ -19,7 +19,12 @@ export interface FileReport {
 
 export interface Report {
   readonly files: readonly FileReport[];
-  readonly totals: { readonly passed: number; readonly failed: number; readonly skipped: number; readonly errors: number };
+  readonly totals: {
+    readonly passed: number;
+    readonly failed: number;
+    readonly skipped: number;
+    readonly errors: number;
+  };
   readonly exitCode: 0 | 1;
 }
 
@@ -30,7 +35,12 @@ export async function runPromqlTests(files: readonly string[], options: PromqlTe
   const reports: FileReport[] = [];
   for (const file of files) reports.push(await runFile(file, options));
   const sum = (f: (r: FileReport) => number): number => reports.reduce((n, r) => n + f(r), 0);
-  const totals = { passed: sum((r) => r.passed), failed: sum((r) => r.failed), skipped: sum((r) => r.skipped), errors: sum((r) => r.errors.length) };
+  const totals = {
+    passed: sum((r) => r.passed),
+    failed: sum((r) => r.failed),
+    skipped: sum((r) => r.skipped),
+    errors: sum((r) => r.errors.length),
+  };
   return { files: reports, totals, exitCode: totals.failed + totals.errors === 0 ? 0 : 1 };
 }
 
@@ -46,7 +56,14 @@ async function runFile(file: string, options: PromqlTestOptions): Promise<FileRe
   if (!script.ok) return { ...empty, errors: [script.error.message] };
   const run = await runScript(script.value, options);
   const count = (s: EvalOutcome['status']): number => run.outcomes.filter((o) => o.status === s).length;
-  return { file, passed: count('passed'), failed: count('failed'), skipped: count('skipped'), errors: run.errors, outcomes: run.outcomes };
+  return {
+    file,
+    passed: count('passed'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    errors: run.errors,
+    outcomes: run.outcomes,
+  };
 }
 
 export interface FormatOptions {
@@ -57,7 +74,9 @@ export interface FormatOptions {
 export function formatReport(report: Report, options: FormatOptions = {}): string {
   const out: string[] = [];
   for (const f of report.files) {
-    out.push(`${f.file}: ${f.passed} passed, ${f.failed} failed, ${f.skipped} skipped${f.errors.length > 0 ? `, ${f.errors.length} errors` : ''}`);
+    out.push(
+      `${f.file}: ${f.passed} passed, ${f.failed} failed, ${f.skipped} skipped${f.errors.length > 0 ? `, ${f.errors.length} errors` : ''}`,
+    );
     for (const e of f.errors) out.push(`  ERROR ${e}`);
     for (const o of f.outcomes) {
       if (o.status === 'failed') {
@@ -69,7 +88,9 @@ export function formatReport(report: Report, options: FormatOptions = {}): strin
     }
   }
   const t = report.totals;
-  out.push(`TOTAL: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.errors > 0 ? `, ${t.errors} errors` : ''}`);
+  out.push(
+    `TOTAL: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.errors > 0 ? `, ${t.errors} errors` : ''}`,
+  );
   out.push(report.exitCode === 0 ? 'SUCCESS' : 'FAILED');
   return `${out.join('\n')}\n`;
 }

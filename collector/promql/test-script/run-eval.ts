@@ -7,7 +7,14 @@
  */
 import type { QueryEngine, QueryError, QueryResult } from '../interface.js';
 import type { Result } from '../../result.js';
-import { compareResult, compareVector, describeExpected, describeValue, type Frame, type Mismatch } from './compare-result.js';
+import {
+  compareResult,
+  compareVector,
+  describeExpected,
+  describeValue,
+  type Frame,
+  type Mismatch,
+} from './compare-result.js';
 import { pinToTime } from './expr-analysis.js';
 import { compareLabels, formatLabels } from './label-set.js';
 import type { EvalCommand, MessageMatcher } from './script-types.js';
@@ -15,7 +22,12 @@ import type { EvalCommand, MessageMatcher } from './script-types.js';
 /** What a single eval came to. `expected`/`got` are one entry per series, for the diff. */
 export type EvalVerdict =
   | { readonly status: 'passed' }
-  | { readonly status: 'failed'; readonly reason: string; readonly expected: readonly string[]; readonly got: readonly string[] }
+  | {
+      readonly status: 'failed';
+      readonly reason: string;
+      readonly expected: readonly string[];
+      readonly got: readonly string[];
+    }
   | { readonly status: 'skipped'; readonly reason: string };
 
 export interface EvalRunOptions {
@@ -33,7 +45,11 @@ const UNSUPPORTED = /\bunsupported\b|\bnot (?:yet )?(?:supported|implemented)\b/
 const QUERY_CONTEXT_FUNCS = /(start|end|range|step)\(\)/;
 const PASSED: EvalVerdict = { status: 'passed' };
 
-export async function runEval(engine: QueryEngine, cmd: EvalCommand, options: EvalRunOptions = {}): Promise<EvalVerdict> {
+export async function runEval(
+  engine: QueryEngine,
+  cmd: EvalCommand,
+  options: EvalRunOptions = {},
+): Promise<EvalVerdict> {
   const ctx = { engine, cmd, timeoutMs: options.queryTimeoutMs ?? 30_000 };
   if (cmd.timing.kind === 'range') {
     const frame = { startMs: cmd.timing.startMs, endMs: cmd.timing.endMs, stepMs: cmd.timing.stepMs };
@@ -45,7 +61,8 @@ export async function runEval(engine: QueryEngine, cmd: EvalCommand, options: Ev
   const runs: { expr: string; t: number }[] = [{ expr: cmd.expr, t: at }];
   // start()/end()/range()/step() answer with the query's own times, which the
   // re-runs move on purpose; upstream's expectations for them only hold unpinned.
-  const pinned = (options.stepInvariance ?? true) && !QUERY_CONTEXT_FUNCS.test(cmd.expr) ? pinToTime(cmd.expr, at) : undefined;
+  const pinned =
+    (options.stepInvariance ?? true) && !QUERY_CONTEXT_FUNCS.test(cmd.expr) ? pinToTime(cmd.expr, at) : undefined;
   if (pinned !== undefined) {
     const times = at === 0 ? [-1000, 0, 1000] : [-10 * at, 0, Math.trunc(at / 5), at, 10 * at];
     for (const t of times) runs.push({ expr: pinned, t });
@@ -75,7 +92,13 @@ async function query(_ctx: Ctx, run: () => Promise<Result<QueryResult, QueryErro
   try {
     return await run();
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? new Error(`engine threw: ${e.stack ?? e.message}`) : new Error(`engine threw: ${String(e)}`) };
+    return {
+      ok: false,
+      error:
+        e instanceof Error
+          ? new Error(`engine threw: ${e.stack ?? e.message}`)
+          : new Error(`engine threw: ${String(e)}`),
+    };
   }
 }
 
@@ -86,7 +109,8 @@ async function runInstant(ctx: Ctx, expr: string, t: number, rangeMode: boolean)
   const r = await query(ctx, () => engine.instantQuery(expr, t, opts(ctx)));
   const first = judge(cmd, expr, r, frame);
   if (first.status !== 'passed' || !r.ok || isFail(cmd)) return first;
-  if (!rangeMode || cmd.rangeVector !== undefined || cmd.expectedString !== undefined || QUERY_CONTEXT_FUNCS.test(expr)) return first;
+  if (!rangeMode || cmd.rangeVector !== undefined || cmd.expectedString !== undefined || QUERY_CONTEXT_FUNCS.test(expr))
+    return first;
   // The same query as a range query must give the same value at the middle step.
   const rr = await query(ctx, () => engine.rangeQuery(expr, t - 60_000, t + 60_000, 60_000, opts(ctx)));
   if (!rr.ok) {
@@ -95,13 +119,28 @@ async function runInstant(ctx: Ctx, expr: string, t: number, rangeMode: boolean)
   }
   if (isOrdered(cmd)) return PASSED;
   const value = rr.value.value;
-  if (value.type !== 'matrix') return failed(`range mode returned a ${value.type}, not a matrix`, cmd, describeValue(value));
+  if (value.type !== 'matrix')
+    return failed(`range mode returned a ${value.type}, not a matrix`, cmd, describeValue(value));
   for (let i = 0; i + 1 < value.series.length; i++) {
     const [a, b] = [value.series[i]?.labels ?? {}, value.series[i + 1]?.labels ?? {}];
-    if (compareLabels(a, b) > 0) return failed(`range mode: matrix results should always be sorted by labels, but ${formatLabels(b)} comes after ${formatLabels(a)}`, cmd, describeValue(value));
+    if (compareLabels(a, b) > 0)
+      return failed(
+        `range mode: matrix results should always be sorted by labels, but ${formatLabels(b)} comes after ${formatLabels(a)}`,
+        cmd,
+        describeValue(value),
+      );
   }
-  const samples = value.series.flatMap((s) => s.points.filter((p) => p.t === t).slice(0, 1).map((p) => ({ labels: s.labels, v: p.v })));
-  const miss = (reason: string): Mismatch => ({ reason: `range mode: ${reason}`, expected: describeExpected(cmd), got: describeValue(value) });
+  const samples = value.series.flatMap((s) =>
+    s.points
+      .filter((p) => p.t === t)
+      .slice(0, 1)
+      .map((p) => ({ labels: s.labels, v: p.v })),
+  );
+  const miss = (reason: string): Mismatch => ({
+    reason: `range mode: ${reason}`,
+    expected: describeExpected(cmd),
+    got: describeValue(value),
+  });
   let m: Mismatch | undefined;
   if (r.value.value.type === 'scalar') {
     const v = samples[0]?.v;
@@ -128,7 +167,12 @@ function judge(cmd: EvalCommand, expr: string, r: Outcome, frame: Frame): EvalVe
     if (UNSUPPORTED.test(msg)) return { status: 'skipped', reason: `engine: ${msg}` };
     return failed(`error evaluating query ${JSON.stringify(expr)}: ${msg}`, cmd, [`error: ${msg}`]);
   }
-  if (isFail(cmd)) return failed(`expected error evaluating query ${JSON.stringify(expr)} but got none`, cmd, describeValue(r.value.value));
+  if (isFail(cmd))
+    return failed(
+      `expected error evaluating query ${JSON.stringify(expr)} but got none`,
+      cmd,
+      describeValue(r.value.value),
+    );
   const anno = annotationMismatch(cmd, r.value);
   if (anno !== undefined) return failed(anno, cmd, describeValue(r.value.value));
   const m = compareResult(cmd, r.value.value, frame, isOrdered(cmd));
@@ -147,7 +191,11 @@ function matches(m: MessageMatcher, s: string): boolean {
 }
 
 function describeMatcher(m: MessageMatcher): string {
-  return m.kind === 'any' ? 'anything' : m.kind === 'msg' ? `message ${JSON.stringify(m.text)}` : `pattern ${JSON.stringify(m.source)}`;
+  return m.kind === 'any'
+    ? 'anything'
+    : m.kind === 'msg'
+      ? `message ${JSON.stringify(m.text)}`
+      : `pattern ${JSON.stringify(m.source)}`;
 }
 
 function failureMismatch(cmd: EvalCommand, msg: string): string | undefined {
@@ -164,7 +212,8 @@ function annotationMismatch(cmd: EvalCommand, res: QueryResult): string | undefi
     if (expected.length === 0) return undefined;
     if (actual.length === 0) return `expected ${kind} annotations but none were found`;
     const unmatched = expected.find((e) => !actual.some((a) => matches(e, a)));
-    if (unmatched) return `expected ${kind} annotation matching ${describeMatcher(unmatched)} but none matched; found: ${JSON.stringify([...warnings, ...infos])}`;
+    if (unmatched)
+      return `expected ${kind} annotation matching ${describeMatcher(unmatched)} but none matched; found: ${JSON.stringify([...warnings, ...infos])}`;
     const extra = actual.find((a) => !expected.some((e) => matches(e, a)));
     return extra === undefined ? undefined : `unexpected ${kind} annotation ${JSON.stringify(extra)}`;
   };

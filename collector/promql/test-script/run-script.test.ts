@@ -40,7 +40,10 @@ function memoryStore(): Appendable & Queryable {
           .map((s): Series => {
             const pts = s.samples.filter((x) => x.t >= minT && x.t <= maxT);
             let i = -1;
-            return { labels: s.labels, samples: () => ({ next: () => ++i < pts.length, seek: () => false, at: () => pts[i] as Sample }) };
+            return {
+              labels: s.labels,
+              samples: () => ({ next: () => ++i < pts.length, seek: () => false, at: () => pts[i] as Sample }),
+            };
           }),
       labelValues: () => [],
       labelNames: () => [],
@@ -69,7 +72,11 @@ function tinyEngine(q: Queryable): QueryEngine {
     if (expr === 'bits') return { value: { type: 'scalar', t, v: 42 }, warnings: [], infos: [] };
     const name = expr === 'noisy' ? 'up' : expr;
     const samples = at(name, pin ? Number(pin[1]) * 1000 : t).map((s) => ({ labels: s.labels, t, v: s.v }));
-    return { value: { type: 'vector', samples }, warnings: expr === 'noisy' ? ['PromQL warning: noisy (1:1)'] : [], infos: [] };
+    return {
+      value: { type: 'vector', samples },
+      warnings: expr === 'noisy' ? ['PromQL warning: noisy (1:1)'] : [],
+      infos: [],
+    };
   };
   const rangeOf = (expr: string, start: number, end: number, step: number): Result<QueryResult, QueryError> => {
     const series = new Map<string, { labels: Labels; points: { t: number; v: number }[] }>();
@@ -157,7 +164,9 @@ eval instant at 0 up
   expect fail
 `);
     expect(statuses(os)).toEqual(['1:passed', '4:passed', '7:failed', '10:failed', '13:failed']);
-    expect(os[3]?.status === 'failed' && os[3].reason).toBe('error evaluating query "boom": vector cannot contain metrics with the same labelset');
+    expect(os[3]?.status === 'failed' && os[3].reason).toBe(
+      'error evaluating query "boom": vector cannot contain metrics with the same labelset',
+    );
   });
 
   it('checks annotations only when asked to', async () => {
@@ -233,13 +242,15 @@ eval instant at 1m c
 eval instant at 0 fancy
   expect fail
 `);
-    expect(os.map((o) => `${o.line}:${o.status}${o.status === 'skipped' ? `:${o.reason.split(':')[0]}` : ''}`)).toEqual([
-      '7:skipped:native histograms',
-      '10:passed',
-      '13:skipped:native histograms',
-      '16:skipped:start timestamps',
-      '19:skipped:engine',
-    ]);
+    expect(os.map((o) => `${o.line}:${o.status}${o.status === 'skipped' ? `:${o.reason.split(':')[0]}` : ''}`)).toEqual(
+      [
+        '7:skipped:native histograms',
+        '10:passed',
+        '13:skipped:native histograms',
+        '16:skipped:start timestamps',
+        '19:skipped:engine',
+      ],
+    );
   });
 
   it('skips the classic histogram base name after load_with_nhcb but runs the buckets', async () => {

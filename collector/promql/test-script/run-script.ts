@@ -58,7 +58,8 @@ export async function runScript(script: Script, options: RunScriptOptions): Prom
       case 'eval': {
         const where = { file: script.file, line: cmd.line, expr: cmd.expr };
         const skip = skipReason(cmd, unsupported);
-        const verdict: EvalVerdict = skip !== undefined ? { status: 'skipped', reason: skip } : await runEval(engine, cmd, options);
+        const verdict: EvalVerdict =
+          skip !== undefined ? { status: 'skipped', reason: skip } : await runEval(engine, cmd, options);
         outcomes.push({ ...verdict, ...where });
         break;
       }
@@ -74,18 +75,22 @@ export async function runScript(script: Script, options: RunScriptOptions): Prom
 
 /** Stores with a close() (openTsdb's) are closed when a script is done with them. */
 async function closeStore(store: object): Promise<void> {
-  if ('close' in store && typeof store.close === 'function') await (store.close as () => Promise<void> | void).call(store);
+  if ('close' in store && typeof store.close === 'function')
+    await (store.close as () => Promise<void> | void).call(store);
 }
 
 /** Why an eval cannot be judged on our store, or undefined when it can. */
 export function skipReason(cmd: EvalCommand, unsupported: readonly UnsupportedSeries[]): string | undefined {
   for (const s of cmd.expectedSeries.values()) {
-    if (s.values.some((v) => v.kind === 'histogram')) return 'native histograms: the expected result holds a native histogram';
+    if (s.values.some((v) => v.kind === 'histogram'))
+      return 'native histograms: the expected result holds a native histogram';
   }
   if (unsupported.length === 0) return undefined;
   const { selectors } = analyzeExpr(cmd.expr);
   // When the expression cannot be read, assume it may touch anything loaded.
-  const touched = unsupported.filter((u) => selectors === undefined || selectors.some((m) => selectorMayMatch(m, u.labels)));
+  const touched = unsupported.filter(
+    (u) => selectors === undefined || selectors.some((m) => selectorMayMatch(m, u.labels)),
+  );
   const first = touched[0];
   if (first === undefined) return undefined;
   const names = [...new Set(touched.map((u) => u.labels['__name__'] ?? '{}'))].slice(0, 3).join(', ');

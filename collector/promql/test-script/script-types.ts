@@ -72,7 +72,12 @@ export interface EvalCommand {
   readonly expr: string;
   readonly timing: EvalTiming;
   /** Deprecated `eval_fail`/`eval_warn`/`eval_info`/`eval_ordered` spellings. */
-  readonly legacy: { readonly fail: boolean; readonly warn: boolean; readonly info: boolean; readonly ordered: boolean };
+  readonly legacy: {
+    readonly fail: boolean;
+    readonly warn: boolean;
+    readonly info: boolean;
+    readonly ordered: boolean;
+  };
   /** Deprecated `expected_fail_message` / `expected_fail_regexp` lines. */
   readonly legacyFail: MessageMatcher | undefined;
   readonly expect: Expectations;

@@ -7,7 +7,8 @@ const values = (text: string): readonly SequenceValue[] => {
   if (!r.ok) throw new Error(`${r.error.column}: ${r.error.message}`);
   return r.value.values;
 };
-const floats = (text: string): number[] => values(text).map((v) => (v.kind === 'float' ? v.v : v.kind === 'stale' ? -999 : -1));
+const floats = (text: string): number[] =>
+  values(text).map((v) => (v.kind === 'float' ? v.v : v.kind === 'stale' ? -999 : -1));
 const errorOf = (text: string): string => {
   const r = parseSeriesDesc(text);
   return r.ok ? 'no error' : `${r.error.column}: ${r.error.message}`;
@@ -41,7 +42,17 @@ describe('series notation', () => {
 
   it('reads gaps, stale markers and special floats', () => {
     const v = values('m 1 _ _x2 stale Inf -Inf NaN +5');
-    expect(v.map((x) => x.kind)).toEqual(['float', 'omitted', 'omitted', 'omitted', 'stale', 'float', 'float', 'float', 'float']);
+    expect(v.map((x) => x.kind)).toEqual([
+      'float',
+      'omitted',
+      'omitted',
+      'omitted',
+      'stale',
+      'float',
+      'float',
+      'float',
+      'float',
+    ]);
     expect(floats('m inf -INF')).toEqual([Infinity, -Infinity]);
     expect(Number.isNaN(floats('m nan')[0])).toBe(true);
     expect(floats('m Inf+0x2')).toEqual([Infinity, Infinity, Infinity]);
@@ -54,7 +65,15 @@ describe('series notation', () => {
 
   it('marks native histograms and counts their repetitions', () => {
     const v = values('m {{schema:1 sum:3 count:22 buckets:[5 10 7]}} 2 {{count:1}}x2 {{count:1}}+{{count:2}}x1');
-    expect(v.map((x) => x.kind)).toEqual(['histogram', 'float', 'histogram', 'histogram', 'histogram', 'histogram', 'histogram']);
+    expect(v.map((x) => x.kind)).toEqual([
+      'histogram',
+      'float',
+      'histogram',
+      'histogram',
+      'histogram',
+      'histogram',
+      'histogram',
+    ]);
   });
 
   it('rejects malformed items with the column', () => {

@@ -84,13 +84,15 @@ function parseLabelSet(text: string, open: number, labels: Record<string, string
       pos = skipSpaces(text, pos + 1);
       const v = readQuoted(text, pos);
       if ('error' in v) return err({ column: pos + 1, message: `label ${labelName}: ${v.error}` });
-      if (labels[labelName] !== undefined) return err({ column: itemStart + 1, message: `duplicate label ${labelName}` });
+      if (labels[labelName] !== undefined)
+        return err({ column: itemStart + 1, message: `duplicate label ${labelName}` });
       labels[labelName] = v.value;
       pos = v.end;
     }
     pos = skipSpaces(text, pos);
     if (text[pos] === ',') pos++;
-    else if (text[pos] !== '}') return err({ column: pos + 1, message: `expected "," or "}" in label set, got ${describe(text, pos)}` });
+    else if (text[pos] !== '}')
+      return err({ column: pos + 1, message: `expected "," or "}" in label set, got ${describe(text, pos)}` });
   }
 }
 
@@ -125,7 +127,8 @@ export function parseItem(item: string): Result<SequenceValue[], NotationError> 
   if (item === '_') return ok([{ kind: 'omitted' }]);
   if (item.startsWith('_')) {
     const n = item[1] === 'x' ? parseGoUint(item.slice(2)) : undefined;
-    if (n === undefined) return err({ column: 1, message: `invalid blank item ${JSON.stringify(item)}: expected "_" or "_xN"` });
+    if (n === undefined)
+      return err({ column: 1, message: `invalid blank item ${JSON.stringify(item)}: expected "_" or "_xN"` });
     return ok(Array.from({ length: n }, () => ({ kind: 'omitted' }) as const));
   }
   const first = readValue(item, 0, false);
@@ -140,9 +143,11 @@ export function parseItem(item: string): Result<SequenceValue[], NotationError> 
     step = incValue.kind === 'float' ? incValue.v : NaN;
     pos = inc.value.end;
   }
-  if (item[pos] !== 'x') return err({ column: pos + 1, message: `expected "x" and a count, got ${describe(item, pos)}` });
+  if (item[pos] !== 'x')
+    return err({ column: pos + 1, message: `expected "x" and a count, got ${describe(item, pos)}` });
   const n = parseGoUint(item.slice(pos + 1));
-  if (n === undefined) return err({ column: pos + 2, message: `invalid repetition count ${JSON.stringify(item.slice(pos + 1))}` });
+  if (n === undefined)
+    return err({ column: pos + 2, message: `invalid repetition count ${JSON.stringify(item.slice(pos + 1))}` });
   const out: SequenceValue[] = [];
   let current: SequenceValue = first.value.value;
   for (let i = 0; i <= n; i++) {
@@ -155,7 +160,11 @@ export function parseItem(item: string): Result<SequenceValue[], NotationError> 
 }
 
 /** A number, `Inf`/`NaN` (any case), optionally signed, or `stale` (unsigned); `signRequired` for increments. */
-function readValue(item: string, pos: number, signRequired: boolean): Result<{ value: SequenceValue; end: number }, NotationError> {
+function readValue(
+  item: string,
+  pos: number,
+  signRequired: boolean,
+): Result<{ value: SequenceValue; end: number }, NotationError> {
   let i = pos;
   const sign = item[i] === '+' || item[i] === '-' ? item[i] : '';
   if (sign) i++;
@@ -171,7 +180,10 @@ function readValue(item: string, pos: number, signRequired: boolean): Result<{ v
       const v = lower === 'nan' ? NaN : sign === '-' ? -Infinity : Infinity;
       return ok({ value: { kind: 'float', v }, end });
     }
-    return err({ column: i + 1, message: `unexpected ${JSON.stringify(w)} in series values (expected a number, Inf, NaN, stale or _)` });
+    return err({
+      column: i + 1,
+      message: `unexpected ${JSON.stringify(w)} in series values (expected a number, Inf, NaN, stale or _)`,
+    });
   }
   const num = /^(?:\d|\.\d)[\d._eE]*(?:(?<=[eE])[+-][\d._]*)?/.exec(rest);
   if (!num) return err({ column: i + 1, message: `expected a number, got ${describe(item, i)}` });
@@ -191,11 +203,13 @@ function scanHistogramItem(text: string, start: number): Result<{ end: number; c
   if (!first.ok) return first;
   let pos = first.value;
   if (text[pos] === '+' || text[pos] === '-') {
-    if (!text.startsWith('{{', pos + 1)) return err({ column: pos + 2, message: 'expected "{{" after the histogram increment sign' });
+    if (!text.startsWith('{{', pos + 1))
+      return err({ column: pos + 2, message: 'expected "{{" after the histogram increment sign' });
     const second = closeHistogram(text, pos + 1);
     if (!second.ok) return second;
     pos = second.value;
-    if (text[pos] !== 'x') return err({ column: pos + 1, message: 'expected "x" and a count after a histogram increment' });
+    if (text[pos] !== 'x')
+      return err({ column: pos + 1, message: 'expected "x" and a count after a histogram increment' });
   }
   if (text[pos] !== 'x') return ok({ end: pos, count: 1 });
   const m = /^\d+/.exec(text.slice(pos + 1));

@@ -27,10 +27,14 @@ export function parseStartTimestamps(line: string, lineNo: number): Result<Start
   if (space < 0 || !line.slice(0, space).endsWith('@st')) return undefined;
   const metricPart = line.slice(0, space - '@st'.length);
   const offsets: (number | undefined)[] = [];
-  for (const item of line.slice(space + 1).trim().split(/[ \t]+/)) {
+  for (const item of line
+    .slice(space + 1)
+    .trim()
+    .split(/[ \t]+/)) {
     const prev = [...offsets].reverse().find((o) => o !== undefined) ?? 0;
     const vals = parseItem(item, prev);
-    if (typeof vals === 'string') return err(`${lineNo}: invalid @st sequence: invalid ST item ${JSON.stringify(item)}: ${vals}`);
+    if (typeof vals === 'string')
+      return err(`${lineNo}: invalid @st sequence: invalid ST item ${JSON.stringify(item)}: ${vals}`);
     offsets.push(...vals);
   }
   if (metricPart === '') return ok({ line: lineNo, labels: undefined, offsetsMs: offsets });
