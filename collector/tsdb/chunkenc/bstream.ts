@@ -6,41 +6,94 @@
  */
 import type { ByteAllocator } from './byte-slab.js';
 
-/** Grows by doubling; starts small because most head chunks stay under ~200 bytes. */
+/**
+ * Writes a bit stream that starts `header` bytes into its buffer. The buffer is
+ * either owned (a Uint8Array of its own) or a slot in a shared ByteAllocator
+ * page, in which case `buf` is the whole page and `base` the slot's offset.
+ * Grows by doubling.
+ */
 export class BitWriter {
   buf: Uint8Array;
-  /** Bits written after the byte offset `start`. */
+  /** Offset of the first byte (the header) in buf. */
+  base = 0;
+  /** Bytes available from base. */
+  cap: number;
+  /** Slot address when allocated from `allocator`. */
+  private addr = -1;
+  /** Bits written after the header. */
   bitLen = 0;
 
   constructor(
-    initial: Uint8Array,
+    capacity: number,
     /** Bytes before the bit stream (the chunk header). */
-    readonly start: number,
-    /** Where growth gets its buffers; plain allocations when undefined. */
+    readonly header: number,
+    /** Where the bytes live; an owned Uint8Array when undefined. */
     readonly allocator?: ByteAllocator,
   ) {
-    this.buf = initial;
+    if (allocator) {
+      this.addr = allocator.alloc(capacity);
+      this.buf = allocator.page(this.addr);
+      this.base = allocator.offset(this.addr);
+      this.cap = allocator.slotSize(capacity);
+    } else {
+      this.buf = new Uint8Array(capacity);
+      this.cap = capacity;
+    }
   }
 
   /** Bytes in use, header included. */
   get byteLength(): number {
-    return this.start + ((this.bitLen + 7) >>> 3);
+    return this.header + ((this.bitLen + 7) >>> 3);
+  }
+
+  /** A view of the bytes in use. */
+  view(): Uint8Array {
+    return this.buf.subarray(this.base, this.base + this.byteLength);
+  }
+
+  /** Replaces the buffer with an owned copy of exactly `length` bytes (which must hold the data). */
+  adopt(bytes: Uint8Array): void {
+    this.releaseSlot();
+    this.buf = bytes;
+    this.base = 0;
+    this.cap = bytes.length;
+  }
+
+  /** Returns an allocator slot; the writer must get a new buffer (adopt) before further use. */
+  releaseSlot(): void {
+    if (this.allocator && this.addr >= 0) this.allocator.free(this.addr, this.cap);
+    this.addr = -1;
   }
 
   private ensure(extraBits: number): void {
-    const need = this.start + ((this.bitLen + extraBits + 7) >>> 3);
-    if (need <= this.buf.length) return;
-    let cap = this.buf.length * 2;
+    const need = this.header + ((this.bitLen + extraBits + 7) >>> 3);
+    if (need <= this.cap) return;
+    let cap = this.cap * 2;
     while (cap < need) cap *= 2;
-    const next = this.allocator ? this.allocator.alloc(cap) : new Uint8Array(cap);
-    next.set(this.buf.subarray(0, this.byteLength));
-    this.allocator?.free(this.buf);
-    this.buf = next;
+    const old = this.view();
+    const a = this.allocator;
+    if (a) {
+      const addr = a.alloc(cap);
+      const page = a.page(addr);
+      const off = a.offset(addr);
+      page.set(old, off);
+      this.releaseSlot();
+      this.addr = addr;
+      this.buf = page;
+      this.base = off;
+      this.cap = a.slotSize(cap);
+    } else {
+      const next = new Uint8Array(cap);
+      next.set(old);
+      this.buf = next;
+      this.base = 0;
+      this.cap = cap;
+    }
   }
 
   writeBit(bit: boolean): void {
     this.ensure(1);
-    if (bit) this.buf[this.start + (this.bitLen >>> 3)]! |= 0x80 >>> (this.bitLen & 7);
+    if (bit) this.buf[this.base + this.header + (this.bitLen >>> 3)]! |= 0x80 >>> (this.bitLen & 7);
     this.bitLen++;
   }
 
@@ -48,8 +101,9 @@ export class BitWriter {
   writeBits(value: number, n: number): void {
     this.ensure(n);
     const buf = this.buf;
+    const start = this.base + this.header;
     while (n > 0) {
-      const idx = this.start + (this.bitLen >>> 3);
+      const idx = start + (this.bitLen >>> 3);
       const free = 8 - (this.bitLen & 7);
       const take = free < n ? free : n;
       const chunk = (value >>> (n - take)) & ((1 << take) - 1);
@@ -75,10 +129,11 @@ export class BitWriter {
 
   /** Clears every bit after the current end, e.g. after loading foreign bytes. */
   clearTail(): void {
-    const end = this.start + (this.bitLen >>> 3);
+    const start = this.base + this.header;
+    const end = start + (this.bitLen >>> 3);
     const used = this.bitLen & 7;
-    if (used !== 0 && end < this.buf.length) this.buf[end]! &= 0xff << (8 - used);
-    this.buf.fill(0, this.byteLength);
+    if (used !== 0) this.buf[end]! &= 0xff << (8 - used);
+    this.buf.fill(0, this.base + this.byteLength, this.base + this.cap);
   }
 }
 

@@ -7,14 +7,23 @@ describe('ByteSlab', () => {
     const slab = new ByteSlab();
     const a = slab.alloc(100);
     const b = slab.alloc(20);
-    expect([a.length, b.length]).toEqual([128, 32]);
-    expect(a.buffer).toBe(b.buffer);
-    a.fill(0xff);
-    slab.free(a);
+    expect([slab.slotSize(100), slab.slotSize(20)]).toEqual([128, 32]);
+    expect(slab.page(a)).toBe(slab.page(b));
+    expect(slab.offset(b)).toBe(slab.offset(a) + 128);
+    slab.page(a).fill(0xff, slab.offset(a), slab.offset(a) + 128);
+    slab.free(a, 128);
     const c = slab.alloc(65);
     expect(c).toBe(a);
-    expect(c.every((x) => x === 0)).toBe(true);
-    expect(slab.alloc(10_000).buffer).not.toBe(a.buffer); // too big for a slot
+    expect(
+      slab
+        .page(c)
+        .subarray(slab.offset(c), slab.offset(c) + 128)
+        .every((x) => x === 0),
+    ).toBe(true);
+    const big = slab.alloc(10_000); // too big for a slot: a page of its own
+    expect(slab.page(big).length).toBe(10_000);
+    slab.free(big, 10_000);
+    expect(() => slab.page(big)).toThrow(/not allocated/);
   });
 
   it('backs growing XOR chunks that encode exactly like standalone ones', () => {

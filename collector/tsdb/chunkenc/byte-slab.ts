@@ -1,62 +1,87 @@
 /**
  * Buffers for chunks that are still growing (one per active series in the
- * head). A separate ArrayBuffer per chunk costs a JS object and a malloc'd
- * backing store of its own; carving power-of-two slots out of shared 256 KiB
- * pages costs only the Uint8Array view. Freed slots are zeroed (the bit writer
- * ORs bits into zero bytes) and reused.
+ * head). A Uint8Array per chunk would cost ~100 bytes of object and a backing
+ * store of its own; instead a chunk keeps (shared page, offset) and its bytes
+ * live in power-of-two slots carved out of 256 KiB pages. Freed slots are
+ * zeroed (the bit writer ORs bits into zero bytes) and reused.
  *
  * A freed slot is handed to the next chunk that needs one, so a reader must
  * never keep a view of a growing chunk: copy it (XorChunk.bytes().slice()).
  */
 export interface ByteAllocator {
-  /** A zeroed buffer of at least `bytes` bytes. */
-  alloc(bytes: number): Uint8Array;
-  /** Returns a buffer from alloc(); the caller must not use it afterwards. */
-  free(buf: Uint8Array): void;
+  /** The capacity alloc(bytes) would grant. */
+  slotSize(bytes: number): number;
+  /** Reserves slotSize(bytes) zeroed bytes; returns their address. */
+  alloc(bytes: number): number;
+  /** The page holding an address, and the address's offset in it. */
+  page(addr: number): Uint8Array;
+  offset(addr: number): number;
+  /** Gives back a slot of `size` bytes; the caller must not touch it afterwards. */
+  free(addr: number, size: number): void;
 }
 
 const PAGE_BYTES = 256 * 1024;
 const MIN_SLOT = 32;
-/** Larger requests get a buffer of their own (rare: a chunk is cut at 240 samples). */
+/** Larger requests get a page of their own (rare: a chunk is cut at 240 samples). */
 const MAX_SLOT = 8192;
+/** Address = page index * PAGE_SPAN + offset. */
+const PAGE_SPAN = 1 << 24;
 
 export class ByteSlab implements ByteAllocator {
-  private page = new ArrayBuffer(PAGE_BYTES);
-  private used = 0;
-  /** Free slots by size class (index = log2(size / MIN_SLOT)). */
-  private readonly freeLists: Uint8Array[][] = [];
-  private pages = 1;
+  private readonly pages: Array<Uint8Array | undefined> = [];
+  private current = -1;
+  private used = PAGE_BYTES;
+  /** Free slot addresses by size class (index = log2(size / MIN_SLOT)). */
+  private readonly freeLists: number[][] = [];
 
-  alloc(bytes: number): Uint8Array {
-    if (bytes > MAX_SLOT) return new Uint8Array(bytes);
+  slotSize(bytes: number): number {
+    if (bytes > MAX_SLOT) return bytes;
     let size = MIN_SLOT;
-    let cls = 0;
-    while (size < bytes) {
-      size *= 2;
-      cls++;
-    }
-    const reused = this.freeLists[cls]?.pop();
-    if (reused) return reused;
-    if (this.used + size > PAGE_BYTES) {
-      this.page = new ArrayBuffer(PAGE_BYTES);
-      this.used = 0;
-      this.pages++;
-    }
-    const slot = new Uint8Array(this.page, this.used, size);
-    this.used += size;
-    return slot;
+    while (size < bytes) size *= 2;
+    return size;
   }
 
-  free(buf: Uint8Array): void {
-    const size = buf.length;
-    if (size > MAX_SLOT || buf.byteLength !== size || size < MIN_SLOT || (size & (size - 1)) !== 0) return;
-    buf.fill(0);
-    const cls = Math.log2(size / MIN_SLOT);
-    (this.freeLists[cls] ??= []).push(buf);
+  alloc(bytes: number): number {
+    const size = this.slotSize(bytes);
+    if (size > MAX_SLOT) {
+      this.pages.push(new Uint8Array(size));
+      return (this.pages.length - 1) * PAGE_SPAN;
+    }
+    const reused = this.freeLists[Math.log2(size / MIN_SLOT)]?.pop();
+    if (reused !== undefined) return reused;
+    if (this.used + size > PAGE_BYTES) {
+      this.pages.push(new Uint8Array(PAGE_BYTES));
+      this.current = this.pages.length - 1;
+      this.used = 0;
+    }
+    const addr = this.current * PAGE_SPAN + this.used;
+    this.used += size;
+    return addr;
+  }
+
+  page(addr: number): Uint8Array {
+    const p = this.pages[Math.floor(addr / PAGE_SPAN)];
+    if (!p) throw new RangeError(`byte slab address ${addr} is not allocated`);
+    return p;
+  }
+
+  offset(addr: number): number {
+    return addr % PAGE_SPAN;
+  }
+
+  free(addr: number, size: number): void {
+    if (size > MAX_SLOT) {
+      this.pages[Math.floor(addr / PAGE_SPAN)] = undefined;
+      return;
+    }
+    this.page(addr).fill(0, this.offset(addr), this.offset(addr) + size);
+    (this.freeLists[Math.log2(size / MIN_SLOT)] ??= []).push(addr);
   }
 
   /** Bytes held in pages. */
   get bytesAllocated(): number {
-    return this.pages * PAGE_BYTES;
+    let n = 0;
+    for (const p of this.pages) if (p) n += p.length;
+    return n;
   }
 }

@@ -5,19 +5,23 @@
  */
 const view = new DataView(new ArrayBuffer(8));
 
+/**
+ * High 32 bits of v's IEEE-754 pattern as a signed int32 (an int32 is a small
+ * integer to V8, stored unboxed in objects; a uint32 above 2^31 is not).
+ */
 export function floatHi(v: number): number {
   view.setFloat64(0, v);
-  return view.getUint32(0);
+  return view.getInt32(0);
 }
 
-/** Low half of the bits of the last value passed to floatHi. Call right after it. */
+/** Low half (int32) of the bits of the last value passed to floatHi. Call right after it. */
 export function lastLo(): number {
-  return view.getUint32(4);
+  return view.getInt32(4);
 }
 
 export function fromBits(hi: number, lo: number): number {
-  view.setUint32(0, hi);
-  view.setUint32(4, lo);
+  view.setInt32(0, hi | 0);
+  view.setInt32(4, lo | 0);
   return view.getFloat64(0);
 }
 

@@ -34,8 +34,11 @@ function ctz32(x: number): number {
   return x === 0 ? 32 : 31 - Math.clz32(x & -x);
 }
 
-export class XorChunk {
-  private readonly w: BitWriter;
+/**
+ * Extends the bit writer rather than wrapping one: a head holds one of these
+ * per active series, and one object is cheaper than two.
+ */
+export class XorChunk extends BitWriter {
   private count = 0;
   /** True until an appender state has been rebuilt for bytes loaded with fromBytes. */
   private stateStale = false;
@@ -52,15 +55,13 @@ export class XorChunk {
    * shared ByteSlab); then call release() when the chunk is done with.
    */
   constructor(initialCapacity = 32, allocator?: ByteAllocator) {
-    const bytes = Math.max(initialCapacity, HEADER_BYTES + 1);
-    this.w = new BitWriter(allocator ? allocator.alloc(bytes) : new Uint8Array(bytes), HEADER_BYTES, allocator);
+    super(Math.max(initialCapacity, HEADER_BYTES + 1), HEADER_BYTES, allocator);
   }
 
   /** Gives the buffer back to the allocator; the chunk and any view of its bytes are dead afterwards. */
   release(): void {
-    this.w.allocator?.free(this.w.buf);
-    this.w.buf = new Uint8Array(HEADER_BYTES);
-    this.w.bitLen = 0;
+    this.adopt(new Uint8Array(HEADER_BYTES));
+    this.bitLen = 0;
     this.count = 0;
   }
 
@@ -71,8 +72,8 @@ export class XorChunk {
   static fromBytes(bytes: Uint8Array): XorChunk {
     if (bytes.length < HEADER_BYTES) throw new RangeError(`XOR chunk needs at least 2 bytes, got ${bytes.length}`);
     const c = new XorChunk(bytes.length + 1);
-    c.w.buf.set(bytes);
-    c.w.bitLen = (bytes.length - HEADER_BYTES) * 8;
+    c.buf.set(bytes);
+    c.bitLen = (bytes.length - HEADER_BYTES) * 8;
     c.count = (bytes[0]! << 8) | bytes[1]!;
     c.stateStale = true;
     return c;
@@ -99,24 +100,19 @@ export class XorChunk {
    * with an allocator it dies on growth or release(); slice() it to keep it.
    */
   bytes(): Uint8Array {
-    return this.w.buf.subarray(0, this.w.byteLength);
+    return this.view();
   }
 
   /** Drops spare capacity once the chunk is complete (Prometheus' Compact). */
   compact(): void {
-    const len = this.w.byteLength;
-    if (this.w.buf.length > len) {
-      const exact = this.w.buf.slice(0, len);
-      this.w.allocator?.free(this.w.buf);
-      this.w.buf = exact;
-    }
+    if (this.cap > this.byteLength) this.adopt(this.view().slice());
   }
 
   /** Appends a sample; t must not be before the previous sample (the head checks this). */
   append(t: number, v: number): void {
     if (this.stateStale) this.restoreState();
     if (this.count >= MAX_SAMPLES_PER_CHUNK) throw new RangeError('XOR chunk is full (65535 samples)');
-    const w = this.w;
+    const w = this as BitWriter;
     const hi = floatHi(v);
     const lo = lastLo();
     let tDelta = 0;
@@ -138,12 +134,12 @@ export class XorChunk {
     this.vHi = hi;
     this.vLo = lo;
     this.count++;
-    w.buf[0] = this.count >>> 8;
-    w.buf[1] = this.count & 0xff;
+    w.buf[this.base] = this.count >>> 8;
+    w.buf[this.base + 1] = this.count & 0xff;
   }
 
   private writeDod(dod: number): void {
-    const w = this.w;
+    const w = this as BitWriter;
     if (dod === 0) w.writeBit(false);
     else if (bitRange(dod, 14)) {
       w.writeBits(0b10, 2);
@@ -162,7 +158,7 @@ export class XorChunk {
   }
 
   private writeValue(hi: number, lo: number): void {
-    const w = this.w;
+    const w = this as BitWriter;
     const dHi = (hi ^ this.vHi) >>> 0;
     const dLo = (lo ^ this.vLo) >>> 0;
     if (dHi === 0 && dLo === 0) {
@@ -201,8 +197,8 @@ export class XorChunk {
     this.vLo = it.vLo;
     this.leading = this.count === 0 ? 0xff : it.leading;
     this.trailing = it.trailing;
-    this.w.bitLen = it.bitPos;
-    this.w.clearTail();
+    this.bitLen = it.bitPos;
+    this.clearTail();
     this.stateStale = false;
   }
 
@@ -296,8 +292,8 @@ export class XorIterator implements SampleIterator {
     const r = this.r;
     if (this.read === 0) {
       this.t = readVarint(r);
-      this.vHi = r.readBits(32);
-      this.vLo = r.readBits(32);
+      this.vHi = r.readBits(32) | 0;
+      this.vLo = r.readBits(32) | 0;
       this.v = fromBits(this.vHi, this.vLo);
       return;
     }
@@ -376,8 +372,8 @@ export class XorIterator implements SampleIterator {
       xHi = (lo << (s - 32)) >>> 0;
       xLo = 0;
     }
-    this.vHi = (this.vHi ^ xHi) >>> 0;
-    this.vLo = (this.vLo ^ xLo) >>> 0;
+    this.vHi ^= xHi;
+    this.vLo ^= xLo;
     this.v = fromBits(this.vHi, this.vLo);
   }
 }
