@@ -110,3 +110,47 @@ describe('parseExposition', () => {
     expect(text.ok && text.value.format).toBe('text');
   });
 });
+
+describe('parseOpenMetrics syntax, in both validation modes', () => {
+  const malformed = [
+    '',
+    '\n',
+    'metric 1\n',
+    ' a 1\n# EOF\n',
+    '# TYPE u untyped\n# EOF\n',
+    '# TYPE c counter \n# EOF\n',
+    '#  TYPE c counter\n# EOF\n',
+    '# TYPE m\n# EOF\n',
+    '# UNIT metricsuffix suffix\n# EOF\n',
+    'a\t1\n# EOF\n',
+    'a 1 2 #\n# EOF\n',
+    '# EOF\na 1',
+    '# EOFa 1',
+    'a 1 1 1\n# EOF\n',
+    "a{b='c'} 1\n# EOF\n",
+    'a{b="c"d="e"} 1\n# EOF\n',
+    '{"a",b\\nc="d"} 1\n# EOF\n',
+    'empty_label_name{=""} 0\n# EOF\n',
+    'custom_metric_total 1 # {aa="bb"}\n# EOF\n',
+    'custom_metric_total 1 # {bb, a="dd"}\n# EOF\n',
+    '{b="c",} 1\n# EOF\n',
+    '# TYPE h histogram\nh_bucket{le="+Inf"} 1 # {aa="bb"} 4 NaN\n# EOF\n',
+    'a{b=\u0000"x"} 1\n# EOF\n',
+    '# H\n# EOF\n',
+  ];
+  it.each(malformed.flatMap((text) => [[text, 'spec'] as const, [text, 'structure'] as const]))(
+    'rejects %j (%s)',
+    (text, validation) => {
+      const r = parseOpenMetrics(text, { validation });
+      expect(!r.ok && r.error.message).toMatch(/^line \d+: /);
+    },
+  );
+
+  it.each(['# EOF', 'a{b="\u0000"} 1\n# EOF', '{"my.metric","q"="0.9",a="b"} 8.3835e-05\n# EOF\n'])(
+    'accepts %j',
+    (text) => {
+      expect(parseOpenMetrics(text).ok).toBe(true);
+      expect(parseOpenMetrics(text, { validation: 'structure' }).ok).toBe(true);
+    },
+  );
+});
