@@ -102,6 +102,32 @@ describe('writeBlock input checks', () => {
     expect(r.ok ? 'ok' : r.error.message).toBe('series {a="1", b="2"} is given twice');
   });
 
+  it('streams input marked sorted and refuses it out of order, leaving nothing behind', async () => {
+    const c = toChunks([{ t: 1000, v: 1 }]);
+    const inOrder = await writeBlock(
+      dir,
+      [
+        { labels: { a: '1' }, chunks: c },
+        { labels: { a: '2' }, chunks: c },
+      ],
+      { sorted: true },
+    );
+    expect(inOrder.ok && inOrder.value!.stats.numSeries).toBe(2);
+    await rm(join(dir, inOrder.ok ? inOrder.value!.ulid : ''), { recursive: true });
+    const r = await writeBlock(
+      dir,
+      [
+        { labels: { a: '2' }, chunks: c },
+        { labels: { a: '1' }, chunks: c },
+      ],
+      { sorted: true },
+    );
+    expect(r.ok ? 'ok' : r.error.message).toBe(
+      'series {a="1"} comes after {a="2"}; sorted input must be in label order',
+    );
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('writes nothing when there are no samples', async () => {
     const r = await writeBlock(dir, [{ labels: { a: '1' }, chunks: [] }]);
     expect(r).toEqual({ ok: true, value: null });
@@ -125,7 +151,8 @@ describe('writeBlock input checks', () => {
       maxTime: 5000,
     });
     expect(r.ok ? 'ok' : r.error.message).toBe(
-      "block range [0, 5000) does not contain the samples' range [5000, 5000]",
+      'block range [0, 5000) does not contain series {a="1"}\'s chunk [5000, 5000]',
     );
+    expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -48,6 +48,8 @@ export interface WriteBlockOptions {
   };
   readonly clock?: () => number;
   readonly random?: RandomSource;
+  /** The series come in label order: stream them instead of collecting and sorting. */
+  readonly sorted?: boolean;
   /** For tests of segment cutting; Prometheus' 512 MiB by default. */
   readonly segmentMaxBytes?: number;
 }
@@ -62,109 +64,131 @@ interface Prepared {
 /**
  * Writes the series into a new block under `dir` and returns its meta, or
  * `null` when there is no sample to write (Prometheus keeps no empty blocks).
- * Series may come in any order; their chunks must be in time order.
+ * Series may come in any order unless `options.sorted` says they are in label
+ * order, in which case they stream to disk and only the index stays in memory
+ * (compaction relies on that). Each series' chunks must be in time order.
  */
 export async function writeBlock(
   dir: string,
   series: Iterable<BlockSeriesInput>,
   options: WriteBlockOptions = {},
 ): Promise<Result<BlockMeta | null, StoreError>> {
-  const prepared = prepare(series);
-  if (!prepared.ok) return prepared;
-  const list = prepared.value;
-  let numSamples = 0;
-  let numChunks = 0;
-  let minT = Infinity;
-  let maxT = -Infinity;
-  for (const s of list) {
-    for (const c of s.chunks) {
-      numSamples += (c.data[0]! << 8) | c.data[1]!;
-      numChunks++;
-      if (c.minT < minT) minT = c.minT;
-      if (c.maxT > maxT) maxT = c.maxT;
+  let source: Iterable<Result<Prepared | null, StoreError>> = prepareEach(series);
+  if (!options.sorted) {
+    const all: Prepared[] = [];
+    for (const p of source) {
+      if (!p.ok) return p;
+      if (p.value) all.push(p.value);
     }
-  }
-  if (numChunks === 0) return ok(null);
-  const minTime = options.minTime ?? minT;
-  const maxTime = options.maxTime ?? maxT + 1;
-  if (minT < minTime || maxT >= maxTime) {
-    return err(
-      new StoreError(`block range [${minTime}, ${maxTime}) does not contain the samples' range [${minT}, ${maxT}]`),
-    );
+    source = all.sort((x, y) => compareLabelPairs(x.pairs, y.pairs)).map((x) => ok(x));
   }
 
   const ulid = newUlid((options.clock ?? Date.now)(), options.random);
-  const meta: BlockMeta = {
-    ulid,
-    minTime,
-    maxTime,
-    stats: { numSamples, numSeries: list.length, numChunks },
-    compaction: {
-      level: options.compaction?.level ?? 1,
-      sources: [...(options.compaction?.sources ?? [ulid])],
-      ...(options.compaction?.parents ? { parents: [...options.compaction.parents] } : {}),
-    },
-    version: 1,
-  };
-
   const tmp = join(dir, ulid + TMP_FOR_CREATION);
   const chunkWriter = new ChunkWriter(join(tmp, 'chunks'), options.segmentMaxBytes);
+  let finished = false;
   try {
     await mkdir(join(tmp, 'chunks'), { recursive: true });
     const entries: IndexSeriesEntry[] = [];
-    for (const s of list) {
+    let numSamples = 0;
+    let numChunks = 0;
+    let minT = Infinity;
+    let maxT = -Infinity;
+    let prev: LabelPairs | undefined;
+    for (const p of source) {
+      if (!p.ok) return p;
+      if (!p.value) continue;
+      const s = p.value;
+      if (prev) {
+        const c = compareLabelPairs(prev, s.pairs);
+        if (c === 0) return err(new StoreError(`series ${formatPairs(s.pairs)} is given twice`));
+        if (c > 0)
+          return err(
+            new StoreError(
+              `series ${formatPairs(s.pairs)} comes after ${formatPairs(prev)}; sorted input must be in label order`,
+            ),
+          );
+      }
+      prev = s.pairs;
       const metas: IndexChunkMeta[] = [];
       for (const c of s.chunks) {
+        const outside =
+          (options.minTime !== undefined && c.minT < options.minTime) ||
+          (options.maxTime !== undefined && c.maxT >= options.maxTime);
+        if (outside) {
+          return err(
+            new StoreError(
+              `block range [${options.minTime ?? '-inf'}, ${options.maxTime ?? '+inf'}) does not contain series ${formatPairs(s.pairs)}'s chunk [${c.minT}, ${c.maxT}]`,
+            ),
+          );
+        }
         const ref = await chunkWriter.write(c.encoding ?? ENCODING_XOR, c.data);
         metas.push({ minT: c.minT, maxT: c.maxT, ref });
+        numSamples += (c.data[0]! << 8) | c.data[1]!;
+        numChunks++;
+        if (c.minT < minT) minT = c.minT;
+        if (c.maxT > maxT) maxT = c.maxT;
       }
       entries.push({ pairs: s.pairs, chunks: metas });
     }
     await chunkWriter.close();
+    if (numChunks === 0) return ok(null);
+
+    const meta: BlockMeta = {
+      ulid,
+      minTime: options.minTime ?? minT,
+      maxTime: options.maxTime ?? maxT + 1,
+      stats: { numSamples, numSeries: entries.length, numChunks },
+      compaction: {
+        level: options.compaction?.level ?? 1,
+        sources: [...(options.compaction?.sources ?? [ulid])],
+        ...(options.compaction?.parents ? { parents: [...options.compaction.parents] } : {}),
+      },
+      version: 1,
+    };
     await writeFileDurably(join(tmp, 'index'), encodeIndex(entries));
     await writeFileDurably(join(tmp, TOMBSTONES_FILENAME), encodeTombstones(new Map()));
     await writeFileDurably(join(tmp, META_FILENAME), formatMeta(meta));
     await syncDir(join(tmp, 'chunks'));
     await syncDir(tmp);
     await rename(tmp, join(dir, ulid));
+    finished = true;
     await syncDir(dir);
     return ok(meta);
   } catch (e) {
-    await chunkWriter.abort();
-    await removeDir(tmp).catch(() => undefined);
     return err(new StoreError(`writing block ${join(dir, ulid)} failed: ${(e as Error).message}`, { cause: e }));
+  } finally {
+    if (!finished) {
+      await chunkWriter.abort();
+      await removeDir(tmp).catch(() => undefined);
+    }
   }
 }
 
-/** Canonicalises, sorts and checks the input; every problem names the series. */
-function prepare(series: Iterable<BlockSeriesInput>): Result<Prepared[], StoreError> {
-  const out: Prepared[] = [];
-  for (const s of series) {
-    const pairs = canonicalPairs(s.labels);
-    const where = (): string => `series ${formatPairs(pairs)}`;
-    if (pairs.length === 0) return err(new StoreError('a series without labels cannot be stored'));
-    const chunks = s.chunks.filter((c) => c.data.length >= 2 && ((c.data[0]! << 8) | c.data[1]!) > 0);
-    for (let i = 0; i < chunks.length; i++) {
-      const c = chunks[i]!;
-      if (!Number.isSafeInteger(c.minT) || !Number.isSafeInteger(c.maxT) || c.maxT < c.minT) {
-        return err(new StoreError(`${where()}: chunk ${i}: invalid time range [${c.minT}, ${c.maxT}]`));
-      }
-      const prev = chunks[i - 1];
-      if (prev && c.minT <= prev.maxT) {
-        return err(
-          new StoreError(`${where()}: chunk ${i} starts at ${c.minT}, not after the previous chunk's end ${prev.maxT}`),
-        );
-      }
+function* prepareEach(series: Iterable<BlockSeriesInput>): Generator<Result<Prepared | null, StoreError>> {
+  for (const s of series) yield prepare(s);
+}
+
+/** Canonicalises and checks one series; null when it has no samples. Problems name the series. */
+function prepare(s: BlockSeriesInput): Result<Prepared | null, StoreError> {
+  const pairs = canonicalPairs(s.labels);
+  if (pairs.length === 0) return err(new StoreError('a series without labels cannot be stored'));
+  const chunks = s.chunks.filter((c) => c.data.length >= 2 && ((c.data[0]! << 8) | c.data[1]!) > 0);
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i]!;
+    if (!Number.isSafeInteger(c.minT) || !Number.isSafeInteger(c.maxT) || c.maxT < c.minT) {
+      return err(new StoreError(`series ${formatPairs(pairs)}: chunk ${i}: invalid time range [${c.minT}, ${c.maxT}]`));
     }
-    if (chunks.length > 0) out.push({ pairs, chunks });
-  }
-  out.sort((a, b) => compareLabelPairs(a.pairs, b.pairs));
-  for (let i = 1; i < out.length; i++) {
-    if (compareLabelPairs(out[i - 1]!.pairs, out[i]!.pairs) === 0) {
-      return err(new StoreError(`series ${formatPairs(out[i]!.pairs)} is given twice`));
+    const prev = chunks[i - 1];
+    if (prev && c.minT <= prev.maxT) {
+      return err(
+        new StoreError(
+          `series ${formatPairs(pairs)}: chunk ${i} starts at ${c.minT}, not after the previous chunk's end ${prev.maxT}`,
+        ),
+      );
     }
   }
-  return ok(out);
+  return ok(chunks.length > 0 ? { pairs, chunks } : null);
 }
 
 /** `{a="1", b="2"}`, as Prometheus prints label sets. */

@@ -53,6 +53,7 @@ export async function compactBlocks(
     minTime: Math.min(...metas.map((m) => m.minTime)),
     maxTime: Math.max(...metas.map((m) => m.maxTime)),
     compaction: { level: options.keepLevel ? level : level + 1, sources: sourceUlids, parents },
+    sorted: true,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
