@@ -12,8 +12,24 @@ interface Keyed {
   readonly series: Series;
 }
 
+/** Our iterators expose the current sample as `t`/`v` fields; at() allocates. */
+interface Cursor {
+  readonly t: number;
+  readonly v: number;
+}
+
+function cursorOf(it: SampleIterator): () => Cursor {
+  const o = it as unknown as { t?: unknown; v?: unknown };
+  if (typeof o.t === 'number' && typeof o.v === 'number') {
+    const c = it as unknown as Cursor;
+    return () => c;
+  }
+  return () => it.at();
+}
+
 class MergedIterator implements SampleIterator {
   private readonly ok: boolean[];
+  private readonly cur: Array<() => Cursor>;
   private started = false;
   private done = false;
   t = 0;
@@ -21,6 +37,7 @@ class MergedIterator implements SampleIterator {
 
   constructor(private readonly its: SampleIterator[]) {
     this.ok = its.map(() => false);
+    this.cur = its.map(cursorOf);
   }
 
   private pick(): boolean {
@@ -28,7 +45,7 @@ class MergedIterator implements SampleIterator {
     let bestT = Infinity;
     for (let i = 0; i < this.its.length; i++) {
       if (!this.ok[i]) continue;
-      const t = this.its[i]!.at().t;
+      const t = this.cur[i]!().t;
       if (t < bestT) {
         bestT = t;
         best = i;
@@ -38,7 +55,7 @@ class MergedIterator implements SampleIterator {
       this.done = true;
       return false;
     }
-    const s = this.its[best]!.at();
+    const s = this.cur[best]!();
     this.t = s.t;
     this.v = s.v;
     return true;
@@ -52,10 +69,10 @@ class MergedIterator implements SampleIterator {
       return this.pick();
     }
     // Advance every source sitting at the current time (duplicates collapse).
-    const cur = this.t;
-    this.its.forEach((it, i) => {
-      if (this.ok[i] && it.at().t === cur) this.ok[i] = it.next();
-    });
+    const now = this.t;
+    for (let i = 0; i < this.its.length; i++) {
+      if (this.ok[i] && this.cur[i]!().t === now) this.ok[i] = this.its[i]!.next();
+    }
     return this.pick();
   }
 

@@ -62,7 +62,9 @@ describe('seriesForBlock', () => {
     const head = new Head();
     await append(head, 'gone', [1000, 2000]);
     await append(head, 'stays', [1000, 2 * HOUR + 1000]);
+    expect(head.chunkCount).toBe(3);
     const r = head.truncateBefore(2 * HOUR);
+    expect(head.chunkCount).toBe(1);
     expect(r).toEqual({ seriesRemoved: 1, chunksRemoved: 2 });
     expect(head.numSeries).toBe(1);
     expect(head.minT).toBe(2 * HOUR + 1000);

@@ -347,10 +347,9 @@ export class Head {
     for (const s of this.series) if (s) yield s;
   }
 
+  /** Chunks in the head (every chunk created and not yet truncated away). */
   get chunkCount(): number {
-    let n = 0;
-    for (const s of this.allSeries()) n += s.chunkCount;
-    return n;
+    return this.chunksCreated - this.chunksRemoved;
   }
 }
 
