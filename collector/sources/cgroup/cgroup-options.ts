@@ -1,0 +1,37 @@
+/**
+ * Options of the cgroup source. Paths default to the host's own; in the
+ * collector DaemonSet the host's /proc and /sys/fs/cgroup are mounted read-only
+ * under e.g. /host and passed here.
+ */
+import type { PodLookup } from './pod-lookup.js';
+
+export interface CgroupOptions {
+  /** Where /proc is mounted; `<procPath>/self/mountinfo` and `<procPath>/diskstats` are read. Default `/proc`. */
+  readonly procPath?: string;
+  /** Where the cgroup filesystem(s) are mounted (`/host/sys/fs/cgroup` in a container). Default `/sys/fs/cgroup`. */
+  readonly cgroupRoot?: string;
+  /**
+   * Names for pod and container cgroups (see pod-lookup.ts). Without it the
+   * `pod` label is the pod UID, `container` the first 12 characters of the
+   * container ID and `namespace` is empty.
+   */
+  readonly podLookup?: PodLookup;
+  /** How many files are read at once. Default 16; libuv has 4 threads for file I/O anyway. */
+  readonly readConcurrency?: number;
+}
+
+export interface ResolvedCgroupOptions {
+  readonly procPath: string;
+  readonly cgroupRoot: string;
+  readonly podLookup: PodLookup | undefined;
+  readonly readConcurrency: number;
+}
+
+export function resolveOptions(o: CgroupOptions = {}): ResolvedCgroupOptions {
+  return {
+    procPath: o.procPath ?? '/proc',
+    cgroupRoot: o.cgroupRoot ?? '/sys/fs/cgroup',
+    podLookup: o.podLookup,
+    readConcurrency: Math.max(1, o.readConcurrency ?? 16),
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The cgroup source: every pod and container cgroup of this node (or, without
+ * Kubernetes, every service and top-level cgroup) under cAdvisor's
+ * `container_*` names, read straight from the cgroup filesystem. Files are
+ * read asynchronously through one concurrency cap, each parsed on its own, so
+ * a garbled file costs only its own series and adds a problem naming it.
+ */
+import path from 'node:path';
+import type { Labels } from '../../tsdb/interface.js';
+import type { Collection, MetricMeta, Source, SourceProblem, SourceSample } from '../source.js';
+import type { CgroupOptions } from './cgroup-options.js';
+import { resolveOptions } from './cgroup-options.js';
+import type { CgroupStats } from './cgroup-stats.js';
+import type { DeviceName } from './container-metrics.js';
+import { emitContainer } from './container-metrics.js';
+import { parseDiskstatsNames } from './device-names.js';
+import type { DiscoveredCgroup } from './discovery.js';
+import { discoverCgroups } from './discovery.js';
+import { FileReader } from './file-reader.js';
+import type { CgroupLayout } from './layout.js';
+import { detectCgroupLayout } from './layout.js';
+import { createLimiter } from './limiter.js';
+import type { PodLookup } from './pod-lookup.js';
+import { readV1 } from './read-v1.js';
+import { readV2 } from './read-v2.js';
+
+export const SOURCE_NAME = 'cgroup';
+
+/** Namespace label of host cgroups (systemd services, plain Docker containers) on nodes without Kubernetes. */
+export const HOST_NAMESPACE = 'host';
+
+/** How many characters of a container ID stand for it when no PodLookup knows its name (Docker's short ID). */
+const SHORT_ID_LENGTH = 12;
+
+export function containerLabels(c: DiscoveredCgroup, lookup: PodLookup | undefined): Labels {
+  const i = c.identity;
+  switch (i.kind) {
+    case 'container': {
+      const n = lookup?.(i.podUid, i.containerId);
+      return n
+        ? { id: c.id, name: i.containerId, image: n.image, namespace: n.namespace, pod: n.pod, container: n.container }
+        : {
+            id: c.id,
+            name: i.containerId,
+            image: '',
+            namespace: '',
+            pod: i.podUid,
+            container: i.containerId.slice(0, SHORT_ID_LENGTH),
+          };
+    }
+    case 'pod': {
+      const n = lookup?.(i.podUid, '');
+      return { id: c.id, name: '', image: '', namespace: n?.namespace ?? '', pod: n?.pod ?? i.podUid, container: '' };
+    }
+    case 'host':
+      return { id: c.id, name: i.unit, image: '', namespace: HOST_NAMESPACE, pod: i.unit, container: i.unit };
+    default: {
+      const never: never = i;
+      return never;
+    }
+  }
+}
+
+/**
+ * @example
+ * const source = createCgroupSource({ procPath: '/host/proc', cgroupRoot: '/host/sys/fs/cgroup', podLookup });
+ * const { samples, metadata, problems } = await source.collect();
+ */
+export function createCgroupSource(options?: CgroupOptions): Source {
+  const o = resolveOptions(options);
+  const limit = createLimiter(o.readConcurrency);
+  // The hierarchy does not change while the node runs; detect it once it has worked.
+  let layout: CgroupLayout | undefined;
+
+  return {
+    name: SOURCE_NAME,
+    async collect(signal?: AbortSignal): Promise<Collection> {
+      const samples: SourceSample[] = [];
+      const metas = new Map<string, MetricMeta>();
+      const problems: SourceProblem[] = [];
+      const problem = (place: string, message: string): void => {
+        problems.push({ source: SOURCE_NAME, place, message });
+      };
+      const build = (): Collection => ({ samples, metadata: [...metas.values()], problems });
+
+      if (!layout) {
+        const detected = await detectCgroupLayout(o);
+        if (!detected.ok) {
+          problem(path.join(o.procPath, 'self', 'mountinfo'), detected.error.message);
+          return build();
+        }
+        layout = detected.value;
+        for (const p of layout.problems) problem(p.place, p.message);
+      }
+      const l = layout;
+      const reader = new FileReader(limit);
+      const diskstats = path.join(o.procPath, 'diskstats');
+      const [found, devices] = await Promise.all([
+        discoverCgroups(l.walkDir, limit),
+        reader.parse(diskstats, parseDiskstatsNames),
+      ]);
+      for (const p of found.problems) problem(p.place, p.message);
+      const deviceName: DeviceName = (majMin) => devices?.get(majMin) ?? majMin;
+
+      const read = (c: DiscoveredCgroup): Promise<CgroupStats | undefined> => {
+        if (signal?.aborted) return Promise.resolve(undefined);
+        return l.mode === 'v2'
+          ? readV2(path.join(l.walkDir, c.id), reader)
+          : readV1(c.id, l.controllerDirs, l.walkDir, reader);
+      };
+      const stats = await Promise.all(found.cgroups.map(read));
+      const sink = {
+        add(meta: MetricMeta, labels: Labels, value: number): void {
+          if (!metas.has(meta.name)) metas.set(meta.name, meta);
+          samples.push({ labels: { __name__: meta.name, ...labels }, value });
+        },
+      };
+      found.cgroups.forEach((c, i) => {
+        const s = stats[i];
+        // A directory without CPU or memory figures is a cgroup that vanished mid-read, or a controller-less shell.
+        if (!s || (s.cpuUsageSeconds === undefined && s.memoryUsageBytes === undefined)) return;
+        emitContainer(s, containerLabels(c, o.podLookup), deviceName, sink);
+      });
+      for (const p of reader.problems) problem(p.place, p.message);
+      if (signal?.aborted) problem(l.walkDir, 'collection aborted; series of cgroups not yet read are missing');
+      return build();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Reads the files of many cgroups through one concurrency cap and collects
+ * the problems met. An absent file is silent (controller not enabled, cgroup
+ * gone); an unreadable or garbled one is a problem naming the file (and line).
+ */
+import { stat } from 'node:fs/promises';
+import type { Limiter } from './limiter.js';
+import type { Parsed } from './parsed.js';
+import { describeError, isAbsent, readText } from './read-file.js';
+import type { FileProblem } from './text-lines.js';
+
+export class FileReader {
+  readonly problems: FileProblem[] = [];
+
+  constructor(private readonly limit: Limiter) {}
+
+  /** The file's text, or undefined when it is absent or unreadable (the latter is recorded). */
+  async text(file: string): Promise<string | undefined> {
+    const r = await this.limit(() => readText(file));
+    if (r.ok) return r.value;
+    if (!isAbsent(r.error)) this.problems.push({ place: file, message: describeError(r.error) });
+    return undefined;
+  }
+
+  /** Reads and parses `file`; undefined when absent or unreadable. */
+  async parse<T>(file: string, parser: (text: string, file: string) => Parsed<T>): Promise<T | undefined> {
+    const text = await this.text(file);
+    if (text === undefined) return undefined;
+    const p = parser(text, file);
+    this.problems.push(...p.problems);
+    return p.value;
+  }
+
+  /** Modification time of `dir` in ms, or undefined. */
+  async mtimeMs(dir: string): Promise<number | undefined> {
+    try {
+      return (await this.limit(() => stat(dir))).mtimeMs;
+    } catch (e) {
+      const error = e as NodeJS.ErrnoException;
+      if (!isAbsent(error)) this.problems.push({ place: dir, message: describeError(error) });
+      return undefined;
+    }
+  }
+}
+
+/** Number of non-empty lines: the entries of cgroup.procs. */
+export function countLines(text: string): number {
+  let n = 0;
+  let start = 0;
+  for (let i = text.indexOf('\n'); ; i = text.indexOf('\n', start)) {
+    const end = i === -1 ? text.length : i;
+    if (end > start) n++;
+    if (i === -1) return n;
+    start = i + 1;
+  }
+}

@@ -1,0 +1,6 @@
+export { createCgroupSource, HOST_NAMESPACE } from './cgroup-source.js';
+export type { CgroupOptions } from './cgroup-options.js';
+export type { PodLookup, PodNames } from './pod-lookup.js';
+export { parsePodList } from './pod-lookup.js';
+export type { CgroupLayout, CgroupMode } from './layout.js';
+export { detectCgroupLayout } from './layout.js';

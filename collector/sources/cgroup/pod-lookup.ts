@@ -1,0 +1,98 @@
+/**
+ * Names for pod and container cgroups. The cgroup path carries only the pod
+ * UID and the container ID; kubelet's embedded cAdvisor asks the runtime for
+ * the rest. We ask whoever knows this node's pods (the kube source, or a
+ * kubelet `/pods` response) through one function.
+ */
+import { z } from 'zod';
+import type { Result } from '../../result.js';
+import { err, ok } from '../../result.js';
+
+export interface PodNames {
+  readonly namespace: string;
+  readonly pod: string;
+  /** Empty for the pod's sandbox ("pause") container, as cAdvisor reports it with containerd and CRI-O. */
+  readonly container: string;
+  readonly image: string;
+}
+
+/**
+ * Names for the container `containerId` (64 hex characters, no runtime
+ * prefix) of pod `podUid`; `containerId` is `''` when asking about the pod
+ * cgroup itself. `undefined` when the pod is unknown: the source then labels
+ * the series with the IDs (pod = UID, container = first 12 characters of the
+ * ID, namespace empty).
+ */
+export type PodLookup = (podUid: string, containerId: string) => PodNames | undefined;
+
+const ContainerStatus = z.object({
+  name: z.string(),
+  containerID: z.string().optional(),
+  image: z.string().default(''),
+  imageID: z.string().default(''),
+});
+
+const PodListSchema = z.object({
+  items: z.array(
+    z.object({
+      metadata: z.object({ name: z.string(), namespace: z.string().default('default'), uid: z.string() }),
+      status: z
+        .object({
+          containerStatuses: z.array(ContainerStatus).default([]),
+          initContainerStatuses: z.array(ContainerStatus).default([]),
+          ephemeralContainerStatuses: z.array(ContainerStatus).default([]),
+        })
+        .default({ containerStatuses: [], initContainerStatuses: [], ephemeralContainerStatuses: [] }),
+    }),
+  ),
+});
+
+/**
+ * The image as the runtime reports it: the status' `image`, except when the
+ * runtime only knows the image by its digest (`sha256:…`); then `imageID`
+ * (`repo@sha256:…`), which is what cAdvisor shows for such containers.
+ */
+function imageOf(s: z.infer<typeof ContainerStatus>): string {
+  return s.image.startsWith('sha256:') && s.imageID !== '' ? s.imageID : s.image;
+}
+
+/** `containerd://<id>`, `cri-o://<id>`, `docker://<id>` → `<id>`. */
+const bareId = (containerID: string): string => containerID.replace(/^[a-z-]+:\/\//, '');
+
+/**
+ * Builds a PodLookup from a kubelet `/pods` response (a v1 PodList). A
+ * container ID that is not in the pod's statuses is taken to be the sandbox.
+ *
+ * @example
+ * const lookup = parsePodList(await (await fetch(`${kubelet}/pods`)).text());
+ * if (lookup.ok) createCgroupSource({ podLookup: lookup.value });
+ */
+export function parsePodList(json: string, place = 'pods'): Result<PodLookup, Error> {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (e) {
+    return err(new Error(`${place}: not JSON: ${(e as Error).message}`));
+  }
+  const parsed = PodListSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return err(new Error(`${place}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'not a PodList'}`));
+  }
+  const pods = new Map<string, { namespace: string; pod: string; containers: Map<string, PodNames> }>();
+  for (const item of parsed.data.items) {
+    const { namespace, name: pod, uid } = item.metadata;
+    const containers = new Map<string, PodNames>();
+    const st = item.status;
+    for (const s of [...st.containerStatuses, ...st.initContainerStatuses, ...st.ephemeralContainerStatuses]) {
+      if (s.containerID)
+        containers.set(bareId(s.containerID), { namespace, pod, container: s.name, image: imageOf(s) });
+    }
+    pods.set(uid, { namespace, pod, containers });
+  }
+  return ok((podUid, containerId) => {
+    const p = pods.get(podUid);
+    if (!p) return undefined;
+    return p.containers.get(containerId) ?? { namespace: p.namespace, pod: p.pod, container: '', image: '' };
+  });
+}

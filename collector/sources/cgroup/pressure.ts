@@ -1,0 +1,42 @@
+/**
+ * cgroup v2 pressure stall information (`cpu.pressure`, `memory.pressure`,
+ * `io.pressure`), the same syntax as the host's /proc/pressure/*:
+ *   some avg10=0.00 avg60=0.00 avg300=0.00 total=115056064
+ *   full avg10=0.00 avg60=0.00 avg300=0.00 total=29254180
+ * `total` is cumulative stall time in microseconds. `some` is time in which at
+ * least one task waited, `full` time in which all non-idle tasks were stalled.
+ * irq.pressure has only a `full` line, and old kernels' cpu.pressure only `some`.
+ */
+import type { Parsed } from './parsed.js';
+import { parsed } from './parsed.js';
+import type { FileProblem } from './text-lines.js';
+import { fields, numberedLines, parseInteger, quote } from './text-lines.js';
+
+export interface Pressure {
+  readonly someTotalUs?: number;
+  readonly fullTotalUs?: number;
+}
+
+export function parsePressure(text: string, file: string): Parsed<Pressure> {
+  const problems: FileProblem[] = [];
+  let someTotalUs: number | undefined;
+  let fullTotalUs: number | undefined;
+  for (const { no, text: line } of numberedLines(text)) {
+    const [kind, ...pairs] = fields(line);
+    const total = pairs.find((p) => p.startsWith('total='));
+    const micros = parseInteger(total?.slice('total='.length));
+    if ((kind !== 'some' && kind !== 'full') || micros === undefined) {
+      problems.push({
+        place: `${file}:${no}`,
+        message: `expected "some|full avg10=… avg60=… avg300=… total=<µs>", got ${quote(line)}`,
+      });
+      continue;
+    }
+    if (kind === 'some') someTotalUs = micros;
+    else fullTotalUs = micros;
+  }
+  return parsed(
+    { ...(someTotalUs !== undefined && { someTotalUs }), ...(fullTotalUs !== undefined && { fullTotalUs }) },
+    problems,
+  );
+}

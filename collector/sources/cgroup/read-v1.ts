@@ -1,0 +1,159 @@
+/**
+ * One cgroup's figures from the v1 hierarchies: the same relative path under
+ * each controller's directory. cgroup v1 counts CPU time in nanoseconds
+ * (cpuacct.usage, cpu.stat `throttled_time`) and user/system time in USER_HZ
+ * ticks (cpuacct.stat), which Linux fixes at 100 per second for user space.
+ */
+import path from 'node:path';
+import type { BlockIo } from './block-io.js';
+import { parseBlkioThrottle } from './block-io.js';
+import type { CgroupStats } from './cgroup-stats.js';
+import { V1_UNLIMITED_BYTES, workingSet } from './cgroup-stats.js';
+import type { FileReader } from './file-reader.js';
+import type { Parsed } from './parsed.js';
+import { countLines } from './file-reader.js';
+import { parseFlatKeyed } from './flat-keyed.js';
+import { parseSingleValue } from './single-value.js';
+
+const USER_HZ = 100;
+
+const number = (v: number | 'max' | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
+
+export async function readV1(
+  id: string,
+  dirs: ReadonlyMap<string, string>,
+  walkDir: string,
+  r: FileReader,
+): Promise<CgroupStats> {
+  const at = (controller: string, name: string): string | undefined => {
+    const d = dirs.get(controller);
+    return d === undefined ? undefined : path.join(d, id, name);
+  };
+  const parse = <T>(controller: string, name: string, parser: (t: string, f: string) => Parsed<T>) => {
+    const file = at(controller, name);
+    return file === undefined ? Promise.resolve(undefined) : r.parse(file, parser);
+  };
+  const single = (controller: string, name: string) => parse(controller, name, (t, f) => parseSingleValue(t, f, true));
+  const procsFile = path.join(walkDir, id, 'cgroup.procs');
+
+  const [
+    usage,
+    acctStat,
+    cpuStat,
+    quota,
+    period,
+    shares,
+    memUsage,
+    memMax,
+    memLimit,
+    memStat,
+    failcnt,
+    oom,
+    hierarchy,
+    blkio,
+    pids,
+    pidsMax,
+    procs,
+    mtime,
+  ] = await Promise.all([
+    single('cpuacct', 'cpuacct.usage'),
+    parse('cpuacct', 'cpuacct.stat', parseFlatKeyed),
+    parse('cpu', 'cpu.stat', parseFlatKeyed),
+    single('cpu', 'cpu.cfs_quota_us'),
+    single('cpu', 'cpu.cfs_period_us'),
+    single('cpu', 'cpu.shares'),
+    single('memory', 'memory.usage_in_bytes'),
+    single('memory', 'memory.max_usage_in_bytes'),
+    single('memory', 'memory.limit_in_bytes'),
+    parse('memory', 'memory.stat', parseFlatKeyed),
+    single('memory', 'memory.failcnt'),
+    parse('memory', 'memory.oom_control', parseFlatKeyed),
+    single('memory', 'memory.use_hierarchy'),
+    readBlkio(at, r),
+    single('pids', 'pids.current'),
+    single('pids', 'pids.max'),
+    r.text(procsFile),
+    r.mtimeMs(path.join(walkDir, id)),
+  ]);
+
+  const s: CgroupStats = {};
+  const ns = number(usage);
+  if (ns !== undefined) s.cpuUsageSeconds = ns / 1e9;
+  const user = acctStat?.get('user');
+  if (user !== undefined) s.cpuUserSeconds = user / USER_HZ;
+  const system = acctStat?.get('system');
+  if (system !== undefined) s.cpuSystemSeconds = system / USER_HZ;
+  const periods = cpuStat?.get('nr_periods');
+  if (cpuStat && periods !== undefined) {
+    s.cfsPeriods = periods;
+    s.cfsThrottledPeriods = cpuStat.get('nr_throttled') ?? 0;
+    s.cfsThrottledSeconds = (cpuStat.get('throttled_time') ?? 0) / 1e9;
+  }
+  const q = number(quota);
+  if (q !== undefined && q > 0) s.cpuQuotaUs = q; // -1 means no quota
+  const p = number(period);
+  if (p !== undefined) s.cpuPeriodUs = p;
+  const sh = number(shares);
+  if (sh !== undefined) s.cpuShares = sh;
+
+  // With use_hierarchy (forced on by every kernel since 5.x) the total_* keys include descendants, as usage does.
+  const prefix = number(hierarchy) === 0 ? '' : 'total_';
+  const used = number(memUsage);
+  if (used !== undefined) {
+    s.memoryUsageBytes = used;
+    s.memoryWorkingSetBytes = workingSet(used, memStat?.get('total_inactive_file'));
+  }
+  const peak = number(memMax);
+  if (peak !== undefined) s.memoryMaxUsageBytes = peak;
+  if (memStat) {
+    s.memoryRssBytes = memStat.get(`${prefix}rss`) ?? 0;
+    s.memoryCacheBytes = memStat.get(`${prefix}cache`) ?? 0;
+    s.memorySwapBytes = memStat.get(`${prefix}swap`) ?? 0;
+    s.memoryMappedFileBytes = memStat.get(`${prefix}mapped_file`) ?? 0;
+  }
+  const lim = number(memLimit);
+  if (lim !== undefined) s.memoryLimitBytes = lim >= V1_UNLIMITED_BYTES ? 0 : lim;
+  const fc = number(failcnt);
+  if (fc !== undefined) s.memoryFailcnt = fc;
+  // `oom_kill` appeared in memory.oom_control with Linux 4.13.
+  const kills = oom?.get('oom_kill');
+  if (kills !== undefined) s.oomKills = kills;
+  if (blkio) s.blockIo = blkio;
+  const threads = number(pids);
+  if (threads !== undefined) s.threads = threads;
+  if (pidsMax !== undefined) s.threadsMax = pidsMax === 'max' ? 0 : pidsMax;
+  if (procs !== undefined) s.processes = countLines(procs);
+  if (mtime !== undefined) s.startTimeSeconds = Math.floor(mtime / 1000);
+  return s;
+}
+
+/**
+ * cAdvisor counts I/O including descendants (the `_recursive` files); older
+ * kernels and some hierarchies only have the plain ones, so those are the fallback.
+ */
+async function readBlkio(
+  at: (c: string, n: string) => string | undefined,
+  r: FileReader,
+): Promise<BlockIo | undefined> {
+  const read = async (name: string): Promise<{ file: string; text: string } | undefined> => {
+    const rec = at('blkio', `${name}_recursive`);
+    const plain = at('blkio', name);
+    if (rec === undefined || plain === undefined) return undefined;
+    const t = await r.text(rec);
+    if (t !== undefined) return { file: rec, text: t };
+    const t2 = await r.text(plain);
+    return t2 === undefined ? undefined : { file: plain, text: t2 };
+  };
+  const [bytes, ops] = await Promise.all([read('blkio.throttle.io_service_bytes'), read('blkio.throttle.io_serviced')]);
+  if (!bytes && !ops) return undefined;
+  const io: BlockIo = new Map();
+  for (const [got, kind] of [
+    [bytes, 'bytes'],
+    [ops, 'ops'],
+  ] as const) {
+    if (!got) continue;
+    const p = parseBlkioThrottle(got.text, got.file, kind, io);
+    r.problems.push(...p.problems);
+  }
+  return io;
+}

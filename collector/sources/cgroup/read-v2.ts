@@ -1,0 +1,115 @@
+/**
+ * One cgroup's figures from the unified (v2) hierarchy. All files are read in
+ * parallel; cgroup v2 counts CPU time in microseconds (cpu.stat `usage_usec`,
+ * `throttled_usec`) and PSI totals in microseconds too.
+ */
+import path from 'node:path';
+import { parseIoStat } from './block-io.js';
+import type { CgroupStats } from './cgroup-stats.js';
+import { weightToShares, workingSet } from './cgroup-stats.js';
+import type { FileReader } from './file-reader.js';
+import { countLines } from './file-reader.js';
+import { parseFlatKeyed } from './flat-keyed.js';
+import { parsePressure } from './pressure.js';
+import { parseCpuMax, parseSingleValue } from './single-value.js';
+
+const number = (v: number | 'max' | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
+/** v2 limits say `max` for none; cAdvisor reports no limit as 0. */
+const limit = (v: number | 'max' | undefined): number | undefined => (v === 'max' ? 0 : v);
+
+export async function readV2(dir: string, r: FileReader): Promise<CgroupStats> {
+  const f = (name: string): string => path.join(dir, name);
+  const single = (text: string, file: string) => parseSingleValue(text, file, true);
+  const [
+    cpuStat,
+    cpuMax,
+    weight,
+    current,
+    max,
+    peak,
+    memStat,
+    events,
+    swap,
+    pCpu,
+    pMem,
+    pIo,
+    io,
+    pids,
+    pidsMax,
+    procs,
+    mtime,
+  ] = await Promise.all([
+    r.parse(f('cpu.stat'), parseFlatKeyed),
+    r.parse(f('cpu.max'), parseCpuMax),
+    r.parse(f('cpu.weight'), single),
+    r.parse(f('memory.current'), single),
+    r.parse(f('memory.max'), single),
+    // memory.peak exists from Linux 5.19; before that cAdvisor reports 0.
+    r.parse(f('memory.peak'), single),
+    r.parse(f('memory.stat'), parseFlatKeyed),
+    r.parse(f('memory.events'), parseFlatKeyed),
+    r.parse(f('memory.swap.current'), single),
+    r.parse(f('cpu.pressure'), parsePressure),
+    r.parse(f('memory.pressure'), parsePressure),
+    r.parse(f('io.pressure'), parsePressure),
+    r.parse(f('io.stat'), parseIoStat),
+    r.parse(f('pids.current'), single),
+    r.parse(f('pids.max'), single),
+    r.text(f('cgroup.procs')),
+    r.mtimeMs(dir),
+  ]);
+
+  const s: CgroupStats = {};
+  if (cpuStat) {
+    const usage = cpuStat.get('usage_usec');
+    if (usage !== undefined) s.cpuUsageSeconds = usage / 1e6;
+    const user = cpuStat.get('user_usec');
+    if (user !== undefined) s.cpuUserSeconds = user / 1e6;
+    const system = cpuStat.get('system_usec');
+    if (system !== undefined) s.cpuSystemSeconds = system / 1e6;
+    const periods = cpuStat.get('nr_periods');
+    if (periods !== undefined) {
+      s.cfsPeriods = periods;
+      s.cfsThrottledPeriods = cpuStat.get('nr_throttled') ?? 0;
+      s.cfsThrottledSeconds = (cpuStat.get('throttled_usec') ?? 0) / 1e6;
+    }
+  }
+  if (cpuMax) {
+    s.cpuPeriodUs = cpuMax.periodUs;
+    if (cpuMax.quotaUs !== undefined) s.cpuQuotaUs = cpuMax.quotaUs;
+  }
+  const w = number(weight);
+  if (w !== undefined) s.cpuShares = weightToShares(w);
+
+  const usage = number(current);
+  if (usage !== undefined) {
+    s.memoryUsageBytes = usage;
+    s.memoryWorkingSetBytes = workingSet(usage, memStat?.get('inactive_file'));
+    s.memoryMaxUsageBytes = number(peak) ?? 0;
+  }
+  if (memStat) {
+    s.memoryRssBytes = memStat.get('anon') ?? 0;
+    s.memoryCacheBytes = memStat.get('file') ?? 0;
+    s.memoryMappedFileBytes = memStat.get('file_mapped') ?? 0;
+  }
+  const swapBytes = number(swap);
+  if (swapBytes !== undefined) s.memorySwapBytes = swapBytes;
+  const memLimit = limit(max);
+  if (memLimit !== undefined) s.memoryLimitBytes = memLimit;
+  if (events) {
+    s.oomKills = events.get('oom_kill') ?? 0;
+    // runc counts v2's "hit the limit" events (memory.events `max`) as the failure count.
+    s.memoryFailcnt = events.get('max') ?? 0;
+  }
+  if (pCpu) s.pressureCpu = pCpu;
+  if (pMem) s.pressureMemory = pMem;
+  if (pIo) s.pressureIo = pIo;
+  if (io) s.blockIo = io;
+  const threads = number(pids);
+  if (threads !== undefined) s.threads = threads;
+  const threadsMax = limit(pidsMax);
+  if (threadsMax !== undefined) s.threadsMax = threadsMax;
+  if (procs !== undefined) s.processes = countLines(procs);
+  if (mtime !== undefined) s.startTimeSeconds = Math.floor(mtime / 1000);
+  return s;
+}
