@@ -502,6 +502,17 @@ describe('admin and write protection', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('answers an oversized form body with a bad_data error in the API shape', async () => {
+    const base = await serve({ maxFormBytes: 100 });
+    const r = await postForm(`${base}/api/v1/series`, { 'match[]': 'x'.repeat(200) });
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.text)).toEqual({
+      status: 'error',
+      errorType: 'bad_data',
+      error: 'error parsing form values: request entity too large',
+    });
+  });
+
   it('answers 404 on remote write when no receiver is wired', async () => {
     const base = await serve();
     const r = await fetch(`${base}/api/v1/write`, { method: 'POST', body: 'x' });

@@ -2,13 +2,15 @@
  * The Prometheus HTTP API v1 as one express Router with full paths
  * (`/api/v1/...`), to be mounted at `/` of the main app.
  */
-import express, { type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { QueryEngine, QueryError } from '../promql/interface.js';
 import type { Result } from '../result.js';
 import type { Queryable } from '../tsdb/interface.js';
 import { registerAdminRoutes, type TsdbAdmin } from './admin-routes.js';
+import { ApiError } from './api-error.js';
 import { cors } from './cors.js';
+import { sendError } from './respond.js';
 import { registerQueryRoutes } from './query-routes.js';
 import {
   registerRulesRoutes,
@@ -99,5 +101,16 @@ export function createApiRouter(deps: ApiDeps): Router {
     enableAdminApi: deps.enableAdminApi ?? false,
     ...(deps.admin && { admin: deps.admin }),
   });
+  router.use('/api/v1', formErrors);
   return router;
+}
+
+/** A form body the parser refused (too large, bad charset) gets the API's error shape, not express' HTML page. */
+function formErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent) return next(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500;
+  if (status >= 400 && status < 500)
+    return sendError(res, new ApiError('bad_data', `error parsing form values: ${message}`));
+  sendError(res, new ApiError('internal', message));
 }
