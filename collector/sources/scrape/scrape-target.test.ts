@@ -108,9 +108,18 @@ describe('ScrapeTarget', () => {
       lastError: 'server returned HTTP status 503 Service Unavailable',
     });
 
+    // A series with its own timestamp is never marked stale.
+    ex.respond(text('a{x="1"} 1\nts_series 5 1234\n'));
+    await t.collect();
+    ex.respond(text('a{x="1"} 1\n'));
+    const fourth = await t.collect();
+    expect(fourth.samples.filter((s) => isStaleNaN(s.value))).toEqual([]);
+    expect(report(fourth.samples, 'scrape_series_added')).toBe(0);
+
     // The target goes away: its report series go stale too.
     const gone = t.dispose(5);
     expect(gone.map((s) => s.labels.__name__).sort()).toEqual([
+      'a',
       'scrape_duration_seconds',
       'scrape_samples_post_metric_relabeling',
       'scrape_samples_scraped',

@@ -55,7 +55,9 @@ export class ScrapeTarget implements Source {
   readonly name = 'scrape';
   private readonly clock: () => number;
   private readonly labels: Labels;
+  /** Series of the last scrape that get staleness markers when they disappear. */
   private previous = new Map<string, Labels>();
+  private previousKeys = new Set<string>();
   private reportLabels: Labels[] = [];
   private lastHealth: ScrapeHealth = { health: 'unknown' };
 
@@ -74,14 +76,23 @@ export class ScrapeTarget implements Source {
     const durationMs = this.clock() - start;
     const failed = typeof result === 'string';
     const samples: SourceSample[] = failed ? [] : [...result.samples];
-    const current = new Map<string, Labels>();
-    for (const s of samples) current.set(seriesKey(s.labels), s.labels);
-    let added = 0;
-    for (const key of current.keys()) if (!this.previous.has(key)) added++;
-    for (const [key, labels] of this.previous) {
-      if (!current.has(key)) samples.push({ labels, value: STALE_NAN, t: start });
+    const keys = new Set<string>();
+    // Series that carried their own timestamp are not marked stale: a marker
+    // at scrape time could land before or between their samples (Prometheus
+    // makes the same exception).
+    const tracked = new Map<string, Labels>();
+    for (const s of samples) {
+      const key = seriesKey(s.labels);
+      keys.add(key);
+      if (s.t === start) tracked.set(key, s.labels);
     }
-    this.previous = current;
+    let added = 0;
+    for (const key of keys) if (!this.previousKeys.has(key)) added++;
+    for (const [key, labels] of this.previous) {
+      if (!tracked.has(key)) samples.push({ labels, value: STALE_NAN, t: start });
+    }
+    this.previous = tracked;
+    this.previousKeys = keys;
     samples.push(...this.report(start, durationMs, failed ? undefined : result, added));
     this.lastHealth = {
       health: failed ? 'down' : 'up',
@@ -100,6 +111,7 @@ export class ScrapeTarget implements Source {
   dispose(at: number = this.clock()): SourceSample[] {
     const labels = [...this.previous.values(), ...this.reportLabels];
     this.previous = new Map();
+    this.previousKeys = new Set();
     this.reportLabels = [];
     return labels.map((l) => ({ labels: l, value: STALE_NAN, t: at }));
   }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { MetricMeta, SourceSample } from '../source.js';
 import { parseText } from './parse-text.js';
+import { STALE_NAN } from './stale-nan.js';
 import { writeTextExposition } from './write-text.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -50,6 +51,14 @@ describe('writeTextExposition', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('leaves staleness markers out', () => {
+    const text = writeTextExposition([
+      { labels: { __name__: 'gone' }, value: STALE_NAN },
+      { labels: { __name__: 'here' }, value: NaN },
+    ]);
+    expect(text).toBe('here NaN\n');
   });
 
   it('round-trips values, labels, timestamps and UTF-8 names through the parser', () => {

@@ -7,6 +7,7 @@
  */
 import type { Labels } from '../../tsdb/interface.js';
 import type { MetricMeta, MetricType, SourceSample } from '../source.js';
+import { isStaleNaN } from './stale-nan.js';
 
 const LEGACY_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LEGACY_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -50,6 +51,8 @@ export function writeTextExposition(samples: readonly SourceSample[], metadata: 
   const families = new Map<string, Family>();
   const familyCache = new Map<string, MetricMeta | undefined>();
   for (const s of samples) {
+    // A staleness marker says the series is gone; /metrics simply leaves it out.
+    if (isStaleNaN(s.value)) continue;
     const name = s.labels.__name__ ?? '';
     let meta = familyCache.get(name);
     if (meta === undefined && !familyCache.has(name)) {
