@@ -48,7 +48,10 @@ function modifiers(offset: DurationExpr | undefined, at: AtModifier | undefined)
   if (at !== undefined) s += at.kind === 'time' ? ` @ ${(at.ms / 1000).toFixed(3)}` : ` @ ${at.kind}()`;
   if (offset !== undefined) {
     const neg = offset.kind === 'ms' && offset.ms < 0;
-    s += neg && offset.kind === 'ms' ? ` offset -${formatDurationMs(-offset.ms)}` : ` offset ${formatDuration(offset)}`;
+    // Only a single term may follow "offset" unparenthesised.
+    const simple = offset.kind === 'ms' || offset.kind === 'step' || offset.kind === 'range' || offset.kind === 'minOf' || offset.kind === 'maxOf';
+    if (neg && offset.kind === 'ms') s += ` offset -${formatDurationMs(-offset.ms)}`;
+    else s += simple ? ` offset ${formatDuration(offset)}` : ` offset (${formatDuration(offset)})`;
   }
   return s;
 }
