@@ -78,4 +78,39 @@ describe('head persistence into blocks', () => {
     expect((await readdir(dir)).filter((n) => n.endsWith('.tmp-for-creation'))).toEqual([]);
     await again.close();
   });
+
+  it('compacts persisted blocks and keeps serving queriers made before the compaction', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kp-compact-'));
+    dirs.push(dir);
+    // A 1 h chunk range makes compaction ranges of 1 h, 3 h, 9 h...
+    const db = await open({ dir, chunkRangeMs: HOUR });
+    const minute = async (fromMin: number, toMin: number) => {
+      const app = db.appender();
+      for (let m = fromMin; m < toMin; m++) app.append({ __name__: 'g', pod: 'a' }, m * 60_000, m);
+      await app.commit();
+    };
+    for (let h = 0; h < 3; h++) await minute(h * 60, (h + 1) * 60);
+    await db.settled();
+    expect(db.blocks.map((b) => b.meta.minTime / HOUR)).toEqual([0, 1]);
+    const early = db.querier(0, 100 * HOUR);
+    for (let h = 3; h < 6; h++) await minute(h * 60, (h + 1) * 60);
+    await db.settled();
+    const levels = db.blocks.map((b) => [b.meta.minTime / HOUR, b.meta.maxTime / HOUR, b.meta.compaction.level]);
+    expect(levels).toEqual([
+      [0, 3, 2],
+      [3, 4, 1],
+      [4, 5, 1],
+    ]);
+    const read = (q: ReturnType<Tsdb['querier']>): number => {
+      let n = 0;
+      for (const s of q.select([eq('pod', 'a')])) {
+        const it = s.samples();
+        while (it.next()) n++;
+      }
+      return n;
+    };
+    expect(read(early)).toBe(3 * 60); // its blocks were replaced, but are still open
+    expect(read(db.querier(0, 100 * HOUR))).toBe(6 * 60);
+    await db.close();
+  });
 });

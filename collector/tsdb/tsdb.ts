@@ -53,6 +53,9 @@ export interface TsdbOptions {
  */
 export const WAL_DIR = 'kubepulse-wal';
 
+/** How long a retired block stays open for queries that started before it was replaced. */
+const RETIRED_BLOCK_GRACE_MS = 5 * 60_000;
+
 /** The store. Appenders write, queriers read; see interface.ts for their contracts. */
 export interface Tsdb extends Appendable, Queryable {
   /** Flushes and closes the WAL. The store must not be used afterwards. */
@@ -72,6 +75,8 @@ export class HeadTsdb implements Tsdb {
   /** Persisted blocks, oldest first. */
   blocks: Block[] = [];
   private maintenance: Promise<void> = Promise.resolve();
+  /** Blocks replaced or expired, closed after a grace period (see closeLater). */
+  private readonly retiring = new Map<Block, NodeJS.Timeout>();
   private maintaining = false;
 
   constructor(
@@ -169,7 +174,9 @@ export class HeadTsdb implements Tsdb {
   private async compactBlocks(): Promise<void> {
     const dir = this.options.dir!;
     for (let i = 0; i < 10 && !this.closed; i++) {
-      const r = await compactPlanned(dir, this.blocks, exponentialRanges(this.head.chunkRangeMs), {
+      // Inputs are closed through a stand-in that waits: a query may still be reading them.
+      const standIns = new Map<Block, Block>(this.blocks.map((b) => [this.closingLater(b), b]));
+      const r = await compactPlanned(dir, [...standIns.keys()], exponentialRanges(this.head.chunkRangeMs), {
         clock: this.options.clock,
       });
       if (!r.ok) {
@@ -183,10 +190,14 @@ export class HeadTsdb implements Tsdb {
         if (b.ok) opened.push(b.value);
         else this.logger.error('cannot open compacted block', { error: b.error });
       }
-      const removed = new Set(r.value.removed);
+      const removed = new Set(r.value.removed.map((b) => standIns.get(b) ?? b));
       this.blocks = [...this.blocks.filter((b) => !removed.has(b)), ...opened].sort(
         (a, b) => a.meta.minTime - b.meta.minTime,
       );
+      this.logger.info('blocks compacted', {
+        from: r.value.removed.map((b) => b.meta.ulid),
+        into: r.value.added.map((m) => m.ulid),
+      });
     }
     const { retentionMs, retentionBytes } = this.options;
     if (retentionMs === undefined && retentionBytes === undefined) return;
@@ -194,13 +205,45 @@ export class HeadTsdb implements Tsdb {
     const r = await applyRetention(
       dir,
       { retentionMs, maxBytes: retentionBytes, nowMs: this.head.maxT, extraBytes: this.walBytes() },
-      async (ulid) => {
+      (ulid) => {
         doomed.add(ulid);
-        await this.blocks.find((b) => b.meta.ulid === ulid)?.close();
+        const b = this.blocks.find((x) => x.meta.ulid === ulid);
+        if (b) this.closeLater(b);
+        return Promise.resolve();
       },
     );
     if (!r.ok) this.logger.error('retention failed', { error: r.error });
     this.blocks = this.blocks.filter((b) => !doomed.has(b.meta.ulid));
+  }
+
+  /**
+   * Closes a retired block after a grace period. Queriers have no close(), so
+   * one made before the block was retired may still be reading it; its files
+   * may be deleted meanwhile, which open descriptors survive on POSIX systems.
+   */
+  private closeLater(b: Block): void {
+    const timer = setTimeout(() => {
+      this.retiring.delete(b);
+      void b.close();
+    }, RETIRED_BLOCK_GRACE_MS);
+    timer.unref();
+    this.retiring.set(b, timer);
+  }
+
+  /** The block, except that close() defers to closeLater. */
+  private closingLater(b: Block): Block {
+    return new Proxy(b, {
+      get: (target, prop) => {
+        if (prop === 'close') {
+          return () => {
+            this.closeLater(target);
+            return Promise.resolve();
+          };
+        }
+        const v: unknown = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
   }
 
   stats(): TsdbStats {
@@ -260,7 +303,9 @@ export class HeadTsdb implements Tsdb {
     this.closed = true;
     await this.maintenance;
     await this.wal?.close();
-    for (const b of this.blocks) await b.close();
+    for (const timer of this.retiring.values()) clearTimeout(timer);
+    for (const b of [...this.blocks, ...this.retiring.keys()]) await b.close();
+    this.retiring.clear();
   }
 }
 
