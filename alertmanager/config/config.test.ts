@@ -206,7 +206,7 @@ describe('receivers and globals', () => {
     ],
     ['  pagerduty_configs:\n  - routing_key: ""\n', '', 'missing service or routing key in PagerDuty config'],
     ['  pushover_configs:\n  - user_key: k\n', '', 'one of token or token_file must be configured'],
-    ['  pushover_configs:\n  - user_key: k\n    token: t\n    retry: 1x\n', '', 'time: invalid duration "1x"'],
+    ['  pushover_configs:\n  - user_key: k\n    token: t\n    retry: 1x\n', '', 'time: unknown unit "x" in duration "1x"'],
     [
       '  victorops_configs:\n  - routing_key: r\n    custom_fields: {entity_state: x}\n',
       '  victorops_api_key: k\n',

@@ -58,25 +58,38 @@ const GO_UNITS: Readonly<Record<string, number>> = {
   h: 3600_000,
 };
 
-/** Go's time.ParseDuration, in milliseconds; undefined when invalid. */
-export function parseGoDuration(s: string): number | undefined {
-  let rest = s;
+/** Go's time.ParseDuration, in milliseconds, or Go's error text. */
+export function parseGoDurationOrError(orig: string): number | string {
+  const invalid = `time: invalid duration ${JSON.stringify(orig)}`;
+  let s = orig;
   let sign = 1;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    sign = rest.startsWith('-') ? -1 : 1;
-    rest = rest.slice(1);
+  if (s.startsWith('-') || s.startsWith('+')) {
+    sign = s.startsWith('-') ? -1 : 1;
+    s = s.slice(1);
   }
-  if (rest === '0') return 0;
-  if (rest === '') return undefined;
+  if (s === '0') return 0;
+  if (s === '') return invalid;
   let total = 0;
-  const term = /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
-  while (rest !== '') {
-    const m = term.exec(rest);
-    if (!m) return undefined;
-    total += Number(m[1]) * (GO_UNITS[m[2] as string] as number);
-    rest = rest.slice(m[0].length);
+  while (s !== '') {
+    const num = /^(\d*)(\.(\d*))?/.exec(s);
+    const whole = num?.[1] ?? '';
+    const frac = num?.[3] ?? '';
+    if (!num || (whole === '' && frac === '')) return invalid;
+    s = s.slice(num[0].length);
+    const unit = /^[^0-9.]*/.exec(s)?.[0] ?? '';
+    if (unit === '') return `time: missing unit in duration ${JSON.stringify(orig)}`;
+    const size = GO_UNITS[unit];
+    if (size === undefined) return `time: unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(orig)}`;
+    total += Number(`${whole || '0'}.${frac || '0'}`) * size;
+    s = s.slice(unit.length);
   }
   return sign * total;
+}
+
+/** Go's time.ParseDuration, in milliseconds; undefined when invalid. */
+export function parseGoDuration(s: string): number | undefined {
+  const v = parseGoDurationOrError(s);
+  return typeof v === 'number' ? v : undefined;
 }
 
 /** model.Duration: a string, else `not a valid duration string`. */
@@ -104,7 +117,7 @@ export const goDuration: FieldDecoder<number> = (d, n) => {
 export const textGoDuration: FieldDecoder<number> = (d, n) => {
   const s = str(d, n);
   if (s === undefined) return undefined;
-  const v = parseGoDuration(s);
-  if (v === undefined) throw new ConfigFail(`time: invalid duration ${JSON.stringify(s)}`);
+  const v = parseGoDurationOrError(s);
+  if (typeof v === 'string') throw new ConfigFail(v);
   return v;
 };

@@ -16,6 +16,7 @@ import {
   type FieldDecoder,
   anyValue,
 } from './decoder.js';
+import type { Secret } from './secret.js';
 import { secret } from './url.js';
 import type { YNode } from './yaml-node.js';
 
@@ -107,7 +108,12 @@ const HTTP_SPEC = {
   basic_auth: (d: Decoder, n: YNode) => (isNull(n) ? undefined : d.fields(n, 'config.BasicAuth', BASIC_AUTH_SPEC)),
   authorization: (d: Decoder, n: YNode) =>
     isNull(n) ? undefined : d.fields(n, 'config.Authorization', AUTHORIZATION_SPEC),
-  oauth2: (d: Decoder, n: YNode) => (isNull(n) ? undefined : d.fields(n, 'config.plain', OAUTH2_SPEC)),
+  oauth2: (d: Decoder, n: YNode) => {
+    if (isNull(n)) return undefined;
+    let o: Decoded<typeof OAUTH2_SPEC> = {};
+    if (d.clean(() => (o = d.fields(n, 'config.plain', OAUTH2_SPEC)))) validateOAuth2(o);
+    return o;
+  },
   bearer_token: secret,
   bearer_token_file: str,
   tls_config: tlsConfig,
@@ -146,6 +152,51 @@ function validateProxy(c: {
     throw new ConfigFail('if no_proxy is configured, proxy_url must also be configured');
 }
 
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+// Headers an http_config may not set: the client or the protocol owns them.
+const RESERVED_HEADERS = new Set([
+  'Authorization',
+  'Host',
+  'Content-Encoding',
+  'Content-Length',
+  'Content-Type',
+  'User-Agent',
+  'Connection',
+  'Keep-Alive',
+  'Proxy-Authenticate',
+  'Proxy-Authorization',
+  'Www-Authenticate',
+  'Accept-Encoding',
+  'X-Prometheus-Remote-Write-Version',
+  'X-Prometheus-Remote-Read-Version',
+  'X-Prometheus-Scrape-Timeout-Seconds',
+  'X-Amz-Date',
+  'X-Amz-Security-Token',
+  'X-Amz-Content-Sha256',
+]);
+const canonicalHeader = (h: string): string =>
+  h
+    .split('-')
+    .map((p) => (p === '' ? p : (p[0] ?? '').toUpperCase() + p.slice(1).toLowerCase()))
+    .join('-');
+
+/** OAuth2's own checks, which run when the oauth2 block is decoded. */
+function validateOAuth2(o: {
+  client_id?: string;
+  token_url?: string;
+  client_secret?: Secret;
+  client_secret_file?: string;
+  client_secret_ref?: string;
+}): void {
+  if (!has(o.client_id)) throw new ConfigFail('oauth2 client_id must be configured');
+  if (!has(o.token_url)) throw new ConfigFail('oauth2 token_url must be configured');
+  if (count(has(o.client_secret), has(o.client_secret_file), has(o.client_secret_ref)) > 1) {
+    throw new ConfigFail(
+      'at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured',
+    );
+  }
+}
+
 /** Validates as HTTPClientConfig.Validate does, and folds bearer_token into authorization. */
 function validateHttp(c: HttpConfig): void {
   if (has(c.bearer_token) && has(c.bearer_token_file))
@@ -181,16 +232,22 @@ function validateHttp(c: HttpConfig): void {
   const o = c.oauth2;
   if (o) {
     if (c.basic_auth) throw new ConfigFail('at most one of basic_auth, oauth2 & authorization must be configured');
-    if (!has(o.client_id)) throw new ConfigFail('oauth2 client_id must be configured');
-    if (!has(o.token_url)) throw new ConfigFail('oauth2 token_url must be configured');
-    if (count(has(o.client_secret), has(o.client_secret_file), has(o.client_secret_ref)) > 1) {
-      throw new ConfigFail(
-        'at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured',
-      );
+    validateOAuth2(o);
+    if (
+      o.grant_type === JWT_BEARER &&
+      o.signature_algorithm &&
+      !['RS256', 'RS384', 'RS512'].includes(o.signature_algorithm)
+    ) {
+      throw new ConfigFail('valid signature algorithms are RS256, RS384 and RS512');
     }
     validateProxy(o);
   }
   validateProxy(c);
+  for (const name of Object.keys(c.http_headers ?? {})) {
+    const canonical = canonicalHeader(name);
+    if (RESERVED_HEADERS.has(canonical))
+      throw new ConfigFail(`setting header ${JSON.stringify(canonical)} is not allowed`);
+  }
 }
 
 export const defaultHttpConfig = (): HttpConfig => ({ follow_redirects: true, enable_http2: true });
