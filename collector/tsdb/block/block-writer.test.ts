@@ -43,6 +43,9 @@ describe('writeBlock read back by the real promtool', () => {
     expect(analyze).toContain(`Series: ${series.length}`);
     // __name__, code, instance, job
     expect(analyze).toContain('Label names: 4');
+    const pairs = series.flatMap((s) => Object.entries(s.labels).map(([k, v]) => `${k}=${v}`));
+    expect(analyze).toContain(`Postings (unique label pairs): ${new Set(pairs).size}`);
+    expect(analyze).toContain(`Postings entries (total label pairs): ${pairs.length}`);
 
     const dumped = await dumpWithPromtool(dir);
     expect(dumped.size).toBe(series.length);
