@@ -74,4 +74,16 @@ describe('runPromqlTests with the real store and engine', () => {
     expect(report.totals.passed).toBe(2);
     expect(report.exitCode).toBe(1);
   });
+
+  it('reports a store that throws as an error of that file, not a crash', async () => {
+    const throwing = {
+      ...promqltestHarness(),
+      newStore: () => {
+        throw new Error('disk on fire');
+      },
+    };
+    const report = await runPromqlTests([good], throwing);
+    expect(report.files[0]?.errors[0]).toMatch(new RegExp(`^${good}: internal error: Error: disk on fire`));
+    expect(report.exitCode).toBe(1);
+  });
 });

@@ -54,7 +54,16 @@ async function runFile(file: string, options: PromqlTestOptions): Promise<FileRe
   }
   const script = parseScript(file, text);
   if (!script.ok) return { ...empty, errors: [script.error.message] };
-  const run = await runScript(script.value, options);
+  let run: Awaited<ReturnType<typeof runScript>>;
+  try {
+    run = await runScript(script.value, options);
+  } catch (e) {
+    // A store or engine that throws is a bug there; report it against the file and go on with the next one.
+    return {
+      ...empty,
+      errors: [`${file}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`],
+    };
+  }
   const count = (s: EvalOutcome['status']): number => run.outcomes.filter((o) => o.status === s).length;
   return {
     file,
