@@ -206,7 +206,11 @@ describe('receivers and globals', () => {
     ],
     ['  pagerduty_configs:\n  - routing_key: ""\n', '', 'missing service or routing key in PagerDuty config'],
     ['  pushover_configs:\n  - user_key: k\n', '', 'one of token or token_file must be configured'],
-    ['  pushover_configs:\n  - user_key: k\n    token: t\n    retry: 1x\n', '', 'time: unknown unit "x" in duration "1x"'],
+    [
+      '  pushover_configs:\n  - user_key: k\n    token: t\n    retry: 1x\n',
+      '',
+      'time: unknown unit "x" in duration "1x"',
+    ],
     [
       '  victorops_configs:\n  - routing_key: r\n    custom_fields: {entity_state: x}\n',
       '  victorops_api_key: k\n',
@@ -308,5 +312,22 @@ describe('secrets', () => {
     expect(JSON.stringify(r.value)).not.toContain('mysecret');
     // The output is itself a loadable config.
     expect(parseConfig(out).ok).toBe(true);
+  });
+});
+
+describe('inhibitRuleMatchers', () => {
+  it('folds legacy maps and matchers into sorted source and target lists', async () => {
+    const { inhibitRuleMatchers } = await import('./route.js');
+    const r = parseConfig(
+      `route:\n  receiver: r\nreceivers:\n- name: r\ninhibit_rules:\n- source_match: {severity: critical}\n  source_matchers: ['alertname="X"']\n  target_match_re: {severity: 'warn.*'}\n  equal: [cluster]\n`,
+    );
+    if (!r.ok) throw r.error;
+    const rule = r.value.inhibit_rules[0];
+    if (!rule) throw new Error('no rule');
+    const m = inhibitRuleMatchers(rule);
+    expect(m.source.map(String)).toEqual(['alertname="X"', 'severity="critical"']);
+    expect(m.target.map(String)).toEqual(['severity=~"warn.*"']);
+    expect(m.target[0]?.matches('warning')).toBe(true);
+    expect(m.equal).toEqual(['cluster']);
   });
 });

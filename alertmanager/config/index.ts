@@ -9,6 +9,7 @@ export { redactedConfig, maskedConfig, formatGoDuration } from './redact.js';
 export type { GlobalConfig } from './global.js';
 export { defaultGlobalConfig } from './global.js';
 export type { RouteConfig, InhibitRuleConfig } from './route.js';
+export { inhibitRuleMatchers } from './route.js';
 export type { ReceiverConfig, IntegrationKey } from './receiver.js';
 export { INTEGRATION_KEYS } from './receiver.js';
 export type { EmailConfig } from './email-config.js';

@@ -167,3 +167,26 @@ export function inhibitRuleField(ctx: MatcherContext): FieldDecoder<InhibitRuleC
     return r;
   };
 }
+
+/** An inhibit rule's source and target matchers, legacy maps folded in, as Alertmanager's inhibitor builds them. */
+export function inhibitRuleMatchers(rule: InhibitRuleConfig): {
+  source: Matcher[];
+  target: Matcher[];
+  equal: string[];
+} {
+  const fold = (
+    m: Record<string, string> | undefined,
+    re: Record<string, string> | undefined,
+    ms: Matcher[] | undefined,
+  ): Matcher[] => {
+    const legacy = matchersFromLegacy(m, re);
+    // The loader compiled these already; failing here means a bug.
+    if (!legacy.ok) throw new Error(`inhibit rule matcher failed after validation: ${legacy.error}`);
+    return [...legacy.value, ...(ms ?? [])].sort(compareMatchers);
+  };
+  return {
+    source: fold(rule.source_match, rule.source_match_re, rule.source_matchers),
+    target: fold(rule.target_match, rule.target_match_re, rule.target_matchers),
+    equal: rule.equal ?? [],
+  };
+}
