@@ -19,6 +19,7 @@ import { applyRetention, compactPlanned } from './block/maintenance.js';
 import { exponentialRanges } from './block/plan.js';
 import { seriesForBlock } from './head/head-blocks.js';
 import { MergeQuerier } from './merge-querier.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { HeadQuerier } from './head/head-querier.js';
 import type { TsdbLimits } from './head/limits.js';
 import { compileMatchers } from './labels/matcher.js';
@@ -84,6 +85,7 @@ export class HeadTsdb implements Tsdb {
     private readonly logger: Logger,
     private readonly wal: Wal | undefined,
     private readonly options: TsdbOptions = {},
+    private readonly unlock?: () => Promise<void>,
   ) {}
 
   appender(): Appender {
@@ -306,6 +308,7 @@ export class HeadTsdb implements Tsdb {
     for (const timer of this.retiring.values()) clearTimeout(timer);
     for (const b of [...this.blocks, ...this.retiring.keys()]) await b.close();
     this.retiring.clear();
+    await this.unlock?.();
   }
 }
 
@@ -350,9 +353,13 @@ export async function openTsdb(options: TsdbOptions = {}): Promise<Result<Tsdb, 
   let wal: Wal | undefined;
   let replaySeconds = 0;
   let blocks: Block[] = [];
+  let unlock: (() => Promise<void>) | undefined;
   if (options.dir !== undefined) {
     try {
       await mkdir(options.dir, { recursive: true });
+      const locked = await lockDataDir(options.dir);
+      if (!locked.ok) return locked;
+      unlock = locked.value;
       const leftovers = await removeLeftovers(options.dir);
       if (leftovers.length > 0) logger.info('removed leftovers of an interrupted write', { paths: leftovers });
     } catch (e) {
@@ -369,6 +376,7 @@ export async function openTsdb(options: TsdbOptions = {}): Promise<Result<Tsdb, 
     );
     if (!opened.ok) {
       for (const b of blocks) await b.close();
+      await unlock?.();
       return opened;
     }
     wal = opened.value.wal;
@@ -380,7 +388,7 @@ export async function openTsdb(options: TsdbOptions = {}): Promise<Result<Tsdb, 
       blocks: blocks.length,
     });
   }
-  const db = new HeadTsdb(head, logger, wal, options);
+  const db = new HeadTsdb(head, logger, wal, options, unlock);
   db.replaySeconds = replaySeconds;
   db.blocks = blocks;
   if (options.registry) {
