@@ -39,7 +39,9 @@ describe('createEngine', () => {
     if (!r.ok) throw r.error;
     expect(r.value.value).toEqual({
       type: 'matrix',
-      series: [{ labels: { job: 'x' }, points: [0, 120_000, 240_000, 360_000].map((t, i) => ({ t, v: [2, 2, 2, 2][i] })) }],
+      series: [
+        { labels: { job: 'x' }, points: [0, 120_000, 240_000, 360_000].map((t, i) => ({ t, v: [2, 2, 2, 2][i] })) },
+      ],
     });
   });
 
@@ -124,8 +126,16 @@ describe('createEngine', () => {
     const store = await storeWith([[{ __name__: 'x_total', a: '1' }, [1, 2, 3]]], 60_000);
     const engine = createEngine(store);
     const bad = await engine.rangeQuery('x_total[5m]', 0, 60_000, 60_000);
-    expect(!bad.ok && bad.error.message).toBe('invalid expression type "range vector" for range query, must be Scalar or instant Vector');
-    const renamed = await engine.instantQuery('label_replace(rate(x_total[5m]), "__name__", "r_$1", "__name__", "(.+)")', 120_000);
-    expect(renamed.ok && renamed.value.value.type === 'vector' && renamed.value.value.samples[0]?.labels).toEqual({ __name__: 'r_x_total', a: '1' });
+    expect(!bad.ok && bad.error.message).toBe(
+      'invalid expression type "range vector" for range query, must be Scalar or instant Vector',
+    );
+    const renamed = await engine.instantQuery(
+      'label_replace(rate(x_total[5m]), "__name__", "r_$1", "__name__", "(.+)")',
+      120_000,
+    );
+    expect(renamed.ok && renamed.value.value.type === 'vector' && renamed.value.value.samples[0]?.labels).toEqual({
+      __name__: 'r_x_total',
+      a: '1',
+    });
   });
 });

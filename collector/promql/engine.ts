@@ -33,7 +33,14 @@ export interface EngineOptions {
  * const r = await engine.instantQuery('sum(rate(http_requests_total[5m]))', Date.now());
  */
 export function createEngine(queryable: Queryable, options: EngineOptions = {}): QueryEngine {
-  const run = (text: string, startMs: number, endMs: number, stepMs: number, opts: QueryOptions | undefined, isRange: boolean): Result<QueryResult, QueryError> => {
+  const run = (
+    text: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    opts: QueryOptions | undefined,
+    isRange: boolean,
+  ): Result<QueryResult, QueryError> => {
     const parsed = parseExpr(text, { enableExperimentalFunctions: options.enableExperimentalFunctions ?? false });
     if (!parsed.ok) return parsed;
     const expr = parsed.value;
@@ -41,9 +48,20 @@ export function createEngine(queryable: Queryable, options: EngineOptions = {}):
       const t = typeOf(expr);
       if (t !== 'scalar' && t !== 'vector') {
         const name = t === 'matrix' ? 'range vector' : t;
-        return err(new QueryError('bad_data', `invalid expression type "${name}" for range query, must be Scalar or instant Vector`));
+        return err(
+          new QueryError(
+            'bad_data',
+            `invalid expression type "${name}" for range query, must be Scalar or instant Vector`,
+          ),
+        );
       }
-      if (!(stepMs > 0)) return err(new QueryError('bad_data', 'zero or negative query resolution step widths are not accepted. Try a positive integer'));
+      if (!(stepMs > 0))
+        return err(
+          new QueryError(
+            'bad_data',
+            'zero or negative query resolution step widths are not accepted. Try a positive integer',
+          ),
+        );
       if (endMs < startMs) return err(new QueryError('bad_data', 'end timestamp must not be before start time'));
     }
     const clock = options.clock ?? Date.now;
@@ -75,12 +93,15 @@ export function createEngine(queryable: Queryable, options: EngineOptions = {}):
         // Typed arrays too large for memory end here rather than in a crash.
         return err(new QueryError('execution', `query processing ran out of memory: ${e.message}`, { cause: e }));
       }
-      return err(new QueryError('internal', `evaluation failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+      return err(
+        new QueryError('internal', `evaluation failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e }),
+      );
     }
   };
   return {
-    instantQuery: async (expr, t, opts) => run(expr, t, t, 0, opts, false),
-    rangeQuery: async (expr, startMs, endMs, stepMs, opts) => run(expr, startMs, endMs, stepMs, opts, true),
+    // Evaluation is synchronous today; the promise keeps the seam open for a remote store.
+    instantQuery: (expr, t, opts) => Promise.resolve(run(expr, t, t, 0, opts, false)),
+    rangeQuery: (expr, startMs, endMs, stepMs, opts) => Promise.resolve(run(expr, startMs, endMs, stepMs, opts, true)),
   };
 }
 
@@ -129,7 +150,8 @@ function toMatrix(v: EvalValue, grid: StepGrid): QueryValue {
   const series = finalizeNames(v.series)
     .map((s) => {
       const points: { t: number; v: number }[] = [];
-      for (let i = 0; i < grid.steps; i++) if (s.has[i] === 1) points.push({ t: stepTime(grid, i), v: s.vals[i] ?? NaN });
+      for (let i = 0; i < grid.steps; i++)
+        if (s.has[i] === 1) points.push({ t: stepTime(grid, i), v: s.vals[i] ?? NaN });
       return { labels: s.labels, points };
     })
     .filter((s) => s.points.length > 0)

@@ -22,4 +22,13 @@ export type {
   VectorMatching,
   VectorSelector,
 } from './parser/ast.js';
-export { QueryError, type QueryEngine, type QueryErrorKind, type QueryOptions, type QueryResult, type QueryValue, type FloatPoint, type QueryFn } from './interface.js';
+export {
+  QueryError,
+  type QueryEngine,
+  type QueryErrorKind,
+  type QueryOptions,
+  type QueryResult,
+  type QueryValue,
+  type FloatPoint,
+  type QueryFn,
+} from './interface.js';

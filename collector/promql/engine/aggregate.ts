@@ -78,8 +78,19 @@ export function evalAggregate(ctx: EvalContext, e: AggregateExpr, grid: StepGrid
       return { type: 'vector', series: countValues(e, label, input, grid) };
     case 'quantile':
       return { type: 'vector', series: quantiles(ctx, e, input, param ?? new Float64Array(grid.steps), grid) };
-    default:
+    case 'sum':
+    case 'avg':
+    case 'count':
+    case 'group':
+    case 'min':
+    case 'max':
+    case 'stddev':
+    case 'stdvar':
       return { type: 'vector', series: accumulate(e, input, grid) };
+    default: {
+      const never: never = e.op;
+      return never;
+    }
   }
 }
 
@@ -102,7 +113,14 @@ function accumulate(e: AggregateExpr, input: StepSeries[], grid: StepGrid): Step
       const x = s.vals[i] ?? 0;
       if (count[g] === 0) {
         count[g] = 1;
-        value[g] = e.op === 'count' || e.op === 'group' ? 1 : e.op === 'stddev' || e.op === 'stdvar' ? (Number.isFinite(x) ? 0 : NaN) : x;
+        value[g] =
+          e.op === 'count' || e.op === 'group'
+            ? 1
+            : e.op === 'stddev' || e.op === 'stdvar'
+              ? Number.isFinite(x)
+                ? 0
+                : NaN
+              : x;
         mean[g] = x;
         comp[g] = 0;
         incremental[g] = 0;
@@ -153,8 +171,17 @@ function accumulate(e: AggregateExpr, input: StepSeries[], grid: StepGrid): Step
           value[g] = (value[g] ?? 0) + delta * (x - (mean[g] ?? 0));
           break;
         }
-        default:
+        case 'topk':
+        case 'bottomk':
+        case 'limitk':
+        case 'limit_ratio':
+        case 'quantile':
+        case 'count_values':
           throw new EvalError('internal', `unexpected aggregation ${e.op}`);
+        default: {
+          const never: never = e.op;
+          return never;
+        }
       }
     }
     for (let g = 0; g < n; g++) {
@@ -173,7 +200,13 @@ function accumulate(e: AggregateExpr, input: StepSeries[], grid: StepGrid): Step
   return out.filter((o) => o.has.some((h) => h === 1));
 }
 
-function quantiles(ctx: EvalContext, e: AggregateExpr, input: StepSeries[], q: Float64Array, grid: StepGrid): StepSeries[] {
+function quantiles(
+  ctx: EvalContext,
+  e: AggregateExpr,
+  input: StepSeries[],
+  q: Float64Array,
+  grid: StepGrid,
+): StepSeries[] {
   const groups = assignGroups(input, e);
   const out = groups.labels.map((l, g) => newStepSeries(l, grid.steps, groups.dropName[g]));
   const buckets: number[][] = groups.labels.map(() => []);
@@ -219,7 +252,13 @@ function countValues(e: AggregateExpr, label: string, input: StepSeries[], grid:
 }
 
 /** topk, bottomk, limitk, limit_ratio: each output series is an input series, present at the steps it was chosen. */
-function selectSeries(ctx: EvalContext, e: AggregateExpr, input: StepSeries[], param: Float64Array, grid: StepGrid): StepSeries[] {
+function selectSeries(
+  ctx: EvalContext,
+  e: AggregateExpr,
+  input: StepSeries[],
+  param: Float64Array,
+  grid: StepGrid,
+): StepSeries[] {
   const groups = assignGroups(input, e);
   const out = input.map((s) => newStepSeries(s.labels, grid.steps, s.dropName));
   const members: number[][] = groups.labels.map(() => []);
@@ -231,7 +270,12 @@ function selectSeries(ctx: EvalContext, e: AggregateExpr, input: StepSeries[], p
       const ratio = Math.max(-1, Math.min(1, p));
       if (ratio !== p && !warned) {
         warned = true;
-        annotate(ctx, 'warning', `ratio value should be between -1 and 1, got ${formatG(p)}, capping to ${formatG(ratio)}`, e.param?.pos ?? e.pos);
+        annotate(
+          ctx,
+          'warning',
+          `ratio value should be between -1 and 1, got ${formatG(p)}, capping to ${formatG(ratio)}`,
+          e.param?.pos ?? e.pos,
+        );
       }
       if (ratio === 0) continue;
       input.forEach((s, si) => {

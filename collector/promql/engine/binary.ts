@@ -8,7 +8,15 @@ import type { BinaryExpr, BinaryOp, VectorMatching } from '../parser/ast.js';
 import { EvalError, type EvalContext } from './context.js';
 import { evaluate } from './evaluator.js';
 import { mergeSameLabels } from './merge.js';
-import { compareLabels, formatLabels, labelsKey, newStepSeries, type EvalValue, type StepGrid, type StepSeries } from './values.js';
+import {
+  compareLabels,
+  formatLabels,
+  labelsKey,
+  newStepSeries,
+  type EvalValue,
+  type StepGrid,
+  type StepSeries,
+} from './values.js';
 
 const COMPARISON = new Set<BinaryOp>(['==', '!=', '>', '<', '>=', '<=']);
 const DROPS_NAME = new Set<BinaryOp>(['+', '-', '*', '/', '%', '^', 'atan2']);
@@ -31,8 +39,20 @@ function arith(op: BinaryOp, a: number, b: number): number {
       return a ** b;
     case 'atan2':
       return Math.atan2(a, b);
-    default:
+    case '==':
+    case '!=':
+    case '>':
+    case '<':
+    case '>=':
+    case '<=':
+    case 'and':
+    case 'or':
+    case 'unless':
       return NaN;
+    default: {
+      const never: never = op;
+      return never;
+    }
   }
 }
 
@@ -50,8 +70,21 @@ function compare(op: BinaryOp, a: number, b: number): boolean {
       return a >= b;
     case '<=':
       return a <= b;
-    default:
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+    case '%':
+    case '^':
+    case 'atan2':
+    case 'and':
+    case 'or':
+    case 'unless':
       return false;
+    default: {
+      const never: never = op;
+      return never;
+    }
   }
 }
 
@@ -68,11 +101,21 @@ export function evalBinary(ctx: EvalContext, e: BinaryExpr, grid: StepGrid): Eva
     }
     return { type: 'scalar', vals };
   }
-  if (l.type === 'vector' && r.type === 'scalar') return { type: 'vector', series: vectorScalar(e, l.series, r.vals, false) };
-  if (l.type === 'scalar' && r.type === 'vector') return { type: 'vector', series: vectorScalar(e, r.series, l.vals, true) };
-  if (l.type !== 'vector' || r.type !== 'vector') throw new EvalError('internal', 'binary operation on non-numeric values');
-  const matching: VectorMatching = e.matching ?? { card: 'one-to-one', on: false, labels: [], include: [], explicit: false };
-  if (e.op === 'and' || e.op === 'or' || e.op === 'unless') return { type: 'vector', series: setOp(e.op, matching, l.series, r.series, grid) };
+  if (l.type === 'vector' && r.type === 'scalar')
+    return { type: 'vector', series: vectorScalar(e, l.series, r.vals, false) };
+  if (l.type === 'scalar' && r.type === 'vector')
+    return { type: 'vector', series: vectorScalar(e, r.series, l.vals, true) };
+  if (l.type !== 'vector' || r.type !== 'vector')
+    throw new EvalError('internal', 'binary operation on non-numeric values');
+  const matching: VectorMatching = e.matching ?? {
+    card: 'one-to-one',
+    on: false,
+    labels: [],
+    include: [],
+    explicit: false,
+  };
+  if (e.op === 'and' || e.op === 'or' || e.op === 'unless')
+    return { type: 'vector', series: setOp(e.op, matching, l.series, r.series, grid) };
   return { type: 'vector', series: vectorVector(e, matching, l.series, r.series, grid) };
 }
 
@@ -131,7 +174,13 @@ function matchLabels(l: Labels, m: VectorMatching): Labels {
   return out;
 }
 
-function setOp(op: 'and' | 'or' | 'unless', m: VectorMatching, lhs: StepSeries[], rhs: StepSeries[], grid: StepGrid): StepSeries[] {
+function setOp(
+  op: 'and' | 'or' | 'unless',
+  m: VectorMatching,
+  lhs: StepSeries[],
+  rhs: StepSeries[],
+  grid: StepGrid,
+): StepSeries[] {
   const lSig = lhs.map((s) => signature(s.labels, m));
   const rSig = rhs.map((s) => signature(s.labels, m));
   const sigs = new Set<string>();
@@ -179,7 +228,11 @@ function resultLabels(ls: Labels, rs: Labels, m: VectorMatching): Labels {
 }
 
 /** Interns signature strings as small integers so the step loop indexes typed arrays instead of maps. */
-function internSignatures(a: StepSeries[], b: StepSeries[], m: VectorMatching): { aIds: Int32Array; bIds: Int32Array; count: number } {
+function internSignatures(
+  a: StepSeries[],
+  b: StepSeries[],
+  m: VectorMatching,
+): { aIds: Int32Array; bIds: Int32Array; count: number } {
   const ids = new Map<string, number>();
   const idOf = (s: StepSeries): number => {
     const sig = signature(s.labels, m);
@@ -195,7 +248,13 @@ function internSignatures(a: StepSeries[], b: StepSeries[], m: VectorMatching): 
   return { aIds, bIds, count: ids.size };
 }
 
-function vectorVector(e: BinaryExpr, m: VectorMatching, lhsIn: StepSeries[], rhsIn: StepSeries[], grid: StepGrid): StepSeries[] {
+function vectorVector(
+  e: BinaryExpr,
+  m: VectorMatching,
+  lhsIn: StepSeries[],
+  rhsIn: StepSeries[],
+  grid: StepGrid,
+): StepSeries[] {
   const oneToMany = m.card === 'one-to-many';
   // The "one" side is always looked up by signature; for group_right it is the left operand.
   const many = oneToMany ? rhsIn : lhsIn;
@@ -216,7 +275,7 @@ function vectorVector(e: BinaryExpr, m: VectorMatching, lhsIn: StepSeries[], rhs
   // The output series of a (many, one) pair; the pair is usually the same at every step.
   const pairOut = new Map<number, { s: StepSeries; id: number }>();
   const lastJ = new Int32Array(many.length).fill(-1);
-  const lastOut: ({ s: StepSeries; id: number } | undefined)[] = new Array(many.length);
+  const lastOut: ({ s: StepSeries; id: number } | undefined)[] = Array.from({ length: many.length }, () => undefined);
   const fillMany = e.fill?.lhs;
   const fillOne = e.fill?.rhs;
   const filledOne = new Map<number, StepSeries>();
@@ -295,10 +354,18 @@ function vectorVector(e: BinaryExpr, m: VectorMatching, lhsIn: StepSeries[], rhs
       }
       // Ambiguity is an error even for pairs a comparison then filters out.
       if (oneToOne) {
-        if (matchedStep[sig] === i) throw new EvalError('execution', 'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+        if (matchedStep[sig] === i)
+          throw new EvalError(
+            'execution',
+            'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
+          );
         matchedStep[sig] = i;
       } else {
-        if (outStep[out.id] === i) throw new EvalError('execution', 'multiple matches for matching labels: grouping labels must ensure unique matches');
+        if (outStep[out.id] === i)
+          throw new EvalError(
+            'execution',
+            'multiple matches for matching labels: grouping labels must ensure unique matches',
+          );
         outStep[out.id] = i;
       }
       const a = oneToMany ? (os.vals[i] ?? 0) : (ms.vals[i] ?? 0);

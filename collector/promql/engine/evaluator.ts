@@ -10,7 +10,16 @@ import { evalBinary } from './binary.js';
 import { checkDeadline, EvalError, type EvalContext } from './context.js';
 import { evalCall } from './functions.js';
 import { atMs, durationCtx, evalMatrixSelector, evalVectorSelector } from './selectors.js';
-import { allocF64, makeGrid, newStepSeries, stepTime, type EvalValue, type MatrixWindows, type RangeSeries, type StepGrid } from './values.js';
+import {
+  allocF64,
+  makeGrid,
+  newStepSeries,
+  stepTime,
+  type EvalValue,
+  type MatrixWindows,
+  type RangeSeries,
+  type StepGrid,
+} from './values.js';
 
 export function evaluate(ctx: EvalContext, e: Expr, grid: StepGrid): EvalValue {
   checkDeadline(ctx);
@@ -60,7 +69,11 @@ export function evaluate(ctx: EvalContext, e: Expr, grid: StepGrid): EvalValue {
  * the subquery step as Prometheus aligns it, and exposes the points as a
  * range vector with one window per outer step.
  */
-export function evalSubquery(ctx: EvalContext, e: SubqueryExpr, grid: StepGrid): { series: RangeSeries[]; windows: MatrixWindows } {
+export function evalSubquery(
+  ctx: EvalContext,
+  e: SubqueryExpr,
+  grid: StepGrid,
+): { series: RangeSeries[]; windows: MatrixWindows } {
   const dctx = durationCtx(ctx);
   const off = e.offset === undefined ? 0 : durationMs(e.offset, dctx);
   const rangeMs = durationMs(e.range, dctx);

@@ -68,7 +68,13 @@ export function extendedRate(
 }
 
 /** The value of a smoothed instant selector at t: interpolated between the samples around t. */
-export function smoothedAt(ts: Float64Array, vs: Float64Array, k: number, t: number, lookbackMs: number): number | undefined {
+export function smoothedAt(
+  ts: Float64Array,
+  vs: Float64Array,
+  k: number,
+  t: number,
+  lookbackMs: number,
+): number | undefined {
   // k: number of samples with time <= t.
   const before = k - 1;
   if (before >= 0 && (ts[before] ?? 0) === t) return vs[before];

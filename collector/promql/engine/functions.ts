@@ -15,7 +15,15 @@ import { KEEPS_NAME, RANGE_FUNCTIONS, type Window } from './range-functions.js';
 import { durationCtx, evalMatrixSelector } from './selectors.js';
 import { durationMs } from '../parser/duration.js';
 import { sortSeriesFunction } from './sort-functions.js';
-import { newStepSeries, stepTime, type EvalValue, type MatrixWindows, type RangeSeries, type StepGrid, type StepSeries } from './values.js';
+import {
+  newStepSeries,
+  stepTime,
+  type EvalValue,
+  type MatrixWindows,
+  type RangeSeries,
+  type StepGrid,
+  type StepSeries,
+} from './values.js';
 
 type Vec = { type: 'vector'; series: StepSeries[] };
 
@@ -48,7 +56,10 @@ const MATH: Readonly<Record<string, (x: number) => number>> = {
 const DATE: Readonly<Record<string, (d: Date) => number>> = {
   day_of_month: (d) => d.getUTCDate(),
   day_of_week: (d) => d.getUTCDay(),
-  day_of_year: (d) => Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1,
+  day_of_year: (d) =>
+    Math.floor(
+      (Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000,
+    ) + 1,
   days_in_month: (d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate(),
   hour: (d) => d.getUTCHours(),
   minute: (d) => d.getUTCMinutes(),
@@ -107,7 +118,9 @@ export function evalCall(ctx: EvalContext, e: Call, grid: StepGrid): EvalValue {
       }
       return { type: 'vector', series: [out] };
     }
-    return mapValues(vectorOf(ctx, args[0], grid), (x) => (Number.isFinite(x) ? date(new Date(Math.trunc(x) * 1000)) : NaN));
+    return mapValues(vectorOf(ctx, args[0], grid), (x) =>
+      Number.isFinite(x) ? date(new Date(Math.trunc(x) * 1000)) : NaN,
+    );
   }
   switch (name) {
     case 'time':
@@ -174,15 +187,31 @@ export function evalCall(ctx: EvalContext, e: Call, grid: StepGrid): EvalValue {
     case 'absent':
       return evalAbsent(ctx, e, grid, vectorOf(ctx, args[0] as Expr, grid).series);
     case 'label_replace':
-      return evalLabelReplace(vectorOf(ctx, args[0] as Expr, grid), args.slice(1).map((a) => stringArg(ctx, a, grid)));
+      return evalLabelReplace(
+        vectorOf(ctx, args[0] as Expr, grid),
+        args.slice(1).map((a) => stringArg(ctx, a, grid)),
+      );
     case 'label_join':
-      return evalLabelJoin(vectorOf(ctx, args[0] as Expr, grid), args.slice(1).map((a) => stringArg(ctx, a, grid)));
+      return evalLabelJoin(
+        vectorOf(ctx, args[0] as Expr, grid),
+        args.slice(1).map((a) => stringArg(ctx, a, grid)),
+      );
     case 'sort':
     case 'sort_desc':
     case 'sort_by_label':
     case 'sort_by_label_desc':
-      if (ctx.isRangeQuery) annotate(ctx, 'warning', 'sort is ineffective for range queries since results are always ordered by labels', e.pos);
-      return sortSeriesFunction(name, vectorOf(ctx, args[0] as Expr, grid), args.slice(1).map((a) => stringArg(ctx, a, grid)));
+      if (ctx.isRangeQuery)
+        annotate(
+          ctx,
+          'warning',
+          'sort is ineffective for range queries since results are always ordered by labels',
+          e.pos,
+        );
+      return sortSeriesFunction(
+        name,
+        vectorOf(ctx, args[0] as Expr, grid),
+        args.slice(1).map((a) => stringArg(ctx, a, grid)),
+      );
     case 'histogram_quantile':
       return histogramQuantile(ctx, e, scalarArg(ctx, args[0], grid, NaN), vectorOf(ctx, args[1] as Expr, grid), grid);
     case 'info':
@@ -197,7 +226,14 @@ export function evalCall(ctx: EvalContext, e: Call, grid: StepGrid): EvalValue {
         grid,
       );
     case 'histogram_fraction':
-      return histogramFraction(ctx, e, scalarArg(ctx, args[0], grid, NaN), scalarArg(ctx, args[1], grid, NaN), vectorOf(ctx, args[2] as Expr, grid), grid);
+      return histogramFraction(
+        ctx,
+        e,
+        scalarArg(ctx, args[0], grid, NaN),
+        scalarArg(ctx, args[1], grid, NaN),
+        vectorOf(ctx, args[2] as Expr, grid),
+        grid,
+      );
     case 'histogram_count':
     case 'histogram_sum':
     case 'histogram_avg':
@@ -213,9 +249,14 @@ export function evalCall(ctx: EvalContext, e: Call, grid: StepGrid): EvalValue {
 
 function evalClamp(ctx: EvalContext, e: Call, grid: StepGrid): EvalValue {
   const v = vectorOf(ctx, e.args[0] as Expr, grid);
-  const lo = e.func === 'clamp_max' ? new Float64Array(grid.steps).fill(-Infinity) : scalarArg(ctx, e.args[1], grid, -Infinity);
+  const lo =
+    e.func === 'clamp_max' ? new Float64Array(grid.steps).fill(-Infinity) : scalarArg(ctx, e.args[1], grid, -Infinity);
   const hi =
-    e.func === 'clamp' ? scalarArg(ctx, e.args[2], grid, Infinity) : e.func === 'clamp_max' ? scalarArg(ctx, e.args[1], grid, Infinity) : new Float64Array(grid.steps).fill(Infinity);
+    e.func === 'clamp'
+      ? scalarArg(ctx, e.args[2], grid, Infinity)
+      : e.func === 'clamp_max'
+        ? scalarArg(ctx, e.args[1], grid, Infinity)
+        : new Float64Array(grid.steps).fill(Infinity);
   for (const s of v.series) {
     for (let i = 0; i < grid.steps; i++) {
       if (s.has[i] !== 1) continue;
@@ -267,7 +308,11 @@ function evalAbsent(_ctx: EvalContext, e: Call, grid: StepGrid, input: StepSerie
   return { type: 'vector', series: out.has.some((h) => h === 1) ? [out] : [] };
 }
 
-function matrixArg(ctx: EvalContext, e: Expr, grid: StepGrid): { series: RangeSeries[]; windows: MatrixWindows; rangeMs: number } {
+function matrixArg(
+  ctx: EvalContext,
+  e: Expr,
+  grid: StepGrid,
+): { series: RangeSeries[]; windows: MatrixWindows; rangeMs: number } {
   let x = e;
   while (x.kind === 'paren') x = x.expr;
   if (x.kind === 'matrixSelector') {
@@ -288,15 +333,22 @@ function evalRangeCall(ctx: EvalContext, e: Call, grid: StepGrid): EvalValue {
     for (let i = 0; i < grid.steps; i++) {
       const sf = p0[i] ?? NaN;
       const tf = p1[i] ?? NaN;
-      if (!(sf > 0 && sf < 1)) throw new EvalError('execution', `invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf.toFixed(6)}`);
-      if (!(tf > 0 && tf < 1)) throw new EvalError('execution', `invalid trend factor. Expected: 0 < tf < 1, got: ${tf.toFixed(6)}`);
+      if (!(sf > 0 && sf < 1))
+        throw new EvalError('execution', `invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf.toFixed(6)}`);
+      if (!(tf > 0 && tf < 1))
+        throw new EvalError('execution', `invalid trend factor. Expected: 0 < tf < 1, got: ${tf.toFixed(6)}`);
     }
   }
   if (e.func === 'quantile_over_time') {
     for (let i = 0; i < grid.steps; i++) {
       const q = p0[i] ?? NaN;
       if (!(q >= 0 && q <= 1) && m.series.length > 0) {
-        annotate(ctx, 'warning', `quantile value should be between 0 and 1, got ${formatG(q)}`, (e.args[0] as Expr).pos);
+        annotate(
+          ctx,
+          'warning',
+          `quantile value should be between 0 and 1, got ${formatG(q)}`,
+          (e.args[0] as Expr).pos,
+        );
         break;
       }
     }
@@ -308,7 +360,18 @@ function evalRangeCall(ctx: EvalContext, e: Call, grid: StepGrid): EvalValue {
   if (fn === undefined) throw new EvalError('internal', `no range function ${e.func}`);
   const keepName = KEEPS_NAME.has(e.func);
   const out: StepSeries[] = [];
-  const w: { -readonly [K in keyof Window]: Window[K] } = { ts: new Float64Array(0), vs: new Float64Array(0), lo: 0, hi: 0, fromMs: 0, toMs: 0, evalMs: 0, rangeMs: m.rangeMs, p0: 0, p1: 0 };
+  const w: { -readonly [K in keyof Window]: Window[K] } = {
+    ts: new Float64Array(0),
+    vs: new Float64Array(0),
+    lo: 0,
+    hi: 0,
+    fromMs: 0,
+    toMs: 0,
+    evalMs: 0,
+    rangeMs: m.rangeMs,
+    p0: 0,
+    p1: 0,
+  };
   const { fromMs, toMs, evalMs } = m.windows;
   for (const s of m.series) {
     const r = newStepSeries(s.labels, grid.steps, keepName ? s.dropName : true);
@@ -353,7 +416,12 @@ function counterInfo(ctx: EvalContext, e: Call, series: RangeSeries[]): void {
     const name = s.labels['__name__'];
     if (name === undefined) continue;
     if (!/(_total|_sum|_count|_bucket)$/.test(name)) {
-      annotate(ctx, 'info', `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "${name}"`, (e.args[0] as Expr).pos);
+      annotate(
+        ctx,
+        'info',
+        `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "${name}"`,
+        (e.args[0] as Expr).pos,
+      );
     }
   }
 }
@@ -397,7 +465,11 @@ function extendedRangeCall(
   grid: StepGrid,
 ): EvalValue {
   const allowed = mode === 'anchored' ? ANCHORED_OK : SMOOTHED_OK;
-  if (!allowed.includes(e.func)) throw new EvalError('bad_data', `${mode} modifier can only be used with: ${allowed.join(', ')} - not with ${e.func}`);
+  if (!allowed.includes(e.func))
+    throw new EvalError(
+      'bad_data',
+      `${mode} modifier can only be used with: ${allowed.join(', ')} - not with ${e.func}`,
+    );
   const smoothed = mode === 'smoothed';
   const lookback = ctx.lookbackMs;
   const out: StepSeries[] = [];
@@ -418,7 +490,21 @@ function extendedRangeCall(
       if (smoothed && hi < n && (s.ts[hi] ?? 0) <= to + lookback) hi++;
       let v: number | undefined;
       if (e.func === 'changes' || e.func === 'resets') {
-        v = inside > 0 && windowFn !== undefined ? windowFn({ ts: s.ts, vs: s.vs, lo, hi, fromMs: from, toMs: to, evalMs: 0, rangeMs: m.rangeMs, p0: 0, p1: 0 }) : undefined;
+        v =
+          inside > 0 && windowFn !== undefined
+            ? windowFn({
+                ts: s.ts,
+                vs: s.vs,
+                lo,
+                hi,
+                fromMs: from,
+                toMs: to,
+                evalMs: 0,
+                rangeMs: m.rangeMs,
+                p0: 0,
+                p1: 0,
+              })
+            : undefined;
       } else {
         v = extendedRate(s.ts, s.vs, lo, hi, from, to, m.rangeMs, smoothed, e.func !== 'delta', e.func === 'rate');
       }

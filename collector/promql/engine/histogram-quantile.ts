@@ -158,7 +158,12 @@ export function classicHistogramFn(
   for (const s of v.series) {
     const le = parseLe(s.labels['le']);
     if (le === undefined || Number.isNaN(le)) {
-      annotate(ctx, 'warning', `bucket label "le" is missing or has a malformed value of "${s.labels['le'] ?? ''}" for metric name "${s.labels['__name__'] ?? ''}"`, vecArg.pos);
+      annotate(
+        ctx,
+        'warning',
+        `bucket label "le" is missing or has a malformed value of "${s.labels['le'] ?? ''}" for metric name "${s.labels['__name__'] ?? ''}"`,
+        vecArg.pos,
+      );
       continue;
     }
     // The name stays until the result is formed, so that two histograms that
@@ -197,7 +202,13 @@ export function classicHistogramFn(
   return { type: 'vector', series: out };
 }
 
-export function histogramQuantile(ctx: EvalContext, e: Call, q: Float64Array, v: { series: StepSeries[] }, grid: StepGrid): EvalValue {
+export function histogramQuantile(
+  ctx: EvalContext,
+  e: Call,
+  q: Float64Array,
+  v: { series: StepSeries[] },
+  grid: StepGrid,
+): EvalValue {
   for (const qi of q) {
     if (!(qi >= 0 && qi <= 1)) {
       annotate(ctx, 'warning', `quantile value should be between 0 and 1, got ${formatG(qi)}`, (e.args[0] as Expr).pos);
@@ -207,8 +218,18 @@ export function histogramQuantile(ctx: EvalContext, e: Call, q: Float64Array, v:
   return classicHistogramFn(ctx, e, v, grid, (i, buckets) => bucketQuantile(q[i] ?? NaN, buckets));
 }
 
-export function histogramFraction(ctx: EvalContext, e: Call, lower: Float64Array, upper: Float64Array, v: { series: StepSeries[] }, grid: StepGrid): EvalValue {
-  return classicHistogramFn(ctx, e, v, grid, (i, buckets) => [bucketFraction(lower[i] ?? NaN, upper[i] ?? NaN, buckets), false]);
+export function histogramFraction(
+  ctx: EvalContext,
+  e: Call,
+  lower: Float64Array,
+  upper: Float64Array,
+  v: { series: StepSeries[] },
+  grid: StepGrid,
+): EvalValue {
+  return classicHistogramFn(ctx, e, v, grid, (i, buckets) => [
+    bucketFraction(lower[i] ?? NaN, upper[i] ?? NaN, buckets),
+    false,
+  ]);
 }
 
 /** How histogram_quantiles writes a quantile into its label: Go's shortest form, integers with ".0". */
@@ -232,7 +253,12 @@ export function histogramQuantiles(
     for (const qi of q) {
       if (!(qi >= 0 && qi <= 1) && !warned) {
         warned = true;
-        annotate(ctx, 'warning', `quantile value should be between 0 and 1, got ${formatG(qi)}`, (qArgs[k] as Expr).pos);
+        annotate(
+          ctx,
+          'warning',
+          `quantile value should be between 0 and 1, got ${formatG(qi)}`,
+          (qArgs[k] as Expr).pos,
+        );
       }
     }
   });

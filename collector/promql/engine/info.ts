@@ -92,7 +92,11 @@ export function evalInfo(ctx: EvalContext, e: Call, grid: StepGrid): EvalValue {
           if (k === '__name__' || IDENTIFYING.includes(k) || b.labels[k] !== undefined) continue;
           if (dataNames.size > 0 && !dataNames.has(k)) continue;
           const seen = added[k];
-          if (seen !== undefined && seen !== v) throw new EvalError('execution', `conflicting label: "${k}" has values "${seen}" and "${v}" in different info metrics`);
+          if (seen !== undefined && seen !== v)
+            throw new EvalError(
+              'execution',
+              `conflicting label: "${k}" has values "${seen}" and "${v}" in different info metrics`,
+            );
           added[k] = v;
         }
       }

@@ -12,7 +12,8 @@ import type { StepSeries } from './values.js';
 type Vec = { type: 'vector'; series: StepSeries[] };
 
 function checkLabelName(name: string, fn: string): void {
-  if (name === '' || !isValidUtf8(name)) throw new EvalError('execution', `invalid destination label name in ${fn}(): ${quoteString(name)}`);
+  if (name === '' || !isValidUtf8(name))
+    throw new EvalError('execution', `invalid destination label name in ${fn}(): ${quoteString(name)}`);
 }
 
 function setLabel(l: Labels, name: string, value: string): Labels {
@@ -47,7 +48,7 @@ function expand(template: string, re: Regex, src: string): string {
       continue;
     }
     i += (braced?.[0] ?? bare?.[0] ?? '').length;
-    let g: string | null = null;
+    let g: string | null;
     try {
       g = /^\d+$/.test(name) ? (Number(name) <= m.groupCount() ? m.group(Number(name)) : null) : m.group(name);
     } catch {

@@ -18,7 +18,12 @@ export function formatFloatGo(v: number): string {
   const digits = lead + frac;
   if (exp > 0) {
     const point = 1 + exp;
-    return sign + (digits.length <= point ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`);
+    return (
+      sign +
+      (digits.length <= point
+        ? digits + '0'.repeat(point - digits.length)
+        : `${digits.slice(0, point)}.${digits.slice(point)}`)
+    );
   }
   return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
 }
@@ -32,7 +37,7 @@ const P5 = 0x27d4eb2f165667c5n;
 
 const rotl = (x: bigint, r: bigint): bigint => ((x << r) | (x >> (64n - r))) & M64;
 const round = (acc: bigint, lane: bigint): bigint => (rotl((acc + lane * P2) & M64, 31n) * P1) & M64;
-const merge = (acc: bigint, v: bigint): bigint => (((acc ^ round(0n, v)) * P1) & M64) + P4 & M64;
+const merge = (acc: bigint, v: bigint): bigint => ((((acc ^ round(0n, v)) * P1) & M64) + P4) & M64;
 
 function u64(b: Uint8Array, i: number): bigint {
   let x = 0n;
@@ -100,5 +105,5 @@ export function labelsHash(l: Labels): bigint {
 
 /** Where a series falls in [0, 1) for limit_ratio: hash / MaxUint64. */
 export function ratioOffset(l: Labels): number {
-  return Number(labelsHash(l)) / 18446744073709551615;
+  return Number(labelsHash(l)) / 2 ** 64; // float64(MaxUint64) rounds to 2^64 in Go too
 }

@@ -8,7 +8,16 @@ import type { AtModifier, VectorSelector } from '../parser/ast.js';
 import { durationMs } from '../parser/duration.js';
 import { addSamples, checkDeadline, type EvalContext } from './context.js';
 import { smoothedAt } from './extended-range.js';
-import { allocF64, isStaleNaN, newStepSeries, stepTime, type MatrixWindows, type RangeSeries, type StepGrid, type StepSeries } from './values.js';
+import {
+  allocF64,
+  isStaleNaN,
+  newStepSeries,
+  stepTime,
+  type MatrixWindows,
+  type RangeSeries,
+  type StepGrid,
+  type StepSeries,
+} from './values.js';
 
 /**
  * The store's iterators expose the current sample as plain `t`/`v` fields
@@ -130,7 +139,13 @@ export function evalVectorSelector(ctx: EvalContext, vs: VectorSelector, grid: S
   const lookback = ctx.lookbackMs;
   const minRef = Math.min(refs[0] ?? 0, refs[grid.steps - 1] ?? 0);
   const maxRef = Math.max(refs[0] ?? 0, refs[grid.steps - 1] ?? 0);
-  const loaded = load(ctx, vs, minRef - lookback + 1, maxRef + (vs.mode === 'smoothed' ? lookback : 0), vs.mode === 'smoothed');
+  const loaded = load(
+    ctx,
+    vs,
+    minRef - lookback + 1,
+    maxRef + (vs.mode === 'smoothed' ? lookback : 0),
+    vs.mode === 'smoothed',
+  );
   const out: StepSeries[] = [];
   for (const s of loaded) {
     const r = newStepSeries(s.labels, grid.steps);
@@ -193,7 +208,10 @@ export function evalMatrixSelector(
   for (const s of loaded) total += s.ts.length;
   // Prometheus counts the samples of one step's windows; a window holds at
   // most all of a series' samples, so bound it by the smaller of the two.
-  const perStep = grid.steps > 1 ? Math.ceil((total * Math.min(rangeMs, maxRef - minRef + rangeMs)) / Math.max(1, maxRef - minRef + rangeMs)) : total;
+  const perStep =
+    grid.steps > 1
+      ? Math.ceil((total * Math.min(rangeMs, maxRef - minRef + rangeMs)) / Math.max(1, maxRef - minRef + rangeMs))
+      : total;
   addSamples(ctx, perStep);
   const series = loaded.map((s) => ({ labels: s.labels, ts: s.ts, vs: s.vs, dropName: false }));
   return { series, windows: { fromMs, toMs: refs, evalMs } };

@@ -21,11 +21,17 @@ export type DurationExpr =
   | { readonly kind: 'step' }
   | { readonly kind: 'range' }
   | { readonly kind: 'neg'; readonly expr: DurationExpr }
-  | { readonly kind: 'op'; readonly op: '+' | '-' | '*' | '/' | '%' | '^'; readonly lhs: DurationExpr; readonly rhs: DurationExpr }
+  | {
+      readonly kind: 'op';
+      readonly op: '+' | '-' | '*' | '/' | '%' | '^';
+      readonly lhs: DurationExpr;
+      readonly rhs: DurationExpr;
+    }
   | { readonly kind: 'minOf' | 'maxOf'; readonly lhs: DurationExpr; readonly rhs: DurationExpr };
 
 /** `@ <time>` or `@ start()` / `@ end()`; a time is ms since epoch. */
-export type AtModifier = { readonly kind: 'time'; readonly ms: number } | { readonly kind: 'start' } | { readonly kind: 'end' };
+export type AtModifier =
+  { readonly kind: 'time'; readonly ms: number } | { readonly kind: 'start' } | { readonly kind: 'end' };
 
 export interface NumberLiteral {
   readonly kind: 'number';

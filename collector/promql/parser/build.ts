@@ -191,10 +191,12 @@ export class TreeBuilder {
 
   private unaryOperand(items: FlatItem[], st: { i: number }): Expr {
     const it = items[st.i];
-    if (it === undefined) throw new ParseFail({ start: this.text.length, end: this.text.length }, 'unexpected end of input');
+    if (it === undefined)
+      throw new ParseFail({ start: this.text.length, end: this.text.length }, 'unexpected end of input');
     st.i++;
     if (it.kind === 'operand') return it.expr;
-    if (it.kind !== 'prefix') throw new ParseFail({ start: it.node.from, end: it.node.to }, 'unexpected binary operator');
+    if (it.kind !== 'prefix')
+      throw new ParseFail({ start: it.node.from, end: it.node.to }, 'unexpected binary operator');
     // The operand of a unary sign extends over ^ only (Prometheus: %prec MUL).
     const operand = this.climb(items, st, PRECEDENCE['^']);
     const pos = { start: it.from, end: operand.pos.end };
@@ -263,7 +265,8 @@ export class TreeBuilder {
     switch (n.name) {
       case 'MatrixSelector': {
         if (inner.kind !== 'vectorSelector') throw this.fail(pos, 'ranges only allowed for vector selectors');
-        if (inner.offset !== undefined || inner.at !== undefined) throw this.fail(pos, 'no offset modifiers allowed before range');
+        if (inner.offset !== undefined || inner.at !== undefined)
+          throw this.fail(pos, 'no offset modifiers allowed before range');
         const range = this.duration(child(c, 1));
         return { kind: 'matrixSelector', vector: inner, range, mode: undefined, pos } satisfies MatrixSelector;
       }
@@ -271,13 +274,22 @@ export class TreeBuilder {
         const range = this.duration(child(c, 1));
         const stepNode = c[2];
         const step = stepNode === undefined ? undefined : this.duration(stepNode);
-        return { kind: 'subquery', expr: inner, range, step, offset: undefined, at: undefined, pos } satisfies SubqueryExpr;
+        return {
+          kind: 'subquery',
+          expr: inner,
+          range,
+          step,
+          offset: undefined,
+          at: undefined,
+          pos,
+        } satisfies SubqueryExpr;
       }
       case 'AnchoredExpr':
       case 'SmoothedExpr': {
         const mode = n.name === 'AnchoredExpr' ? 'anchored' : 'smoothed';
         if (inner.kind === 'vectorSelector' && inner.mode === undefined) return { ...inner, mode, pos };
-        if (inner.kind !== 'matrixSelector') throw this.fail(pos, `${mode} modifier can only be used with vector selectors`);
+        if (inner.kind !== 'matrixSelector')
+          throw this.fail(pos, `${mode} modifier can only be used with vector selectors`);
         if (inner.mode !== undefined) throw this.fail(pos, `${mode} may not be combined with ${inner.mode}`);
         return { ...inner, mode, pos };
       }
@@ -302,8 +314,21 @@ export class TreeBuilder {
       case 'subquery':
         if (target.offset !== undefined) throw this.fail(pos, twice);
         return { ...target, offset: off, pos };
-      default:
-        throw this.fail(pos, 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+      case 'number':
+      case 'string':
+      case 'call':
+      case 'aggregate':
+      case 'binary':
+      case 'unary':
+      case 'paren':
+        throw this.fail(
+          pos,
+          'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+        );
+      default: {
+        const never: never = target;
+        return never;
+      }
     }
   }
 
@@ -328,8 +353,21 @@ export class TreeBuilder {
       case 'subquery':
         if (target.at !== undefined) throw this.fail(pos, twice);
         return { ...target, at, pos };
-      default:
-        throw this.fail(pos, '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+      case 'number':
+      case 'string':
+      case 'call':
+      case 'aggregate':
+      case 'binary':
+      case 'unary':
+      case 'paren':
+        throw this.fail(
+          pos,
+          '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+        );
+      default: {
+        const never: never = target;
+        return never;
+      }
     }
   }
 
@@ -342,7 +380,16 @@ export class TreeBuilder {
       else if (m.name === 'MatchingModifierClause') matching = this.matching(m);
       else if (m.name === 'FillModifier') fill = this.fill(m);
     }
-    return { kind: 'binary', op, lhs, rhs, returnBool, matching, fill, pos: { start: lhs.pos.start, end: rhs.pos.end } };
+    return {
+      kind: 'binary',
+      op,
+      lhs,
+      rhs,
+      returnBool,
+      matching,
+      fill,
+      pos: { start: lhs.pos.start, end: rhs.pos.end },
+    };
   }
 
   private labelList(n: PNode): string[] {
@@ -399,11 +446,23 @@ export class TreeBuilder {
     const want = parameterized ? 2 : 1;
     if (args.length === 0) throw this.fail(n, 'no arguments for aggregate expression provided');
     if (args.length !== want) {
-      throw this.fail(n, `wrong number of arguments for aggregate expression provided, expected ${want}, got ${args.length}`);
+      throw this.fail(
+        n,
+        `wrong number of arguments for aggregate expression provided, expected ${want}, got ${args.length}`,
+      );
     }
     const expr = parameterized ? args[1] : args[0];
     if (expr === undefined) throw this.fail(n, 'no arguments for aggregate expression provided');
-    return { kind: 'aggregate', op, expr, param: parameterized ? args[0] : undefined, grouping, without, hasGrouping, pos: this.pos(n) };
+    return {
+      kind: 'aggregate',
+      op,
+      expr,
+      param: parameterized ? args[0] : undefined,
+      grouping,
+      without,
+      hasGrouping,
+      pos: this.pos(n),
+    };
   }
 
   duration(n: PNode): DurationExpr {
@@ -436,7 +495,6 @@ export class TreeBuilder {
     }
     return this.duration(first);
   }
-
 }
 
 function child(c: readonly PNode[], i: number): PNode {

@@ -64,7 +64,8 @@ export function checkExpr(e: Expr, opts: CheckOptions): void {
       return;
     case 'vectorSelector':
       checkRegexes(e);
-      if (e.matchers.every(matchesEmpty)) throw new ParseFail(e.pos, 'vector selector must contain at least one non-empty matcher');
+      if (e.matchers.every(matchesEmpty))
+        throw new ParseFail(e.pos, 'vector selector must contain at least one non-empty matcher');
       return;
     case 'matrixSelector':
       checkExpr(e.vector, opts);
@@ -73,7 +74,10 @@ export function checkExpr(e: Expr, opts: CheckOptions): void {
     case 'subquery':
       checkExpr(e.expr, opts);
       if (typeOf(e.expr) !== 'vector') {
-        throw new ParseFail(e.pos, `subquery is only allowed on instant vector, got ${DOC_TYPE[typeOf(e.expr)]} instead`);
+        throw new ParseFail(
+          e.pos,
+          `subquery is only allowed on instant vector, got ${DOC_TYPE[typeOf(e.expr)]} instead`,
+        );
       }
       if (e.range.kind === 'ms' && e.range.ms <= 0) throw new ParseFail(e.pos, 'duration must be greater than 0');
       return;
@@ -94,7 +98,10 @@ export function checkExpr(e: Expr, opts: CheckOptions): void {
     case 'aggregate':
       checkExpr(e.expr, opts);
       if ((e.op === 'limitk' || e.op === 'limit_ratio') && !opts.enableExperimentalFunctions) {
-        throw new ParseFail(e.pos, `limitk() and limit_ratio() are experimental and must be enabled with --enable-feature=promql-experimental-functions`);
+        throw new ParseFail(
+          e.pos,
+          `limitk() and limit_ratio() are experimental and must be enabled with --enable-feature=promql-experimental-functions`,
+        );
       }
       expectType(e.expr, 'vector', 'aggregation expression');
       if (e.param !== undefined) {
@@ -115,7 +122,8 @@ export function checkExpr(e: Expr, opts: CheckOptions): void {
 function checkCall(e: Extract<Expr, { kind: 'call' }>, opts: CheckOptions): void {
   const fn = FUNCTIONS.get(e.func);
   if (fn === undefined) throw new ParseFail(e.pos, `unknown function with name "${e.func}"`);
-  if (fn.experimental && !opts.enableExperimentalFunctions) throw new ParseFail(e.pos, `function "${e.func}" is not enabled`);
+  if (fn.experimental && !opts.enableExperimentalFunctions)
+    throw new ParseFail(e.pos, `function "${e.func}" is not enabled`);
   const n = e.args.length;
   const want = fn.argTypes.length;
   if (fn.variadic === 0) {
@@ -168,7 +176,8 @@ function checkBinary(e: Extract<Expr, { kind: 'binary' }>, opts: CheckOptions): 
   }
   if (m !== undefined && m.on) {
     for (const l of m.include) {
-      if (m.labels.includes(l)) throw new ParseFail(e.pos, `label "${l}" must not occur in ON and GROUP clause at once`);
+      if (m.labels.includes(l))
+        throw new ParseFail(e.pos, `label "${l}" must not occur in ON and GROUP clause at once`);
     }
   }
 }

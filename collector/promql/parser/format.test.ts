@@ -19,7 +19,11 @@ function parsed(q: string): Expr {
 function shape(e: Expr): unknown {
   return JSON.parse(
     JSON.stringify(e, (k, v: unknown) =>
-      k === 'pos' || k === 'text' || k === 'explicit' || k === 'hasGrouping' ? undefined : typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v,
+      k === 'pos' || k === 'text' || k === 'explicit' || k === 'hasGrouping'
+        ? undefined
+        : typeof v === 'number' && Number.isNaN(v)
+          ? 'NaN'
+          : v,
     ),
   );
 }
@@ -42,7 +46,9 @@ describe('formatExpr', () => {
     let checked = 0;
     for (const file of readdirSync(conformanceDir).filter((f) => f.endsWith('.test'))) {
       for (const line of readFileSync(path.join(conformanceDir, file), 'utf8').split('\n')) {
-        const m = /^eval(?:_\w+)?\s+(?:instant\s+at\s+\S+|range\s+from\s+\S+\s+to\s+\S+\s+step\s+\S+)\s+(.*)$/.exec(line.trim());
+        const m = /^eval(?:_\w+)?\s+(?:instant\s+at\s+\S+|range\s+from\s+\S+\s+to\s+\S+\s+step\s+\S+)\s+(.*)$/.exec(
+          line.trim(),
+        );
         const q = m?.[1];
         if (q === undefined) continue;
         const first = parseExpr(q, { enableExperimentalFunctions: true });

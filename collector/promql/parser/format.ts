@@ -49,7 +49,12 @@ function modifiers(offset: DurationExpr | undefined, at: AtModifier | undefined)
   if (offset !== undefined) {
     const neg = offset.kind === 'ms' && offset.ms < 0;
     // Only a single term may follow "offset" unparenthesised.
-    const simple = offset.kind === 'ms' || offset.kind === 'step' || offset.kind === 'range' || offset.kind === 'minOf' || offset.kind === 'maxOf';
+    const simple =
+      offset.kind === 'ms' ||
+      offset.kind === 'step' ||
+      offset.kind === 'range' ||
+      offset.kind === 'minOf' ||
+      offset.kind === 'maxOf';
     if (neg && offset.kind === 'ms') s += ` offset -${formatDurationMs(-offset.ms)}`;
     else s += simple ? ` offset ${formatDuration(offset)}` : ` offset (${formatDuration(offset)})`;
   }
@@ -57,7 +62,9 @@ function modifiers(offset: DurationExpr | undefined, at: AtModifier | undefined)
 }
 
 function selector(vs: VectorSelector): string {
-  const matchers = vs.matchers.filter((m) => !(vs.name !== undefined && m.name === '__name__' && m.type === '=' && m.value === vs.name));
+  const matchers = vs.matchers.filter(
+    (m) => !(vs.name !== undefined && m.name === '__name__' && m.type === '=' && m.value === vs.name),
+  );
   const name = vs.name !== undefined && /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(vs.name) ? vs.name : '';
   const all = name === '' ? vs.matchers : matchers;
   const labelName = (n: string): string => (/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(n) ? n : quoteString(n));

@@ -93,7 +93,8 @@ export function normalizeForLezer(text: string, scalarMinMax: boolean): string {
       const call = /^\s*\(/.test(text.slice(i + w.length));
       const isDurationFn = (lower === 'step' || lower === 'range' || lower === 'min_of' || lower === 'max_of') && call;
       // The builder reads function names from the original text.
-      if (scalarMinMax && isDurationFn && (lower === 'min_of' || lower === 'max_of') && bracketDepth === 0) out += 'absent';
+      if (scalarMinMax && isDurationFn && (lower === 'min_of' || lower === 'max_of') && bracketDepth === 0)
+        out += 'absent';
       else out += isDurationFn ? lower : w;
       i += w.length;
       continue;

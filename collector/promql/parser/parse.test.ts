@@ -50,7 +50,9 @@ describe('parseExpr', () => {
 
   it('reports errors with line:column', () => {
     expect(failure('foo{a="b"')).toBe('1:10: parse error: unexpected end of input in label matching');
-    expect(failure('rate(foo)')).toBe('1:6: parse error: expected type range vector in call to function "rate", got instant vector');
+    expect(failure('rate(foo)')).toBe(
+      '1:6: parse error: expected type range vector in call to function "rate", got instant vector',
+    );
     expect(failure('1 > 2')).toBe('1:1: parse error: comparisons between scalars must use BOOL modifier');
     expect(failure('foo + bool bar')).toBe('1:1: parse error: bool modifier can only be used on comparison operators');
     expect(failure('1 and foo')).toBe('1:1: parse error: set operator "and" not allowed in binary scalar expression');
