@@ -41,7 +41,7 @@ eval instant at 2m hist
 
 describe('runPromqlTests with the real store and engine', () => {
   it('counts passes and exits 0 when nothing failed', async () => {
-    const report = await runPromqlTests([good], promqltestHarness());
+    const report = await runPromqlTests([good]);
     expect(report.files.map((f) => [f.passed, f.failed, f.skipped])).toEqual([[2, 0, 0]]);
     expect(report.exitCode).toBe(0);
     expect(formatReport(report)).toBe(

@@ -4,6 +4,7 @@
  * code follows `promtool test`: 0 when nothing failed, 1 otherwise.
  */
 import { readFile } from 'node:fs/promises';
+import { promqltestHarness } from './harness.js';
 import { parseScript } from './parse-script.js';
 import { runScript, type EvalOutcome, type RunScriptOptions } from './run-script.js';
 
@@ -28,12 +29,19 @@ export interface Report {
   readonly exitCode: 0 | 1;
 }
 
-export type PromqlTestOptions = RunScriptOptions;
+/** Store and engine default to promqltestHarness(): the settings promqltest itself uses. */
+export type PromqlTestOptions = Partial<RunScriptOptions>;
 
 /** Runs every file; one bad file is reported and the others still run. */
-export async function runPromqlTests(files: readonly string[], options: PromqlTestOptions): Promise<Report> {
+export async function runPromqlTests(files: readonly string[], options: PromqlTestOptions = {}): Promise<Report> {
+  const harness = promqltestHarness();
+  const full: RunScriptOptions = {
+    ...options,
+    newStore: options.newStore ?? harness.newStore,
+    newEngine: options.newEngine ?? harness.newEngine,
+  };
   const reports: FileReport[] = [];
-  for (const file of files) reports.push(await runFile(file, options));
+  for (const file of files) reports.push(await runFile(file, full));
   const sum = (f: (r: FileReport) => number): number => reports.reduce((n, r) => n + f(r), 0);
   const totals = {
     passed: sum((r) => r.passed),
@@ -44,7 +52,7 @@ export async function runPromqlTests(files: readonly string[], options: PromqlTe
   return { files: reports, totals, exitCode: totals.failed + totals.errors === 0 ? 0 : 1 };
 }
 
-async function runFile(file: string, options: PromqlTestOptions): Promise<FileReport> {
+async function runFile(file: string, options: RunScriptOptions): Promise<FileReport> {
   const empty = { file, passed: 0, failed: 0, skipped: 0, outcomes: [] };
   let text: string;
   try {
