@@ -12,6 +12,7 @@ describe('pinToTime', () => {
     expect(pinToTime('foo offset -5m @ start()', 1000)).toBe('foo offset -5m @ start()');
     expect(pinToTime('foo[5m] anchored', 0)).toBe('foo[5m] anchored @ 0.000');
     expect(pinToTime('x offset (step()/10)', -1000)).toBe('x @ -1.000 offset (step()/10)');
+    expect(pinToTime('foo[5m] offset 1m @ 10', 0)).toBe('foo[5m] offset 1m @ 10');
   });
 
   it('pins a subquery, not the selectors inside it', () => {

@@ -156,7 +156,7 @@ function scanModifiers(expr: string, pos: number): { end: number; pinned: boolea
       i += word.length;
       end = i;
       i = skipSpace(expr, i);
-    } else if (word === 'offset') {
+    } else if (word === 'offset' || word === 'align') {
       i = skipOperand(expr, skipSpace(expr, i + word.length));
       i = skipSpace(expr, i);
     } else if (expr[i] === '@') {
