@@ -64,11 +64,17 @@ export function checkExpr(e: Expr, opts: CheckOptions): void {
       return;
     case 'vectorSelector':
       checkRegexes(e);
+      if (e.mode !== undefined && !opts.enableExperimentalFunctions) {
+        throw new ParseFail(e.pos, `${e.mode} modifier is experimental and not enabled`);
+      }
       if (e.matchers.every(matchesEmpty))
         throw new ParseFail(e.pos, 'vector selector must contain at least one non-empty matcher');
       return;
     case 'matrixSelector':
       checkExpr(e.vector, opts);
+      if (e.mode !== undefined && !opts.enableExperimentalFunctions) {
+        throw new ParseFail(e.pos, `${e.mode} modifier is experimental and not enabled`);
+      }
       if (e.range.kind === 'ms' && e.range.ms <= 0) throw new ParseFail(e.pos, 'duration must be greater than 0');
       return;
     case 'subquery':
@@ -150,6 +156,7 @@ function checkBinary(e: Extract<Expr, { kind: 'binary' }>, opts: CheckOptions): 
   const lt = typeOf(e.lhs);
   const rt = typeOf(e.rhs);
   const cmp = COMPARISON.has(e.op);
+  if (e.fill !== undefined && !opts.enableExperimentalFunctions) throw new ParseFail(e.pos, 'fill modifiers are experimental and not enabled');
   if (e.returnBool && !cmp) throw new ParseFail(e.pos, 'bool modifier can only be used on comparison operators');
   if (cmp && lt === 'scalar' && rt === 'scalar' && !e.returnBool) {
     throw new ParseFail(e.pos, 'comparisons between scalars must use BOOL modifier');
