@@ -10,7 +10,7 @@
  * true rather than hiding anything.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeWriteRequest, snappyCompress, type WireTimeSeries } from '../collector/remote/index.js';
+import { encodeRemoteWriteBody, REMOTE_WRITE_HEADERS, type WireTimeSeries } from '../collector/remote/index.js';
 import { startApiServer, type RunningApi } from './support/api-server.js';
 import { startPrometheus, type RunningPrometheus } from './support/prometheus.js';
 
@@ -205,17 +205,9 @@ beforeAll(async () => {
     flags: ['--web.enable-remote-write-receiver'],
   });
   api = await startApiServer();
-  const body = snappyCompress(encodeWriteRequest({ timeseries: buildSeries(), metadata: [] }));
+  const body = encodeRemoteWriteBody({ timeseries: buildSeries(), metadata: [] });
   for (const url of [`${prom.url}/api/v1/write`, `${api.url}/api/v1/write`]) {
-    const res = await fetch(url, {
-      method: 'POST',
-      body: new Uint8Array(body),
-      headers: {
-        'Content-Type': 'application/x-protobuf',
-        'Content-Encoding': 'snappy',
-        'X-Prometheus-Remote-Write-Version': '0.1.0',
-      },
-    });
+    const res = await fetch(url, { method: 'POST', body, headers: REMOTE_WRITE_HEADERS });
     expect(`${url}: ${res.status} ${await res.text()}`).toBe(`${url}: 204 `);
   }
 });

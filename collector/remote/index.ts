@@ -1,6 +1,12 @@
 export { createRemoteWriteHandler, DEFAULT_MAX_DECOMPRESSED_BYTES } from './remote-write-handler.js';
 export type { RemoteWriteHandler, RemoteWriteOptions } from './remote-write-handler.js';
-export { decodeWriteRequest, encodeWriteRequest, METRIC_TYPES } from './write-request.js';
+export {
+  decodeWriteRequest,
+  encodeWriteRequest,
+  encodeRemoteWriteBody,
+  METRIC_TYPES,
+  REMOTE_WRITE_HEADERS,
+} from './write-request.js';
 export type {
   WriteRequest,
   WireTimeSeries,

@@ -2,7 +2,8 @@ import express from 'express';
 import type { Server } from 'node:http';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isStaleNaN, openTsdb, STALE_NAN, type Tsdb } from '../tsdb/index.js';
+import { err, ok } from '../result.js';
+import { isStaleNaN, openTsdb, STALE_NAN, StoreError, type Appendable, type Tsdb } from '../tsdb/index.js';
 import { createMetadataStore, type MetadataStore } from './metadata-store.js';
 import { createRemoteWriteHandler, type RemoteWriteOptions } from './remote-write-handler.js';
 import { snappyCompress } from './snappy-block.js';
@@ -180,6 +181,27 @@ describe('remote-write receiver', () => {
     const res = await post(url, big);
     expect(res.status).toBe(413);
     expect(res.text).toMatch(/exceeds the limit of 1000 bytes/);
+  });
+
+  it('answers 500 (so the sender retries) when the store fails or throws', async () => {
+    const body = write({ timeseries: [series({ __name__: 'a' }, [[1, 1]])], metadata: [] });
+    const failing: Appendable = {
+      appender: () => ({
+        append: () => ok(undefined),
+        commit: () => Promise.resolve(err(new StoreError('disk full'))),
+        rollback: () => undefined,
+      }),
+    };
+    const { url } = await serve({ appendable: failing });
+    expect(await post(url, body)).toEqual({ status: 500, text: 'storing the samples failed: disk full\n' });
+    await new Promise((r) => server?.close(r));
+    const closed: Appendable = {
+      appender: () => {
+        throw new StoreError('store is closed');
+      },
+    };
+    const again = await serve({ appendable: closed });
+    expect(await post(again.url, body)).toEqual({ status: 500, text: 'storing the samples failed: store is closed\n' });
   });
 
   it('refuses other encodings and remote write 2.0 with 415', async () => {

@@ -11,7 +11,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '../log/index.js';
 import { silentLogger } from '../log/index.js';
 import type { Appendable } from '../tsdb/interface.js';
-import { ingestWriteRequest, type RejectReason } from './ingest.js';
+import { ingestWriteRequest, type IngestOutcome, type RejectReason } from './ingest.js';
 import type { MetadataStore } from './metadata-store.js';
 import { snappyDecompress } from './snappy-block.js';
 import { decodeWriteRequest } from './write-request.js';
@@ -87,7 +87,14 @@ export function createRemoteWriteHandler(options: RemoteWriteOptions): RemoteWri
     if (!decoded.ok) return refuse(res, 400, decoded.error.message);
 
     options.metadata?.add(decoded.value.metadata);
-    const outcome = await ingestWriteRequest(options.appendable, decoded.value);
+    let outcome: IngestOutcome;
+    try {
+      outcome = await ingestWriteRequest(options.appendable, decoded.value);
+    } catch (e) {
+      // A store that throws (closed during shutdown, a bug) must not take the server down; 500 makes the sender retry.
+      log.error('remote write failed', { err: e });
+      return reply(res, 500, `storing the samples failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
     if (outcome.commitError) {
       log.error('remote write commit failed', { err: outcome.commitError });
       return reply(res, 500, `storing the samples failed: ${outcome.commitError.message}`);

@@ -6,6 +6,7 @@
 import { err, ok, type Result } from '../result.js';
 import { ProtobufError, ProtobufReader } from './protobuf-reader.js';
 import { ProtobufWriter } from './protobuf-writer.js';
+import { snappyCompress } from './snappy-block.js';
 
 export interface WireLabel {
   readonly name: string;
@@ -222,4 +223,20 @@ export function encodeWriteRequest(req: WriteRequest): Uint8Array {
 function writeLabel(w: ProtobufWriter, l: WireLabel): void {
   if (l.name) w.tag(1, 2).string(l.name);
   if (l.value) w.tag(2, 2).string(l.value);
+}
+
+/** The headers remote write 1.0 requires on every request (the spec's MUST list, User-Agent aside). */
+export const REMOTE_WRITE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Type': 'application/x-protobuf',
+  'Content-Encoding': 'snappy',
+  'X-Prometheus-Remote-Write-Version': '0.1.0',
+};
+
+/**
+ * A WriteRequest as a remote-write 1.0 HTTP body: protobuf, then snappy block compression.
+ * @example
+ * await fetch(url, { method: 'POST', headers: REMOTE_WRITE_HEADERS, body: encodeRemoteWriteBody(req) });
+ */
+export function encodeRemoteWriteBody(req: WriteRequest): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(snappyCompress(encodeWriteRequest(req)));
 }
