@@ -1,6 +1,6 @@
 /**
  * The numbers behind Prometheus' /api/v1/status/tsdb, computed from the head's
- * postings index (top 10 of each list, as Prometheus shows).
+ * postings index (top `limit` of each list; Prometheus shows 10 by default).
  */
 import type { Head } from './head/head.js';
 
@@ -28,16 +28,14 @@ export interface TsdbStats {
   readonly walBytes: number;
 }
 
-const TOP = 10;
-
-function top(map: Map<string, number>): StatEntry[] {
+function top(map: Map<string, number>, limit: number): StatEntry[] {
   return [...map]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, TOP)
+    .slice(0, limit)
     .map(([name, value]) => ({ name, value }));
 }
 
-export function headStats(head: Head, walBytes: number): TsdbStats {
+export function headStats(head: Head, walBytes: number, limit = 10): TsdbStats {
   const byMetric = new Map<string, number>();
   const valueCount = new Map<string, number>();
   const memory = new Map<string, number>();
@@ -59,10 +57,10 @@ export function headStats(head: Head, walBytes: number): TsdbStats {
       minTime: empty ? null : head.minT,
       maxTime: empty ? null : head.maxT,
     },
-    seriesCountByMetricName: top(byMetric),
-    labelValueCountByLabelName: top(valueCount),
-    memoryInBytesByLabelName: top(memory),
-    seriesCountByLabelValuePair: top(byPair),
+    seriesCountByMetricName: top(byMetric, limit),
+    labelValueCountByLabelName: top(valueCount, limit),
+    memoryInBytesByLabelName: top(memory, limit),
+    seriesCountByLabelValuePair: top(byPair, limit),
     samplesAppended: head.samplesAppended,
     outOfOrderSamplesAppended: head.oooSamplesAppended,
     walBytes,

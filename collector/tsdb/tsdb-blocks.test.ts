@@ -70,6 +70,11 @@ describe('head persistence into blocks', () => {
     ]);
 
     await db.deleteSeries([eq('pod', 'b')], 0, 5 * HOUR);
+    const before = db.blocks.map((b) => b.meta.ulid);
+    const cleaned = await db.cleanTombstones();
+    expect(cleaned.ok && cleaned.value).toBe(2);
+    expect(db.blocks.map((b) => b.meta.ulid)).not.toEqual(before);
+    expect((await listBlocksWithPromtool(dir)).map((b) => b.numSamples)).toEqual([480, 480]);
     await db.close();
     const again = await open({ dir });
     expect(again.blocks).toHaveLength(2);

@@ -100,6 +100,7 @@ describe('tsdb head', () => {
     ]);
     expect(st.labelValueCountByLabelName[0]).toEqual({ name: 'pod', value: 5 });
     expect(st.seriesCountByLabelValuePair[0]).toEqual({ name: '__name__=cpu', value: 5 });
+    expect(db.stats(1).seriesCountByMetricName).toEqual([{ name: 'cpu', value: 5 }]);
     expect(st.memoryInBytesByLabelName).toContainEqual({ name: 'pod', value: 10 });
     const text = await registry.metrics();
     expect(text).toMatch(/^kubepulse_tsdb_head_series 6$/m);

@@ -15,7 +15,7 @@ import { Wal, type ReplayHandler } from './wal/wal.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openBlock, openBlocks, removeLeftovers, writeBlock, type Block } from './block/index.js';
-import { applyRetention, compactPlanned } from './block/maintenance.js';
+import { applyRetention, cleanTombstones as cleanBlockTombstones, compactPlanned } from './block/maintenance.js';
 import { exponentialRanges } from './block/plan.js';
 import { seriesForBlock } from './head/head-blocks.js';
 import { MergeQuerier } from './merge-querier.js';
@@ -61,7 +61,15 @@ const RETIRED_BLOCK_GRACE_MS = 5 * 60_000;
 export interface Tsdb extends Appendable, Queryable {
   /** Flushes and closes the WAL. The store must not be used afterwards. */
   close(): Promise<void>;
-  stats(): TsdbStats;
+  /** Head statistics for /api/v1/status/tsdb; lists hold the top `limit` (default 10). */
+  stats(limit?: number): TsdbStats;
+  /**
+   * Rewrites blocks that carry tombstones without the deleted samples
+   * (Prometheus' clean_tombstones). Resolves to the number of blocks rewritten.
+   */
+  cleanTombstones(): Promise<Result<number, StoreError>>;
+  /** WAL segments replayed at open, as /api/v1/status/walreplay reports them. */
+  walReplayStatus(): { readonly min: number; readonly max: number; readonly current: number };
   /**
    * Deletes the samples of matching series in [minT, maxT] (tombstones, applied
    * on read). Resolves to the number of series affected.
@@ -248,8 +256,35 @@ export class HeadTsdb implements Tsdb {
     });
   }
 
-  stats(): TsdbStats {
-    return headStats(this.head, this.walBytes());
+  stats(limit = 10): TsdbStats {
+    return headStats(this.head, this.walBytes(), limit);
+  }
+
+  walReplayStatus(): { min: number; max: number; current: number } {
+    return this.wal?.replayStatus ?? { min: 0, max: 0, current: 0 };
+  }
+
+  cleanTombstones(): Promise<Result<number, StoreError>> {
+    const dir = this.options.dir;
+    if (dir === undefined) return Promise.resolve(ok(0)); // head tombstones are applied on read
+    const run = this.maintenance.then(async (): Promise<Result<number, StoreError>> => {
+      const standIns = new Map<Block, Block>(this.blocks.map((b) => [this.closingLater(b), b]));
+      const r = await cleanBlockTombstones(dir, [...standIns.keys()], { clock: this.options.clock });
+      if (!r.ok) return r;
+      const removed = new Set(r.value.removed.map((b) => standIns.get(b) ?? b));
+      const opened: Block[] = [];
+      for (const meta of r.value.added) {
+        const b = await openBlock(join(dir, meta.ulid), { logger: this.logger });
+        if (!b.ok) return b;
+        opened.push(b.value);
+      }
+      this.blocks = [...this.blocks.filter((b) => !removed.has(b)), ...opened].sort(
+        (a, b) => a.meta.minTime - b.meta.minTime,
+      );
+      return ok(removed.size);
+    });
+    this.maintenance = run.then(() => undefined);
+    return run;
   }
 
   walBytes(): number {

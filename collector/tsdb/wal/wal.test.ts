@@ -135,6 +135,7 @@ describe('WAL', () => {
     expect(walBytes).toBe(again.stats().walBytes);
     expect(walBytes).toBeGreaterThan(10 * 20);
     expect(text).toMatch(/^kubepulse_tsdb_wal_replay_duration_seconds \d/m);
+    expect(again.walReplayStatus()).toEqual({ min: 1, max: 1, current: 1 });
     expect(text).toMatch(/^kubepulse_tsdb_head_samples_appended_total 10$/m);
     await again.close();
   });

@@ -72,6 +72,8 @@ export class Wal {
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly maxBytes: number;
+  /** Segments replayed at open (first, last, last done), for /api/v1/status/walreplay. */
+  replayStatus = { min: 0, max: 0, current: 0 };
 
   private constructor(
     private readonly dir: string,
@@ -130,6 +132,7 @@ export class Wal {
       this.otherBytes += buf.length;
     }
     const todo = segments.filter((s) => checkpoint === undefined || s > checkpoint);
+    this.replayStatus = { min: todo[0] ?? 0, max: todo[todo.length - 1] ?? 0, current: 0 };
     let last = Math.max(checkpoint ?? 0, ...segments, 0);
     for (let i = 0; i < todo.length; i++) {
       const file = join(this.dir, segName(todo[i]!));
@@ -148,6 +151,7 @@ export class Wal {
         }
       }
       this.otherBytes += goodBytes;
+      this.replayStatus.current = todo[i]!;
       this.logger.info('WAL segment replayed', { segment: todo[i], progress: `${i + 1}/${todo.length}`, records });
       if (problem) {
         await this.repair(file, goodBytes, buf.length, problem, todo.slice(i + 1));
