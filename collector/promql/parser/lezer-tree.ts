@@ -111,7 +111,42 @@ export function normalizeForLezer(text: string, scalarMinMax: boolean): string {
   return out;
 }
 
+/** Unbalanced brackets, reported as Prometheus' lexer reports them. */
+function bracketError(text: string): ParseFail | undefined {
+  const stack: { c: string; at: number }[] = [];
+  const closing: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
+  const names: Readonly<Record<string, string>> = { ')': 'right parenthesis', ']': 'right bracket', '}': 'right brace' };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? '';
+    if (c === '"' || c === "'" || c === '`') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) j += c !== '`' && text[j] === '\\' ? 2 : 1;
+      i = j;
+      continue;
+    }
+    if (c === '#') {
+      const j = text.indexOf('\n', i);
+      i = j < 0 ? text.length : j;
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') stack.push({ c, at: i });
+    const open = closing[c];
+    if (open !== undefined) {
+      const top = stack.pop();
+      if (top === undefined || top.c !== open) return new ParseFail({ start: i, end: i + 1 }, `unexpected ${names[c] ?? c} '${c}'`);
+    }
+  }
+  const top = stack[stack.length - 1];
+  if (top === undefined) return undefined;
+  const end = { start: text.length, end: text.length };
+  if (top.c === '(') return new ParseFail(end, 'unclosed left parenthesis');
+  if (top.c === '[') return new ParseFail(end, 'unclosed left bracket');
+  return new ParseFail(end, 'unexpected end of input inside braces');
+}
+
 function syntaxError(text: string, from: number, ancestors: readonly string[]): ParseFail {
+  const unbalanced = bracketError(text);
+  if (unbalanced !== undefined) return unbalanced;
   // lezer marks the token after a bare identifier when it is followed by "(":
   // that is a call of a function the grammar does not know.
   const before = /([a-zA-Z_:][a-zA-Z0-9_:]*)\s*$/.exec(text.slice(0, from));

@@ -49,7 +49,10 @@ describe('parseExpr', () => {
   });
 
   it('reports errors with line:column', () => {
-    expect(failure('foo{a="b"')).toBe('1:10: parse error: unexpected end of input in label matching');
+    expect(failure('foo{a="b"')).toBe('1:10: parse error: unexpected end of input inside braces');
+    expect(failure('sum(foo')).toBe('1:8: parse error: unclosed left parenthesis');
+    expect(failure('foo)')).toBe("1:4: parse error: unexpected right parenthesis ')'");
+    expect(failure('foo{a=}')).toBe('1:7: parse error: unexpected "}" in label matching');
     expect(failure('rate(foo)')).toBe(
       '1:6: parse error: expected type range vector in call to function "rate", got instant vector',
     );
