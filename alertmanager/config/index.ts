@@ -1,6 +1,6 @@
 export type { AlertmanagerConfig, ParseConfigOptions, ConfigWarnFn } from './config.js';
 export { parseConfig, AlertmanagerConfigError } from './config.js';
-export type { LoadedConfig } from './load.js';
+export type { LoadedConfig, LoadOptions } from './load.js';
 export { loadConfigFile, loadConfigText, readSecretFiles, secretFileRefs, resolvePath } from './load.js';
 export type { CheckReport, CheckConfigIo } from './check-config.js';
 export { checkConfigFile, runCheckConfig, CheckConfigError } from './check-config.js';

@@ -49,6 +49,8 @@ describe('loadConfigFile', () => {
       'receivers.0.slack_configs.0.api_url_file',
     ]);
     const missing = await readSecretFiles(r.value);
+    const eagerMissing = await loadConfigFile(path.join(dir, 'am.yml'), { readSecretFiles: true });
+    expect(!eagerMissing.ok && eagerMissing.error.message).toContain('secrets/smtp');
     expect(!missing.ok && missing.error.message).toBe(
       `${path.join(dir, 'am.yml')}: global.smtp_auth_password_file: cannot read secret file ${JSON.stringify(path.join(dir, 'secrets/smtp'))}: ENOENT`,
     );
@@ -56,6 +58,8 @@ describe('loadConfigFile', () => {
     mkdirSync(path.join(dir, 'secrets'));
     writeFileSync(path.join(dir, 'secrets/smtp'), 'pw\n');
     writeFileSync(path.join(dir, 'secrets/slack'), 'https://hooks.slack.com/x\n');
+    const eager = await loadConfigFile(path.join(dir, 'am.yml'), { readSecretFiles: true });
+    expect(eager.ok && eager.value.secretFiles?.size).toBe(2);
     const read = await readSecretFiles(r.value);
     if (!read.ok) throw read.error;
     expect(read.value.get(path.join(dir, 'secrets/smtp'))?.reveal()).toBe('pw');

@@ -20,6 +20,16 @@ export interface LoadedConfig {
   readonly baseDir: string;
   /** `templates:` globs made absolute. */
   readonly templateGlobs: readonly string[];
+  /** Contents of `*_file` secrets by absolute path, when loaded with readSecretFiles. */
+  readonly secretFiles?: ReadonlyMap<string, Secret>;
+}
+
+export interface LoadOptions extends ParseConfigOptions {
+  /**
+   * Read every `*_file` secret now and fail, naming the file, when one is
+   * missing. The hub sets this; check-config leaves it off, as amtool does.
+   */
+  readonly readSecretFiles?: boolean;
 }
 
 export const resolvePath = (baseDir: string, p: string): string =>
@@ -27,7 +37,7 @@ export const resolvePath = (baseDir: string, p: string): string =>
 
 export async function loadConfigFile(
   file: string,
-  options: ParseConfigOptions = {},
+  options: LoadOptions = {},
 ): Promise<Result<LoadedConfig, AlertmanagerConfigError>> {
   let text: string;
   try {
@@ -44,7 +54,10 @@ export async function loadConfigFile(
             : String(e);
     return err(new AlertmanagerConfigError(`open ${file}: ${why}`, { cause: e }));
   }
-  return loadConfigText(file, text, options);
+  const loaded = loadConfigText(file, text, options);
+  if (!loaded.ok || !options.readSecretFiles) return loaded;
+  const secrets = await readSecretFiles(loaded.value);
+  return secrets.ok ? ok({ ...loaded.value, secretFiles: secrets.value }) : secrets;
 }
 
 export function loadConfigText(
