@@ -181,6 +181,13 @@ describe('remote-write receiver', () => {
     const res = await post(url, big);
     expect(res.status).toBe(413);
     expect(res.text).toMatch(/exceeds the limit of 1000 bytes/);
+    // More bytes on the wire than any 1000-byte request compresses to: refused before decompression.
+    const noise = Uint8Array.from({ length: 50_000 }, (_, i) => (i * 7919) % 251);
+    const wire = await post(url, noise);
+    expect(wire).toEqual({
+      status: 413,
+      text: 'request body exceeds 1199 bytes, more than a 1000-byte request can compress to\n',
+    });
   });
 
   it('answers 500 (so the sender retries) when the store fails or throws', async () => {

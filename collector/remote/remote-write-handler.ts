@@ -72,13 +72,13 @@ export function createRemoteWriteHandler(options: RemoteWriteOptions): RemoteWri
     if (protocol) return refuse(res, 415, protocol);
     const body = await readBody(req, maxWireBytes);
     if (body === 'too_large') {
-      refuse(
+      // The rest of the body is not read; closing the connection after the answer stops the sender's upload.
+      res.setHeader('Connection', 'close');
+      return refuse(
         res,
         413,
         `request body exceeds ${maxWireBytes} bytes, more than a ${maxBytes}-byte request can compress to`,
       );
-      req.destroy();
-      return;
     }
     if (body === 'aborted') return;
     const raw = snappyDecompress(body, maxBytes);
