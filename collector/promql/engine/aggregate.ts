@@ -39,19 +39,28 @@ function assignGroups(series: StepSeries[], e: AggregateExpr): Groups {
   const labels: Labels[] = [];
   const dropName: boolean[] = [];
   const of = new Int32Array(series.length);
+  // With `by`, the key is just the grouping labels' values: no object per series.
+  const byNames = e.without ? undefined : [...new Set(e.grouping)].sort();
   series.forEach((s, i) => {
     // The name is still there when it is only marked for removal: grouping
     // by __name__ then splits groups that later collide, as in Prometheus.
-    const l = groupLabels(s.labels, e.grouping, e.without);
-    const key = labelsKey(l);
+    let key: string;
+    let l: Labels | undefined;
+    if (byNames !== undefined) {
+      key = '';
+      for (const n of byNames) key += `${s.labels[n] ?? ''}\xff`;
+    } else {
+      l = groupLabels(s.labels, e.grouping, true);
+      key = labelsKey(l);
+    }
     let g = index.get(key);
     if (g === undefined) {
       g = labels.length;
       index.set(key, g);
-      labels.push(l);
+      labels.push(l ?? groupLabels(s.labels, e.grouping, false));
       dropName.push(false);
     }
-    if (s.dropName && '__name__' in l) dropName[g] = true;
+    if (s.dropName && '__name__' in (labels[g] ?? {})) dropName[g] = true;
     of[i] = g;
   });
   return { labels, of, dropName };

@@ -31,6 +31,8 @@ export function mergeSameLabels(series: StepSeries[]): StepSeries[] {
 
 /** Applies delayed name removal and merges what became equal (the query's final step). */
 export function finalizeNames(series: StepSeries[]): StepSeries[] {
+  // Label sets were unique until now; only dropping names can make them collide.
+  if (!series.some((s) => s.dropName)) return series;
   const byKey = new Map<string, StepSeries>();
   const out: StepSeries[] = [];
   for (const s of series) {
