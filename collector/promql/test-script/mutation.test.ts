@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ok } from '../../result.js';
 import type { QueryEngine, QueryResult, QueryValue } from '../interface.js';
 import type { Queryable } from '../../tsdb/interface.js';
@@ -61,17 +61,20 @@ const MUTATIONS: Record<string, (v: QueryValue) => QueryValue> = {
 };
 
 describe('the runner fails a wrong engine', () => {
-  it('passes these scripts with the real engine (the reference point)', async () => {
-    const r = await runPromqlTests(files, promqltestHarness());
-    expect(r.totals.passed).toBeGreaterThan(100);
+  let honestPassed = 0;
+  beforeAll(async () => {
+    honestPassed = (await runPromqlTests(files, promqltestHarness())).totals.passed;
+  });
+
+  it('passes these scripts with the real engine (the reference point)', () => {
+    expect(honestPassed).toBeGreaterThan(100);
   });
 
   for (const [name, mutate] of Object.entries(MUTATIONS)) {
     it(`fails most cases when ${name}`, async () => {
-      const honest = await runPromqlTests(files, promqltestHarness());
       const r = await runPromqlTests(files, { ...promqltestHarness(), newEngine: mutated(mutate) });
       // Cases with empty expected results (or only errors) survive any of these mutations.
-      expect(r.totals.passed).toBeLessThan(honest.totals.passed * 0.3);
+      expect(r.totals.passed).toBeLessThan(honestPassed * 0.3);
     });
   }
 });
