@@ -260,6 +260,23 @@ describe('series, labels and metadata', () => {
     });
   });
 
+  it('reads match[] even when the main app already parsed the form with qs', async () => {
+    const app = express();
+    app.use(express.urlencoded({ extended: true }));
+    app.use(createApiRouter({ engine: createEngine(db), queryable: db }));
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    servers.push(server);
+    const addr = server.address();
+    const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    const r = await postForm(`${base}/api/v1/series`, { 'match[]': ['temp', 'up{job="api"}'] });
+    expect(JSON.parse(r.text)).toMatchObject({
+      status: 'success',
+      data: [{ __name__: 'temp' }, { __name__: 'up', job: 'api' }],
+    });
+  });
+
   it('lists label names and values, filtered by match[] and cut by limit with a warning', async () => {
     const base = await serve();
     expect(JSON.parse((await get(`${base}/api/v1/labels`)).text)).toEqual({

@@ -28,8 +28,11 @@ export function formValues(req: Request): FormValues {
   const raw: unknown = req.body;
   if (typeof raw === 'string') for (const [k, v] of new URLSearchParams(raw)) body.append(k, v);
   else if (raw !== null && typeof raw === 'object' && !Buffer.isBuffer(raw)) {
-    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-      for (const item of Array.isArray(v) ? v : [v]) if (typeof item === 'string') body.append(k, item);
+    const fields = raw as Record<string, unknown>;
+    for (const [k, v] of Object.entries(fields)) {
+      // An app-wide `express.urlencoded({ extended: true })` turns `match[]=a` into `{ match: ['a'] }`.
+      const key = Array.isArray(v) && !k.endsWith('[]') && !(`${k}[]` in fields) ? `${k}[]` : k;
+      for (const item of Array.isArray(v) ? v : [v]) if (typeof item === 'string') body.append(key, item);
     }
   }
   return {
