@@ -76,6 +76,19 @@ describe('series notation', () => {
     ]);
   });
 
+  it('reads custom-bucket histograms with spaces inside brackets and an increment', () => {
+    const text =
+      'metric{series="c"} {{schema:-53 sum:1 count:1 custom_values:[5 10] buckets:[1]}}+{{schema:-53 sum:5 count:4 custom_values:[5 10] buckets:[1 2 1]}}x3 _ 7';
+    expect(values(text).map((x) => x.kind)).toEqual([
+      'histogram',
+      'histogram',
+      'histogram',
+      'histogram',
+      'omitted',
+      'float',
+    ]);
+  });
+
   it('rejects malformed items with the column', () => {
     expect(errorOf('m 1 2x')).toBe('7: invalid repetition count ""');
     expect(errorOf('m stalex3')).toContain('3: unexpected "stalex3"');
