@@ -139,6 +139,7 @@ export function evalVectorSelector(ctx: EvalContext, vs: VectorSelector, grid: S
   const lookback = ctx.lookbackMs;
   const minRef = Math.min(refs[0] ?? 0, refs[grid.steps - 1] ?? 0);
   const maxRef = Math.max(refs[0] ?? 0, refs[grid.steps - 1] ?? 0);
+  if (minRef === maxRef && vs.mode === undefined) return latestSamples(ctx, vs, maxRef, grid.steps);
   const loaded = load(
     ctx,
     vs,
@@ -215,4 +216,53 @@ export function evalMatrixSelector(
   addSamples(ctx, perStep);
   const series = loaded.map((s) => ({ labels: s.labels, ts: s.ts, vs: s.vs, dropName: false }));
   return { series, windows: { fromMs, toMs: refs, evalMs } };
+}
+
+/**
+ * An instant selector whose every step reads the same time (an instant
+ * query, or @): only the latest sample in (ref - lookback, ref] matters, so
+ * nothing is copied.
+ */
+function latestSamples(ctx: EvalContext, vs: VectorSelector, ref: number, steps: number): StepSeries[] {
+  const out: StepSeries[] = [];
+  const minT = ref - ctx.lookbackMs + 1;
+  const querier = ctx.queryable.querier(minT, ref);
+  for (const s of querier.select(vs.matchers)) {
+    checkDeadline(ctx);
+    const it = s.samples();
+    const direct = hasCursorFields(it) ? it : undefined;
+    let found = false;
+    let lt = 0;
+    let lv = 0;
+    let more = it.seek(minT);
+    while (more) {
+      let st: number;
+      let sv: number;
+      if (direct !== undefined) {
+        st = direct.t;
+        sv = direct.v;
+      } else {
+        const smp = it.at();
+        st = smp.t;
+        sv = smp.v;
+      }
+      if (st > ref) break;
+      if (st >= minT) {
+        found = true;
+        lt = st;
+        lv = sv;
+      }
+      more = it.next();
+    }
+    if (!found || isStaleNaN(lv)) continue;
+    const r = newStepSeries(s.labels, steps);
+    const ts = allocF64(steps);
+    r.vals.fill(lv);
+    r.has.fill(1);
+    ts.fill(lt);
+    r.ts = ts;
+    out.push(r);
+  }
+  addSamples(ctx, out.length);
+  return out;
 }
