@@ -18,3 +18,5 @@ export type { FetchBodyOptions, FetchedBody } from './scrape-http.js';
 export { STALE_NAN, isStaleNaN } from './stale-nan.js';
 export { mergeTargetLabels, checkLabelLimits, seriesKey } from './target-labels.js';
 export type { LabelLimits } from './target-labels.js';
+export { runScrapeLoop, hashOffset } from './scrape-loop.js';
+export type { ScrapeLoopOptions } from './scrape-loop.js';

@@ -66,6 +66,10 @@ export class ScrapeTarget implements Source {
     this.labels = { job: options.job, instance: new URL(options.url).host, ...options.targetLabels };
   }
 
+  get url(): string {
+    return this.options.url;
+  }
+
   get health(): ScrapeHealth {
     return this.lastHealth;
   }
