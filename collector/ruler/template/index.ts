@@ -7,11 +7,15 @@
  *   { labels: { pod: 'api-0' }, value: 0.93 }, {}) // → ok('api-0 at 93%')
  */
 import { err, ok, type Result } from '../../result.js';
-import { execute } from './exec.js';
-import { FUNCTION_NAMES, type TemplateContext } from './functions.js';
-import { TemplateSyntaxError } from './lexer.js';
-import { parseTemplate, type ParsedTemplate } from './parser.js';
-import { GoStruct, TemplateExecError } from './values.js';
+import {
+  execute,
+  GoStruct,
+  parseTemplate,
+  TemplateExecError,
+  TemplateSyntaxError,
+  type ParsedTemplate,
+} from '../../../alertmanager/templates/go-template/index.js';
+import { FUNCTION_NAMES, FUNCTIONS, type TemplateContext } from './functions.js';
 
 export type { TemplateContext, QuerySample } from './functions.js';
 export { humanize, humanize1024, humanizeDuration } from './functions.js';
@@ -80,7 +84,7 @@ export async function expandTemplate(
     ],
   };
   try {
-    return ok(await execute(withHeader, name, root, { ...ctx, externalUrl: data.externalUrl ?? ctx.externalUrl }));
+    return ok(await execute(withHeader, name, root, FUNCTIONS, { ...ctx, externalUrl: data.externalUrl ?? ctx.externalUrl }));
   } catch (e) {
     if (e instanceof TemplateExecError) return err(e.message);
     throw e;

@@ -1,7 +1,16 @@
 /** Executes a parsed template against data, asynchronously (so `query` can run PromQL). */
-import { FUNCTIONS, type TemplateContext } from './functions.js';
 import { formatValue } from './go-format.js';
 import type { Arg, Command, ParsedTemplate, Pipeline, TemplateNode } from './parser.js';
+
+/** A template function: Go calls it with the evaluated arguments (a piped value last). */
+export type TemplateFunction<C> = (args: unknown[], ctx: C) => unknown;
+export type FunctionTable<C> = Readonly<Record<string, TemplateFunction<C>>>;
+
+// The context the walk carries: the caller's context plus its function table.
+interface TemplateContext {
+  readonly funcs: FunctionTable<unknown>;
+  readonly user: unknown;
+}
 import { GoStruct, TemplateExecError, truth } from './values.js';
 
 class LoopSignal {
@@ -15,7 +24,8 @@ interface Scope {
 const MAX_OUTPUT_BYTES = 1 << 20;
 const MAX_DEPTH = 100;
 
-export async function execute(tpl: ParsedTemplate, name: string, data: unknown, ctx: TemplateContext): Promise<string> {
+export async function execute<C>(tpl: ParsedTemplate, name: string, data: unknown, funcs: FunctionTable<C>, userCtx: C): Promise<string> {
+  const ctx: TemplateContext = { funcs: funcs as FunctionTable<unknown>, user: userCtx };
   const out: string[] = [];
   let size = 0;
   const emit = (s: string): void => {
@@ -168,13 +178,13 @@ async function evalCommand(
   const [head, ...rest] = cmd.args;
   const where = `template: ${name}:${line}`;
   if (head?.kind === 'identifier') {
-    const fn = FUNCTIONS[head.name];
+    const fn = ctx.funcs[head.name];
     if (!fn) throw new TemplateExecError(`${where}: function ${JSON.stringify(head.name)} not defined`);
     const args: unknown[] = [];
     for (const a of rest) args.push(await evalArg(a, dot, scope, ctx, name, line));
     if (piped) args.push(piped.value);
     try {
-      return await fn(args, ctx);
+      return await fn(args, ctx.user);
     } catch (e) {
       if (e instanceof TemplateExecError) {
         const msg = e.message.startsWith('error calling') || e.message.startsWith('template:') ? e.message : `error calling ${head.name}: ${e.message}`;
@@ -214,8 +224,9 @@ async function evalArg(a: Arg, dot: unknown, scope: Scope, ctx: TemplateContext,
     case 'literal':
       return a.value;
     case 'identifier': {
-      const fn = FUNCTIONS[a.name] as NonNullable<(typeof FUNCTIONS)[string]>;
-      return fn([], ctx);
+      const fn = ctx.funcs[a.name];
+      if (!fn) throw new TemplateExecError(`template: ${name}:${line}: function ${JSON.stringify(a.name)} not defined`);
+      return fn([], ctx.user);
     }
     case 'variable': {
       const slot = [...scope.vars].reverse().find((x) => x.name === a.name);

@@ -1,0 +1,18 @@
+export type { Alert, AlertSink, AlertState, AlertLabels } from './alert.js';
+export { parseRuleFile } from './rule-file.js';
+export type { NameValidation, RuleFileOptions } from './rule-file.js';
+export type { RuleFile, RuleGroupSpec, RuleSpec, AlertingRuleSpec, RecordingRuleSpec } from './rule-types.js';
+export { ruleName } from './rule-types.js';
+export { Ruler } from './manager.js';
+export type { RulerOptions } from './manager.js';
+export { RuleGroup } from './group.js';
+export type { Rule, GroupOptions } from './group.js';
+export { AlertingRule } from './alerting-rule.js';
+export type { ActiveAlert } from './alerting-rule.js';
+export { RecordingRule } from './recording-rule.js';
+export { engineQueryFn } from './rule-query.js';
+export type { RuleQueryFn, VectorSample } from './rule-query.js';
+export { createAlertmanagerSink, toPostable } from './notifier.js';
+export type { AlertmanagerSinkOptions } from './notifier.js';
+export { checkTemplate, expandTemplate } from './template/index.js';
+export type { AlertTemplateData, TemplateContext } from './template/index.js';
