@@ -148,6 +148,7 @@ export function evalVectorSelector(ctx: EvalContext, vs: VectorSelector, grid: S
     vs.mode === 'smoothed',
   );
   const out: StepSeries[] = [];
+  let points = 0;
   for (const s of loaded) {
     const r = newStepSeries(s.labels, grid.steps);
     const ts = allocF64(grid.steps);
@@ -166,6 +167,7 @@ export function evalVectorSelector(ctx: EvalContext, vs: VectorSelector, grid: S
         r.has[i] = 1;
         ts[i] = ref;
         any = true;
+        points++;
         continue;
       }
       const t = s.ts[k - 1] ?? 0;
@@ -175,13 +177,14 @@ export function evalVectorSelector(ctx: EvalContext, vs: VectorSelector, grid: S
       r.has[i] = 1;
       ts[i] = t;
       any = true;
+      points++;
     }
     if (any) {
       r.ts = ts;
       out.push(r);
     }
   }
-  addSamples(ctx, out.length);
+  addSamples(ctx, points); // Prometheus holds every point of a selector's range result at once
   return out;
 }
 
