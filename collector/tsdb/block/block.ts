@@ -61,7 +61,12 @@ export async function openBlock(dir: string, options: OpenBlockOptions = {}): Pr
     const index = await IndexReader.open(join(dir, 'index'));
     chunks = await ChunkReader.open(join(dir, 'chunks'));
     if (options.verifyChunks ?? true) {
-      for (const ref of index.allRefs) for (const c of index.series(ref).chunks) chunks.chunk(c.ref);
+      const idx = index;
+      await chunks.verify(
+        (function* () {
+          for (const ref of idx.allRefs) for (const c of idx.series(ref).chunks) yield c.ref;
+        })(),
+      );
     }
     const stones = await readTombstones(dir);
     const sizeBytes = await dirSize(dir);

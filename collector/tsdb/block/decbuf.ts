@@ -20,8 +20,9 @@ export class CorruptionError extends Error {
   }
 }
 
+const be32At = (b: Uint8Array, p: number): number => ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+
 export class Decbuf {
-  readonly view: DataView;
   /** Absolute position in `bytes`. */
   pos: number;
 
@@ -32,7 +33,6 @@ export class Decbuf {
     /** Exclusive end of the readable range. */
     readonly end = bytes.length,
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
   }
 
@@ -56,15 +56,15 @@ export class Decbuf {
 
   be32(): number {
     this.need(4, 'uint32');
-    const x = this.view.getUint32(this.pos);
+    const x = be32At(this.bytes, this.pos);
     this.pos += 4;
     return x;
   }
 
   be64(): number {
     this.need(8, 'uint64');
-    const hi = this.view.getUint32(this.pos);
-    const lo = this.view.getUint32(this.pos + 4);
+    const hi = be32At(this.bytes, this.pos);
+    const lo = be32At(this.bytes, this.pos + 4);
     if (hi >= 0x200000) this.fail(`uint64 ${hi}:${lo} is beyond 2^53`);
     this.pos += 8;
     return hi * TWO_32 + lo;
@@ -137,7 +137,7 @@ export class Decbuf {
   /** Checks that the big-endian CRC-32C stored at `crcAt` matches bytes [from, crcAt). */
   checkCrc(from: number, crcAt: number, what: string): void {
     if (crcAt + 4 > this.bytes.length) this.fail(`${what}: checksum lies beyond the end of the file`, crcAt);
-    const want = this.view.getUint32(crcAt);
+    const want = be32At(this.bytes, crcAt);
     const got = crc32c(this.bytes.subarray(from, crcAt));
     if (want !== got) this.fail(`${what}: checksum mismatch (stored ${hex(want)}, computed ${hex(got)})`, from);
   }
