@@ -173,16 +173,18 @@ export class OmFamilies {
       }
       f.group = group;
     }
-    const seriesKey = `${s.name}{${labelKey(s.labels)}}`;
     const ts = s.timestamp?.seconds ?? null;
-    const prev = f.seriesTs.get(seriesKey);
-    if (prev !== undefined && this.strict) {
-      if (prev === null || ts === null) {
-        return { message: `${seriesKey} appears twice; repeated samples need increasing timestamps on every line` };
+    if (this.strict) {
+      const seriesKey = `${s.name}{${labelKey(s.labels)}}`;
+      const prev = f.seriesTs.get(seriesKey);
+      if (prev !== undefined) {
+        if (prev === null || ts === null) {
+          return { message: `${seriesKey} appears twice; repeated samples need increasing timestamps on every line` };
+        }
+        if (ts < prev) return { message: `timestamps of ${seriesKey} must not go backwards` };
       }
-      if (ts < prev) return { message: `timestamps of ${seriesKey} must not go backwards` };
+      f.seriesTs.set(seriesKey, ts);
     }
-    f.seriesTs.set(seriesKey, ts);
     const pointKey = ts === null ? '' : String(ts);
     let point = f.points.get(pointKey);
     if (!point) {
@@ -212,7 +214,7 @@ export class OmFamilies {
     if (f.unit) {
       if (!f.name.endsWith(`_${f.unit}`))
         return { message: `unit ${JSON.stringify(f.unit)} must be a suffix of ${JSON.stringify(f.name)}` };
-      if (f.type === 'info' || f.type === 'stateset')
+      if ((f.type === 'info' || f.type === 'stateset') && this.strict)
         return { message: `${f.type} ${JSON.stringify(f.name)} must not have a unit` };
     }
     // Leniently the family may come back later, and its `_created` with it.
