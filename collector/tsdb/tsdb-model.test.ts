@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTsdb, type Tsdb } from './index.js';
 import { eq } from './labels/matcher.js';
+import { HeadTsdb } from './tsdb.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -49,10 +50,10 @@ function actual(db: Tsdb, pod: string, minT: number, maxT: number, seekTo?: numb
   return out;
 }
 
-async function run(seed: number, dir: string | undefined): Promise<void> {
+async function run(seed: number, dir: string | undefined, chunkRangeMs?: number): Promise<void> {
   const rand = rng(seed);
   const pods = ['a', 'b', 'c', 'd'];
-  const options = { dir, outOfOrderWindowMs: seed % 2 === 0 ? 600_000 : 0 };
+  const options = { dir, chunkRangeMs, outOfOrderWindowMs: seed % 2 === 0 ? 600_000 : 0 };
   const opened = await openTsdb(options);
   if (!opened.ok) throw opened.error;
   let db = opened.value;
@@ -106,7 +107,7 @@ async function run(seed: number, dir: string | undefined): Promise<void> {
     }
   }
   // The run must have exercised what it claims to check.
-  expect(db.stats().samplesAppended).toBeGreaterThan(200);
+  if (chunkRangeMs === undefined) expect(db.stats().samplesAppended).toBeGreaterThan(200);
   if (options.outOfOrderWindowMs > 0 && dir === undefined)
     expect(db.stats().outOfOrderSamplesAppended).toBeGreaterThan(10);
   for (const pod of pods) {
@@ -129,6 +130,11 @@ describe('tsdb against a reference model', () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'kp-model-'));
       dirs.push(dir);
       await run(seed, dir);
+    });
+    it(`seed ${seed}, persisting 2-minute blocks as it goes`, async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'kp-model-blocks-'));
+      dirs.push(dir);
+      await run(seed, dir, 120_000);
     });
   }
 });

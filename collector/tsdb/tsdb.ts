@@ -128,9 +128,23 @@ export class HeadTsdb implements Tsdb {
     if (this.options.dir === undefined || this.closed || this.maintaining) return;
     if (!(head.maxT - head.minT > 1.5 * head.chunkRangeMs)) return;
     this.maintaining = true;
-    this.maintenance = this.persistAndCompact()
+    void this.serially(() => this.persistAndCompact())
       .catch((e: unknown) => this.logger.error('block maintenance failed', { error: e }))
       .finally(() => (this.maintaining = false));
+  }
+
+  /**
+   * Runs block work (persisting, compacting, deleting, cleaning) one at a
+   * time: a deletion racing a block write could otherwise miss the samples
+   * the write had already taken from the head.
+   */
+  private serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.maintenance.then(fn);
+    this.maintenance = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   /** Waits for background persistence/compaction; for tests and shutdown. */
@@ -267,7 +281,7 @@ export class HeadTsdb implements Tsdb {
   cleanTombstones(): Promise<Result<number, StoreError>> {
     const dir = this.options.dir;
     if (dir === undefined) return Promise.resolve(ok(0)); // head tombstones are applied on read
-    const run = this.maintenance.then(async (): Promise<Result<number, StoreError>> => {
+    return this.serially(async (): Promise<Result<number, StoreError>> => {
       const standIns = new Map<Block, Block>(this.blocks.map((b) => [this.closingLater(b), b]));
       const r = await cleanBlockTombstones(dir, [...standIns.keys()], { clock: this.options.clock });
       if (!r.ok) return r;
@@ -283,15 +297,21 @@ export class HeadTsdb implements Tsdb {
       );
       return ok(removed.size);
     });
-    this.maintenance = run.then(() => undefined);
-    return run;
   }
 
   walBytes(): number {
     return this.wal?.bytes ?? 0;
   }
 
-  async deleteSeries(matchers: readonly Matcher[], minT: number, maxT: number): Promise<Result<number, StoreError>> {
+  deleteSeries(matchers: readonly Matcher[], minT: number, maxT: number): Promise<Result<number, StoreError>> {
+    return this.serially(() => this.deleteNow(matchers, minT, maxT));
+  }
+
+  private async deleteNow(
+    matchers: readonly Matcher[],
+    minT: number,
+    maxT: number,
+  ): Promise<Result<number, StoreError>> {
     const compiled = compileMatchers(matchers);
     if (!compiled.ok) return compiled;
     const series = this.head.seriesRefs((idx) => idx.select(compiled.value));
