@@ -16,6 +16,5 @@ export {
   type PromqlTestOptions,
   type Report,
 } from './report.js';
-export { STALE_NAN } from './load-data.js';
-export type { EvalCommand, Script, ScriptCommand, ScriptError, SequenceValue } from './script-types.js';
+export { ScriptError, type EvalCommand, type Script, type ScriptCommand, type SequenceValue } from './script-types.js';
 export { promqltestHarness, type Harness } from './harness.js';

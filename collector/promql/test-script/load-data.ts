@@ -7,6 +7,7 @@
  * histograms (`{{…}}` values and the series `load_with_nhcb` derives) and
  * start timestamps (`@st`). The runner skips evaluations that may read them.
  */
+import { STALE_NAN } from '../../tsdb/index.js';
 import type { Appendable, Labels } from '../../tsdb/interface.js';
 import { parseGoNumber } from './go-literals.js';
 import { labelKey } from './label-set.js';
@@ -18,13 +19,6 @@ export interface UnsupportedSeries {
   readonly labels: Labels;
   readonly reason: UnsupportedReason;
 }
-
-/** Prometheus' staleness marker: a NaN with the payload 0x7ff0000000000002. */
-export const STALE_NAN: number = (() => {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setBigUint64(0, 0x7ff0000000000002n);
-  return view.getFloat64(0);
-})();
 
 const NHCB_SUFFIXES = ['_bucket', '_count', '_sum'] as const;
 

@@ -10,7 +10,7 @@ import { err, ok, type Result } from '../../result.js';
 import type { QueryEngine, QueryResult, QueryValue } from '../interface.js';
 import { QueryError } from '../interface.js';
 import type { Appendable, Labels, Queryable, Sample, Series } from '../../tsdb/interface.js';
-import { STALE_NAN } from './load-data.js';
+import { STALE_NAN } from '../../tsdb/index.js';
 import { parseScript } from './parse-script.js';
 import { runScript, type EvalOutcome } from './run-script.js';
 
