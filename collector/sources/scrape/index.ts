@@ -1,3 +1,15 @@
+/**
+ * Prometheus exposition formats and scraping.
+ *
+ * - Parsing: `parseExposition(body, contentType, { validation })` picks the
+ *   text format 0.0.4 or OpenMetrics 1.0 parser from the Content-Type. Errors
+ *   are values that name the line (and column): `line 12: expected label name,
+ *   got "}" at column 9`. Default validation is the formats' own reference
+ *   ('spec'); scrapes use 'structure', which takes what Prometheus takes.
+ * - Writing: `writeTextExposition(samples, metadata)` for /metrics endpoints.
+ * - Scraping: `ScrapeTarget` is a Source (one collect() = one scrape with
+ *   report series and staleness markers); `runScrapeLoop` schedules one.
+ */
 export { parseExposition } from './parse-exposition.js';
 export { parseText } from './parse-text.js';
 export { parseOpenMetrics } from './parse-openmetrics.js';
