@@ -8,7 +8,7 @@ import type { AggregateExpr } from '../parser/ast.js';
 import { isValidUtf8, quoteString } from '../parser/literals.js';
 import { annotate, EvalError, type EvalContext } from './context.js';
 import { evaluate } from './evaluator.js';
-import { formatG } from './functions.js';
+import { formatG } from './number-format.js';
 import { kahanInc, quantileOf, type KahanCell } from './kahan.js';
 import { formatFloatGo, ratioOffset } from './number-format.js';
 import { labelsKey, newStepSeries, type EvalValue, type StepGrid, type StepSeries } from './values.js';

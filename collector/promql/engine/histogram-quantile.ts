@@ -6,7 +6,7 @@
  */
 import type { Call, Expr } from '../parser/ast.js';
 import { annotate, type EvalContext } from './context.js';
-import { formatG } from './functions.js';
+import { formatG } from './number-format.js';
 import { mergeSameLabels } from './merge.js';
 import { formatFloatGo } from './number-format.js';
 import { labelsKey, newStepSeries, type EvalValue, type StepGrid, type StepSeries } from './values.js';

@@ -107,3 +107,11 @@ export function labelsHash(l: Labels): bigint {
 export function ratioOffset(l: Labels): number {
   return Number(labelsHash(l)) / 2 ** 64; // float64(MaxUint64) rounds to 2^64 in Go too
 }
+
+/** Go's %g for the few numbers that appear in messages. */
+export function formatG(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return String(v);
+}
