@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTsdb, type Tsdb } from './index.js';
 import { eq } from './labels/matcher.js';
-import { HeadTsdb } from './tsdb.js';
+import type { HeadTsdb } from './tsdb.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -110,6 +110,10 @@ async function run(seed: number, dir: string | undefined, chunkRangeMs?: number)
   if (chunkRangeMs === undefined) expect(db.stats().samplesAppended).toBeGreaterThan(200);
   if (options.outOfOrderWindowMs > 0 && dir === undefined)
     expect(db.stats().outOfOrderSamplesAppended).toBeGreaterThan(10);
+  if (chunkRangeMs !== undefined) {
+    await (db as HeadTsdb).settled();
+    expect((db as HeadTsdb).blocks.length).toBeGreaterThan(1);
+  }
   for (const pod of pods) {
     expect(actual(db, pod, 0, 1e12)).toEqual(expected(m, pod, 0, 1e12));
     for (let q = 0; q < 5; q++) {
