@@ -44,7 +44,7 @@ export interface ExpositionOptions {
    * OpenMetrics families may be interleaved, repeat their metadata and break
    * the type rules on values and labels (client_golang exposes `_sum` next to
    * negative buckets), and text-format HELP/TYPE lines may repeat or come late
-   * (the first one counts). One odd family should not fail a whole scrape.
+   * (the first one counts) and sample lines may end in blanks. One odd family should not fail a whole scrape.
    */
   readonly validation?: 'spec' | 'structure';
 }

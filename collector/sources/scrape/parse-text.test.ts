@@ -89,6 +89,15 @@ describe('parseText with structure-only validation', () => {
     expect(r.value.metadata).toEqual([{ name: 'a', type: 'gauge', help: 'one' }]);
   });
 
+  it('lets blanks end a sample line, as Prometheus does', () => {
+    expect(parseText('a 1 \nb 2 3\t\n').ok).toBe(false);
+    const r = parseText('a 1 \nb 2 3\t\n', { validation: 'structure' });
+    expect(r.ok && r.value.samples).toEqual([
+      { labels: { __name__: 'a' }, value: 1 },
+      { labels: { __name__: 'b' }, value: 2, t: 3 },
+    ]);
+  });
+
   it('still rejects bad syntax', () => {
     const r = parseText('a{b="c} 1\n', { validation: 'structure' });
     expect(r.ok).toBe(false);

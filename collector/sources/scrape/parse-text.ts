@@ -160,12 +160,16 @@ class TextParser {
     const negative = this.strict ? checkHistogramValue(family, name, value) : undefined;
     if (negative !== undefined) return c.error(negative, valueAt);
     let t: number | undefined;
+    // expfmt refuses blanks at the end of a sample line; Prometheus' scraper
+    // does not, so 'structure' lets them through.
+    if (!this.strict) c.skipBlanks();
     if (!c.done) {
       c.skipBlanks();
       const tsAt = c.pos;
       const tsToken = c.readToken();
       t = parseTextTimestamp(tsToken);
       if (t === undefined) return c.error(`expected integer timestamp (ms), got ${describeFound(tsToken)}`, tsAt);
+      if (!this.strict) c.skipBlanks();
       if (!c.done) return c.error(`unexpected text after timestamp: ${describeFound(c.rest())}`);
     }
     this.samples.push({ labels: { __name__: name, ...labels }, value, ...(t === undefined ? {} : { t }) });
