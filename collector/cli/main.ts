@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { commandHelp, parseCommandArgs, type Command, type CommandIo } from './command.js';
 import { alertmanagerCheckConfigCommand } from './commands/alertmanager-check-config.js';
 import { promqlTestCommand } from './commands/promql-test.js';
+import { rulesCheckCommand, rulesTestCommand } from './commands/rules.js';
 import { startCommand } from './commands/start.js';
 import { VERSION } from './version.js';
 
-export const COMMANDS: readonly Command[] = [startCommand, promqlTestCommand, alertmanagerCheckConfigCommand];
+export const COMMANDS: readonly Command[] = [startCommand, promqlTestCommand, rulesCheckCommand, rulesTestCommand, alertmanagerCheckConfigCommand];
 
 function topHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.path.join(' ').padEnd(30)} ${c.summary}`);

@@ -1,6 +1,4 @@
-import { createEngine } from '../../promql/index.js';
 import { formatReport, runPromqlTests } from '../../promql/test-script/index.js';
-import { openTsdb } from '../../tsdb/index.js';
 import type { Command } from '../command.js';
 
 export const promqlTestCommand: Command = {
@@ -19,14 +17,7 @@ export const promqlTestCommand: Command = {
       io.stderr("kubepulse: promql test needs at least one FILE (see 'kubepulse promql test --help')\n");
       return 2;
     }
-    const report = await runPromqlTests(args.positionals, {
-      newStore: async () => {
-        const r = await openTsdb({ chunkRangeMs: 24 * 3600_000 });
-        if (!r.ok) throw r.error;
-        return r.value;
-      },
-      newEngine: (q) => createEngine(q, { enableExperimentalFunctions: true, maxSamples: 10_000, noStepSubqueryIntervalMs: 60_000 }),
-    });
+    const report = await runPromqlTests(args.positionals);
     io.stdout(formatReport(report, { showSkipped: args.flags['show-skipped'] === true }));
     return report.exitCode;
   },

@@ -1,0 +1,71 @@
+/**
+ * `rules test` against the real promtool (Debian prometheus 2.42): the same
+ * test files must pass or fail in both, and ours must say why.
+ */
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { runRuleTests } from './run-tests.js';
+
+const fixtures = fileURLToPath(new URL('../../../test/fixtures/rules/', import.meta.url));
+
+async function promtool(file: string): Promise<number> {
+  try {
+    await promisify(execFile)('promtool', ['test', 'rules', file]);
+    return 0;
+  } catch (e) {
+    const code = (e as { code?: number | string }).code;
+    if (typeof code !== 'number') throw new Error(`promtool could not run (install Debian's prometheus package): ${String(e)}`);
+    return code;
+  }
+}
+
+async function ours(file: string): Promise<{ code: number; out: string }> {
+  let out = '';
+  const code = await runRuleTests([file], { stdout: (t) => (out += t) });
+  return { code, out };
+}
+
+async function variant(edit: (test: string) => string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kp-rules-'));
+  await copyFile(path.join(fixtures, 'alerts.yml'), path.join(dir, 'alerts.yml'));
+  const file = path.join(dir, 'test.yml');
+  await writeFile(file, edit(await readFile(path.join(fixtures, 'test.yml'), 'utf8')));
+  return file;
+}
+
+describe('rules test (promtool test rules)', () => {
+  it("passes Prometheus' documented example, as promtool does", async () => {
+    const file = path.join(fixtures, 'test.yml');
+    expect(await promtool(file)).toBe(0);
+    expect(await ours(file)).toEqual({ code: 0, out: `Unit Testing:  ${file}\n  SUCCESS\n\n` });
+  });
+
+  it('fails a wrong alert expectation with expected and got, as promtool does', async () => {
+    const file = await variant((t) => t.replace('summary: "Instance localhost:9090 down"', 'summary: "Instance localhost:9090 is fine"'));
+    expect(await promtool(file)).toBe(1);
+    const r = await ours(file);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('alertname: InstanceDown, time: 10m');
+    expect(r.out).toContain('summary="Instance localhost:9090 is fine"');
+    expect(r.out).toContain('summary="Instance localhost:9090 down"');
+  });
+
+  it('fails a wrong PromQL expectation, as promtool does', async () => {
+    const file = await variant((t) => t.replace('value: 50', 'value: 51'));
+    expect(await promtool(file)).toBe(1);
+    const r = await ours(file);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('expr: "go_goroutines > 5", time: 4m');
+  });
+
+  it('fails when the alert has not fired yet (pending is not firing)', async () => {
+    const file = await variant((t) => t.replace('- eval_time: 10m', '- eval_time: 4m'));
+    expect(await promtool(file)).toBe(1);
+    expect((await ours(file)).code).toBe(1);
+  });
+});
