@@ -10,13 +10,12 @@ import type { Appendable, Appender, Matcher, Queryable, Querier } from './interf
 import { StoreError } from './interface.js';
 import { Head } from './head/head.js';
 import { HeadAppender, type DurableLog } from './head/head-appender.js';
-import type { MemSeries } from './head/mem-series.js';
-import { Wal, type ReplayHandler } from './wal/wal.js';
+import { replayIntoHead } from './head/head-replay.js';
+import { Wal } from './wal/wal.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openBlock, openBlocks, removeLeftovers, writeBlock, type Block } from './block/index.js';
-import { applyRetention, cleanTombstones as cleanBlockTombstones, compactPlanned } from './block/maintenance.js';
-import { exponentialRanges } from './block/plan.js';
+import { openBlocks, removeLeftovers, writeBlock, type Block } from './block/index.js';
+import { BlockSet } from './block-set.js';
 import { seriesForBlock } from './head/head-blocks.js';
 import { MergeQuerier } from './merge-querier.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -54,9 +53,6 @@ export interface TsdbOptions {
  */
 export const WAL_DIR = 'kubepulse-wal';
 
-/** How long a retired block stays open for queries that started before it was replaced. */
-const RETIRED_BLOCK_GRACE_MS = 5 * 60_000;
-
 /** The store. Appenders write, queriers read; see interface.ts for their contracts. */
 export interface Tsdb extends Appendable, Queryable {
   /** Flushes and closes the WAL. The store must not be used afterwards. */
@@ -77,24 +73,26 @@ export interface Tsdb extends Appendable, Queryable {
   deleteSeries(matchers: readonly Matcher[], minT: number, maxT: number): Promise<Result<number, StoreError>>;
 }
 
-/** The implementation; its extra methods (head, truncateHead) are for the block compactor, not for index.ts. */
+/** The implementation; `head`, `blocks`, `settled()` and `truncateHead()` are for tests and the block writer, not for index.ts. */
 export class HeadTsdb implements Tsdb {
   private closed = false;
   replaySeconds = 0;
-  /** Persisted blocks, oldest first. */
-  blocks: Block[] = [];
   private maintenance: Promise<void> = Promise.resolve();
-  /** Blocks replaced or expired, closed after a grace period (see closeLater). */
-  private readonly retiring = new Map<Block, NodeJS.Timeout>();
   private maintaining = false;
 
   constructor(
     readonly head: Head,
     private readonly logger: Logger,
     private readonly wal: Wal | undefined,
+    private readonly blockSet: BlockSet | undefined,
     private readonly options: TsdbOptions = {},
     private readonly unlock?: () => Promise<void>,
   ) {}
+
+  /** Persisted blocks, oldest first. */
+  get blocks(): readonly Block[] {
+    return this.blockSet?.blocks ?? [];
+  }
 
   appender(): Appender {
     if (this.closed) throw new StoreError('store is closed');
@@ -114,9 +112,8 @@ export class HeadTsdb implements Tsdb {
 
   querier(minT: number, maxT: number): Querier {
     const head = new HeadQuerier(this.head, minT, maxT);
-    const blocks = this.blocks.filter((b) => b.meta.minTime <= maxT && b.meta.maxTime > minT);
-    if (blocks.length === 0) return head;
-    return new MergeQuerier([...blocks.map((b) => b.querier(minT, maxT)), head]);
+    const blocks = this.blockSet?.queriers(minT, maxT) ?? [];
+    return blocks.length === 0 ? head : new MergeQuerier([...blocks, head]);
   }
 
   /**
@@ -125,10 +122,10 @@ export class HeadTsdb implements Tsdb {
    */
   maybePersist(): void {
     const { head } = this;
-    if (this.options.dir === undefined || this.closed || this.maintaining) return;
+    if (!this.blockSet || this.closed || this.maintaining) return;
     if (!(head.maxT - head.minT > 1.5 * head.chunkRangeMs)) return;
     this.maintaining = true;
-    void this.serially(() => this.persistAndCompact())
+    void this.serially(() => this.persistAndCompact(this.blockSet!))
       .catch((e: unknown) => this.logger.error('block maintenance failed', { error: e }))
       .finally(() => (this.maintaining = false));
   }
@@ -152,122 +149,66 @@ export class HeadTsdb implements Tsdb {
     await this.maintenance;
   }
 
-  private async persistAndCompact(): Promise<void> {
+  private async persistAndCompact(blocks: BlockSet): Promise<void> {
     const { head } = this;
-    const dir = this.options.dir!;
     const r = head.chunkRangeMs;
     // Appends (in order or within the out-of-order window) may still land this close to the newest sample.
     const openMs = Math.max(r / 2, head.oooWindowMs);
-    for (;;) {
-      if (this.closed || !(head.maxT - head.minT > 1.5 * r)) break;
+    while (!this.closed && head.maxT - head.minT > 1.5 * r) {
       const start = Math.floor(head.minT / r) * r;
       const end = start + r;
       if (end > head.maxT - openMs) break;
-      // From here on nothing below `end` is accepted, so the snapshot stays complete.
-      if (end > head.minValidTime) head.minValidTime = end;
-      const series = seriesForBlock(head, start, end);
-      const written = await writeBlock(dir, series, { minTime: start, maxTime: end, clock: this.options.clock });
-      if (!written.ok) {
-        this.logger.error('persisting the head failed; will retry', {
-          minTime: start,
-          maxTime: end,
-          error: written.error,
-        });
-        return;
-      }
-      if (written.value) {
-        const opened = await openBlock(join(dir, written.value.ulid), { logger: this.logger });
-        if (!opened.ok) {
-          this.logger.error('cannot open the block just written', { error: opened.error });
-          return;
-        }
-        this.blocks = [...this.blocks, opened.value].sort((a, b) => a.meta.minTime - b.meta.minTime);
-        this.logger.info('head persisted', {
-          ulid: written.value.ulid,
-          minTime: start,
-          maxTime: end,
-          series: series.length,
-        });
-      }
-      const t = await this.truncateHead(end);
-      if (!t.ok) this.logger.error('WAL checkpoint failed', { error: t.error });
+      if (!(await this.persistRange(blocks, start, end))) return;
     }
-    await this.compactBlocks();
-  }
-
-  private async compactBlocks(): Promise<void> {
-    const dir = this.options.dir!;
-    for (let i = 0; i < 10 && !this.closed; i++) {
-      // Inputs are closed through a stand-in that waits: a query may still be reading them.
-      const standIns = new Map<Block, Block>(this.blocks.map((b) => [this.closingLater(b), b]));
-      const r = await compactPlanned(dir, [...standIns.keys()], exponentialRanges(this.head.chunkRangeMs), {
-        clock: this.options.clock,
-      });
-      if (!r.ok) {
-        this.logger.error('block compaction failed', { error: r.error });
-        return;
-      }
-      if (r.value.removed.length === 0) break;
-      const opened: Block[] = [];
-      for (const meta of r.value.added) {
-        const b = await openBlock(join(dir, meta.ulid), { logger: this.logger });
-        if (b.ok) opened.push(b.value);
-        else this.logger.error('cannot open compacted block', { error: b.error });
-      }
-      const removed = new Set(r.value.removed.map((b) => standIns.get(b) ?? b));
-      this.blocks = [...this.blocks.filter((b) => !removed.has(b)), ...opened].sort(
-        (a, b) => a.meta.minTime - b.meta.minTime,
-      );
-      this.logger.info('blocks compacted', {
-        from: r.value.removed.map((b) => b.meta.ulid),
-        into: r.value.added.map((m) => m.ulid),
-      });
-    }
+    if (this.closed) return;
+    const compacted = await blocks.compact(r);
+    if (!compacted.ok) this.logger.error('block compaction failed', { error: compacted.error });
     const { retentionMs, retentionBytes } = this.options;
     if (retentionMs === undefined && retentionBytes === undefined) return;
-    const doomed = new Set<string>();
-    const r = await applyRetention(
-      dir,
-      { retentionMs, maxBytes: retentionBytes, nowMs: this.head.maxT, extraBytes: this.walBytes() },
-      (ulid) => {
-        doomed.add(ulid);
-        const b = this.blocks.find((x) => x.meta.ulid === ulid);
-        if (b) this.closeLater(b);
-        return Promise.resolve();
-      },
-    );
-    if (!r.ok) this.logger.error('retention failed', { error: r.error });
-    this.blocks = this.blocks.filter((b) => !doomed.has(b.meta.ulid));
-  }
-
-  /**
-   * Closes a retired block after a grace period. Queriers have no close(), so
-   * one made before the block was retired may still be reading it; its files
-   * may be deleted meanwhile, which open descriptors survive on POSIX systems.
-   */
-  private closeLater(b: Block): void {
-    const timer = setTimeout(() => {
-      this.retiring.delete(b);
-      void b.close();
-    }, RETIRED_BLOCK_GRACE_MS);
-    timer.unref();
-    this.retiring.set(b, timer);
-  }
-
-  /** The block, except that close() defers to closeLater. */
-  private closingLater(b: Block): Block {
-    return new Proxy(b, {
-      get: (target, prop) => {
-        if (prop === 'close') {
-          return () => {
-            this.closeLater(target);
-            return Promise.resolve();
-          };
-        }
-        const v: unknown = Reflect.get(target, prop, target);
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-      },
+    const kept = await blocks.applyRetention({
+      retentionMs,
+      maxBytes: retentionBytes,
+      nowMs: head.maxT,
+      extraBytes: this.walBytes(),
     });
+    if (!kept.ok) this.logger.error('retention failed', { error: kept.error });
+  }
+
+  /** Writes head data in [start, end) as a block, then truncates the head below end. */
+  private async persistRange(blocks: BlockSet, start: number, end: number): Promise<boolean> {
+    const { head } = this;
+    // From here on nothing below `end` is accepted, so the snapshot stays complete.
+    if (end > head.minValidTime) head.minValidTime = end;
+    const series = seriesForBlock(head, start, end);
+    const written = await writeBlock(this.options.dir!, series, {
+      minTime: start,
+      maxTime: end,
+      clock: this.options.clock,
+    });
+    if (!written.ok) {
+      this.logger.error('persisting the head failed; will retry', {
+        minTime: start,
+        maxTime: end,
+        error: written.error,
+      });
+      return false;
+    }
+    if (written.value) {
+      const added = await blocks.add(written.value.ulid);
+      if (!added.ok) {
+        this.logger.error('cannot open the block just written', { error: added.error });
+        return false;
+      }
+      this.logger.info('head persisted', {
+        ulid: written.value.ulid,
+        minTime: start,
+        maxTime: end,
+        series: series.length,
+      });
+    }
+    const t = await this.truncateHead(end);
+    if (!t.ok) this.logger.error('WAL checkpoint failed', { error: t.error });
+    return true;
   }
 
   stats(limit = 10): TsdbStats {
@@ -279,24 +220,9 @@ export class HeadTsdb implements Tsdb {
   }
 
   cleanTombstones(): Promise<Result<number, StoreError>> {
-    const dir = this.options.dir;
-    if (dir === undefined) return Promise.resolve(ok(0)); // head tombstones are applied on read
-    return this.serially(async (): Promise<Result<number, StoreError>> => {
-      const standIns = new Map<Block, Block>(this.blocks.map((b) => [this.closingLater(b), b]));
-      const r = await cleanBlockTombstones(dir, [...standIns.keys()], { clock: this.options.clock });
-      if (!r.ok) return r;
-      const removed = new Set(r.value.removed.map((b) => standIns.get(b) ?? b));
-      const opened: Block[] = [];
-      for (const meta of r.value.added) {
-        const b = await openBlock(join(dir, meta.ulid), { logger: this.logger });
-        if (!b.ok) return b;
-        opened.push(b.value);
-      }
-      this.blocks = [...this.blocks.filter((b) => !removed.has(b)), ...opened].sort(
-        (a, b) => a.meta.minTime - b.meta.minTime,
-      );
-      return ok(removed.size);
-    });
+    const blocks = this.blockSet;
+    if (!blocks) return Promise.resolve(ok(0)); // head tombstones are applied on read
+    return this.serially(() => blocks.cleanTombstones());
   }
 
   walBytes(): number {
@@ -333,13 +259,9 @@ export class HeadTsdb implements Tsdb {
       if (!r.ok) return r;
     }
     for (const s of series) this.head.addTombstone(s.ref, minT, maxT);
-    let inBlocks = 0;
-    for (const b of this.blocks) {
-      const r = await b.delete(matchers, minT, maxT);
-      if (!r.ok) return r;
-      inBlocks += r.value;
-    }
-    this.logger.info('deleted series', { headSeries: series.length, blockSeries: inBlocks, minT, maxT });
+    const inBlocks = (await this.blockSet?.delete(matchers, minT, maxT)) ?? ok(0);
+    if (!inBlocks.ok) return inBlocks;
+    this.logger.info('deleted series', { headSeries: series.length, blockSeries: inBlocks.value, minT, maxT });
     return ok(series.length);
   }
 
@@ -360,31 +282,9 @@ export class HeadTsdb implements Tsdb {
     this.closed = true;
     await this.maintenance;
     await this.wal?.close();
-    for (const timer of this.retiring.values()) clearTimeout(timer);
-    for (const b of [...this.blocks, ...this.retiring.keys()]) await b.close();
-    this.retiring.clear();
+    await this.blockSet?.close();
     await this.unlock?.();
   }
-}
-
-/** Feeds WAL records back into the head at open. */
-function replayInto(head: Head): ReplayHandler {
-  const byWalRef = new Map<number, MemSeries>();
-  return {
-    series: (rec) => {
-      head.reserveRef(rec.ref);
-      byWalRef.set(rec.ref, head.restore(rec.pairs, rec.ref));
-    },
-    sample: (ref, t, v) => {
-      head.reserveRef(ref);
-      const s = byWalRef.get(ref);
-      if (s) head.apply(s, t, v, true);
-    },
-    tombstone: (rec) => {
-      const s = byWalRef.get(rec.ref);
-      if (s) head.addTombstone(s.ref, rec.minT, rec.maxT);
-    },
-  };
 }
 
 /**
@@ -407,7 +307,7 @@ export async function openTsdb(options: TsdbOptions = {}): Promise<Result<Tsdb, 
   });
   let wal: Wal | undefined;
   let replaySeconds = 0;
-  let blocks: Block[] = [];
+  let blockSet: BlockSet | undefined;
   let unlock: (() => Promise<void>) | undefined;
   if (options.dir !== undefined) {
     try {
@@ -422,15 +322,15 @@ export async function openTsdb(options: TsdbOptions = {}): Promise<Result<Tsdb, 
     }
     const listing = await openBlocks(options.dir, { logger });
     for (const p of listing.problems) logger.error('skipping unreadable block', { error: p });
-    blocks = [...listing.blocks];
+    blockSet = new BlockSet({ dir: options.dir, logger, clock: options.clock }, listing.blocks);
     // Samples already persisted are not taken back from the WAL (a crash between block and checkpoint).
-    for (const b of blocks) head.minValidTime = Math.max(head.minValidTime, b.meta.maxTime);
+    head.minValidTime = Math.max(head.minValidTime, blockSet.maxTime);
     const opened = await Wal.open(
       { dir: join(options.dir, WAL_DIR), logger, segmentMaxBytes: options.walSegmentMaxBytes },
-      replayInto(head),
+      replayIntoHead(head),
     );
     if (!opened.ok) {
-      for (const b of blocks) await b.close();
+      await blockSet.close();
       await unlock?.();
       return opened;
     }
@@ -440,12 +340,11 @@ export async function openTsdb(options: TsdbOptions = {}): Promise<Result<Tsdb, 
       seconds: Number(replaySeconds.toFixed(3)),
       series: head.numSeries,
       samples: head.samplesAppended,
-      blocks: blocks.length,
+      blocks: blockSet.blocks.length,
     });
   }
-  const db = new HeadTsdb(head, logger, wal, options, unlock);
+  const db = new HeadTsdb(head, logger, wal, blockSet, options, unlock);
   db.replaySeconds = replaySeconds;
-  db.blocks = blocks;
   if (options.registry) {
     registerSelfMetrics(options.registry, {
       head,
