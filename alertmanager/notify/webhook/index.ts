@@ -1,0 +1,2 @@
+export type { WebhookOptions } from './webhook.js';
+export { webhookIntegration, webhookPayload } from './webhook.js';
