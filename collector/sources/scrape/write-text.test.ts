@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,5 +92,20 @@ describe('writeTextExposition', () => {
     expect(byKey(back.samples)).toEqual(byKey(first.value.samples));
     const names = (m: readonly MetricMeta[]) => [...m].sort((a, b) => a.name.localeCompare(b.name));
     expect(names(back.metadata)).toEqual(names(first.value.metadata));
+  });
+
+  it('writes what the real promtool (Debian package prometheus) parses', () => {
+    const first = parseText(readFileSync(path.join(confDir, 'prometheus-textparse/alltypes.237mfs.prom.txt'), 'utf8'));
+    if (!first.ok) throw first.error;
+    const extra: SourceSample[] = [
+      { labels: { __name__: 'escapes', v: 'a"b\\c\nd' }, value: NaN, t: 1_700_000_000_000 },
+      { labels: { __name__: 'escapes', v: 'inf' }, value: -Infinity },
+    ];
+    const text = writeTextExposition([...first.value.samples, ...extra], first.value.metadata);
+    const run = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(run.error, 'promtool missing: apt-get install prometheus').toBeUndefined();
+    // Exit 1 is a parse failure; 3 only lint advice about metric naming.
+    expect(run.status, run.stderr).not.toBe(1);
+    expect(run.stderr).not.toContain('error while linting');
   });
 });
