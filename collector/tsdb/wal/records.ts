@@ -104,3 +104,28 @@ export function decodeTombstones(buf: Buffer): TombstoneRecord[] {
   }
   return out;
 }
+
+/** Receives the records found at open, in the order they were written. */
+export interface ReplayHandler {
+  series(rec: SeriesRecord): void;
+  sample(ref: number, t: number, v: number): void;
+  tombstone(rec: TombstoneRecord): void;
+}
+
+/** Decodes one record into handler calls; returns 1 if the record type is known, else 0. */
+export function dispatch(type: number, payload: Buffer, h: ReplayHandler): number {
+  switch (CODE_RECORD[type]) {
+    case 'series':
+      for (const s of decodeSeries(payload)) h.series(s);
+      return 1;
+    case 'samples':
+      forEachSample(payload, (ref, t, v) => h.sample(ref, t, v));
+      return 1;
+    case 'tombstones':
+      for (const t of decodeTombstones(payload)) h.tombstone(t);
+      return 1;
+    case undefined:
+    default:
+      return 0; // a record type from a newer version; skip it
+  }
+}

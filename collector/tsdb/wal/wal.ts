@@ -15,18 +15,19 @@ import { err, ok, type Result } from '../../result.js';
 import type { Logger } from '../../log/logger.js';
 import { StoreError } from '../interface.js';
 import { frame, readFrames } from './frame.js';
+import { keptRecords } from './checkpoint.js';
 import {
-  CODE_RECORD,
   RECORD_CODE,
-  decodeSeries,
-  decodeTombstones,
+  dispatch,
   encodeSamples,
   encodeSeries,
   encodeTombstones,
-  forEachSample,
+  type ReplayHandler,
   type SeriesRecord,
   type TombstoneRecord,
 } from './records.js';
+
+export type { ReplayHandler } from './records.js';
 
 export const DEFAULT_SEGMENT_MAX_BYTES = 128 * 1024 * 1024;
 
@@ -35,13 +36,6 @@ export interface WalOptions {
   readonly dir: string;
   readonly logger: Logger;
   readonly segmentMaxBytes?: number;
-}
-
-/** Receives the records found at open, in the order they were written. */
-export interface ReplayHandler {
-  series(rec: SeriesRecord): void;
-  sample(ref: number, t: number, v: number): void;
-  tombstone(rec: TombstoneRecord): void;
 }
 
 export interface WalBatch {
@@ -294,12 +288,13 @@ export class Wal {
     let written = 0;
     try {
       for (const name of sources) {
-        const parts: Buffer[] = [];
-        const collect = collector(keep, minT);
-        const r = readFrames(await readFile(join(this.dir, name)));
-        for (const f of r.frames) dispatch(f.type, f.payload, collect.handler);
-        parts.push(...collect.frames());
-        for (const p of parts) {
+        const kept = await keptRecords(join(this.dir, name), keep, minT);
+        if (kept.problem)
+          this.logger.warn('WAL file damaged; checkpointing the part before the damage', {
+            file: name,
+            problem: kept.problem,
+          });
+        for (const p of kept.frames) {
           await fh.write(p);
           written += p.length;
         }
@@ -336,61 +331,6 @@ export class Wal {
       }
     });
   }
-}
-
-function dispatch(type: number, payload: Buffer, h: ReplayHandler): number {
-  switch (CODE_RECORD[type]) {
-    case 'series':
-      for (const s of decodeSeries(payload)) h.series(s);
-      return 1;
-    case 'samples':
-      forEachSample(payload, (ref, t, v) => h.sample(ref, t, v));
-      return 1;
-    case 'tombstones':
-      for (const t of decodeTombstones(payload)) h.tombstone(t);
-      return 1;
-    case undefined:
-    default:
-      return 0; // a record type from a newer version; skip it
-  }
-}
-
-/** A ReplayHandler that keeps what a checkpoint needs and re-frames it. */
-function collector(keep: (ref: number) => boolean, minT: number) {
-  const series: SeriesRecord[] = [];
-  const tombstones: TombstoneRecord[] = [];
-  const refs: number[] = [];
-  const ts: number[] = [];
-  let vs = new Float64Array(1024);
-  const handler: ReplayHandler = {
-    series: (s) => {
-      if (keep(s.ref)) series.push(s);
-    },
-    tombstone: (t) => {
-      if (keep(t.ref)) tombstones.push(t);
-    },
-    sample: (ref, t, v) => {
-      if (t < minT || !keep(ref)) return;
-      if (refs.length === vs.length) {
-        const next = new Float64Array(vs.length * 2);
-        next.set(vs);
-        vs = next;
-      }
-      vs[refs.length] = v;
-      refs.push(ref);
-      ts.push(t);
-    },
-  };
-  return {
-    handler,
-    frames: (): Buffer[] => {
-      const out: Buffer[] = [];
-      if (series.length > 0) out.push(frame(RECORD_CODE.series, encodeSeries(series)));
-      if (refs.length > 0) out.push(frame(RECORD_CODE.samples, encodeSamples(refs, ts, vs, refs.length)));
-      if (tombstones.length > 0) out.push(frame(RECORD_CODE.tombstones, encodeTombstones(tombstones)));
-      return out;
-    },
-  };
 }
 
 async function syncDir(dir: string): Promise<void> {
