@@ -60,6 +60,36 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   dashboard: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  rules: z
+    .strictObject({
+      /** Load the rule pack kubepulse ships (rules/*.yaml). */
+      shippedPack: z.boolean().default(true),
+      /** More rule files or globs, relative to the working directory. */
+      files: z.array(text('a file path or glob')).default([]),
+      evaluationInterval: duration('1m').default(60_000),
+      queryOffset: z
+        .union([z.string(), z.number()])
+        .transform((raw, ctx) => {
+          const ms = typeof raw === 'string' ? parseDuration(raw) : undefined;
+          if (ms === undefined) {
+            ctx.addIssue({ code: 'custom', message: `expected a duration like "0s", got ${JSON.stringify(raw)}` });
+            return z.NEVER;
+          }
+          return ms;
+        })
+        .default(0),
+    })
+    .prefault({}),
+  alerting: z
+    .strictObject({
+      /** Alertmanagers (API v2 base URLs) the ruler sends alerts to, besides the embedded one. */
+      alertmanagers: z.array(z.url({ error: 'expected an http(s) URL' })).default([]),
+      externalLabels: z.record(z.string(), z.string()).default({}),
+      /** The URL users reach kubepulse at; alerts link back to it. Default http://<listen>. */
+      externalUrl: z.string().optional(),
+      resendDelay: duration('1m').default(60_000),
+    })
+    .prefault({}),
   shutdownTimeout: duration('10s').default(10_000),
 });
 

@@ -20,6 +20,8 @@ import { createDashboardRouter } from '../../../dashboard/index.js';
 import { prepareDataDir } from '../data-dir.js';
 import { VERSION } from '../version.js';
 import { pipelineMetadata, renderMetrics } from './exposition.js';
+import { alertsStatus, rulesStatus } from './ruler-status.js';
+import { startRuler } from './rules-wiring.js';
 
 export interface RunningStack {
   readonly address: string;
@@ -65,6 +67,16 @@ export async function startAllInOne(config: Config, logger: Logger): Promise<Res
     );
   }
 
+  const stopping = new AbortController();
+  const externalUrl = config.alerting.externalUrl ?? `http://${server.value.address}`;
+  const ruler = await startRuler({ config, engine, tsdb, logger, registry, externalUrl }, stopping.signal);
+  if (!ruler.ok) {
+    stopping.abort();
+    await server.value.close(0);
+    await tsdb.close();
+    return ruler;
+  }
+
   const remoteMetadata = createMetadataStore();
   app.get('/metrics', (_req, res, next) => {
     renderMetrics(registry, pipelines)
@@ -79,6 +91,8 @@ export async function startAllInOne(config: Config, logger: Logger): Promise<Res
       metadata: [pipelineMetadata(pipelines), remoteMetadata],
       buildInfo: { version: VERSION, revision: '', branch: '', buildUser: '', buildDate: '', goVersion: process.version },
       startTimeMs,
+      rules: () => rulesStatus(ruler.value),
+      alerts: () => alertsStatus(ruler.value),
       tsdbStatus: () => tsdb.stats(),
       formatQuery: (expr) => {
         const parsed = parseExpr(expr);
@@ -89,7 +103,6 @@ export async function startAllInOne(config: Config, logger: Logger): Promise<Res
   );
   if (config.dashboard.enabled) app.use(createDashboardRouter({ scrapeIntervalMs: config.scrape.interval }));
 
-  const stopping = new AbortController();
   const running = pipelines.map((p) => p.run(stopping.signal));
   ready = true;
   logger.info('kubepulse started', { version: VERSION, listen: server.value.address, dataDir: config.dataDir });

@@ -1,0 +1,71 @@
+/**
+ * The ruler as the roles run it: the shipped rule pack plus the user's files,
+ * alerts to every configured Alertmanager, reload on SIGHUP.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Registry } from 'prom-client';
+import type { Config } from '../../config/index.js';
+import type { Logger } from '../../log/index.js';
+import type { QueryEngine } from '../../promql/index.js';
+import { err, ok, type Result } from '../../result.js';
+import { createAlertmanagerSink, engineQueryFn, Ruler, type AlertSink } from '../../ruler/index.js';
+import type { Tsdb } from '../../tsdb/index.js';
+
+/** rules/*.yaml of the package (not the *.test.yaml unit tests beside them). */
+export function shippedRuleFiles(): string[] {
+  for (const rel of ['../../../rules', '../../../../rules']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (!existsSync(dir)) continue;
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.test.yaml'));
+    if (files.length > 0) return files.sort().map((f) => join(dir, f));
+  }
+  return [];
+}
+
+export interface RulerWiring {
+  readonly config: Config;
+  readonly engine: QueryEngine;
+  readonly tsdb: Tsdb;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  /** The URL alerts link back to. */
+  readonly externalUrl: string;
+  /** Sinks besides the configured Alertmanager URLs (the embedded alertmanager). */
+  readonly extraSinks?: readonly AlertSink[];
+}
+
+export async function startRuler(w: RulerWiring, signal: AbortSignal): Promise<Result<Ruler, string>> {
+  const { config, logger } = w;
+  const sinks: AlertSink[] = [...(w.extraSinks ?? [])];
+  if (config.alerting.alertmanagers.length > 0) {
+    sinks.push(createAlertmanagerSink({ urls: config.alerting.alertmanagers, logger: logger.child({ component: 'notifier' }), registry: w.registry }));
+  }
+  const ruler = new Ruler({
+    files: [...(config.rules.shippedPack ? shippedRuleFiles() : []), ...config.rules.files],
+    evaluationIntervalMs: config.rules.evaluationInterval,
+    queryOffsetMs: config.rules.queryOffset,
+    query: engineQueryFn(w.engine),
+    appendable: w.tsdb,
+    queryable: w.tsdb,
+    sink: async (alerts) => void (await Promise.allSettled(sinks.map((s) => s(alerts)))),
+    externalLabels: config.alerting.externalLabels,
+    externalUrl: w.externalUrl,
+    resendDelayMs: config.alerting.resendDelay,
+    logger,
+  });
+  const loaded = await ruler.load();
+  if (!loaded.ok) return err(`invalid rule files:\n${loaded.error.join('\n')}`);
+  logger.info('rules loaded', { groups: loaded.value.groups, rules: loaded.value.rules });
+  ruler.run(signal);
+  const reload = (): void => {
+    void ruler.load().then((r) => {
+      if (r.ok) logger.info('rules reloaded', { groups: r.value.groups, rules: r.value.rules });
+      else logger.error('reloading rules failed; the previous rules keep running', { errors: r.error });
+    });
+  };
+  process.on('SIGHUP', reload);
+  signal.addEventListener('abort', () => process.off('SIGHUP', reload), { once: true });
+  return ok(ruler);
+}
