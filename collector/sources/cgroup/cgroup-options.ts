@@ -16,7 +16,12 @@ export interface CgroupOptions {
    * container ID and `namespace` is empty.
    */
   readonly podLookup?: PodLookup;
-  /** How many files are read at once. Default 16; libuv has 4 threads for file I/O anyway. */
+  /**
+   * `worker` (default): files are read in batches on one worker thread, about
+   * 4x cheaper in CPU than `async`, one libuv request per file (read-worker.ts).
+   */
+  readonly readMode?: 'worker' | 'async';
+  /** How many libuv file requests run at once in `async` mode, and directory listings in both. Default 16. */
   readonly readConcurrency?: number;
 }
 
@@ -24,6 +29,7 @@ export interface ResolvedCgroupOptions {
   readonly procPath: string;
   readonly cgroupRoot: string;
   readonly podLookup: PodLookup | undefined;
+  readonly readMode: 'worker' | 'async';
   readonly readConcurrency: number;
 }
 
@@ -32,6 +38,7 @@ export function resolveOptions(o: CgroupOptions = {}): ResolvedCgroupOptions {
     procPath: o.procPath ?? '/proc',
     cgroupRoot: o.cgroupRoot ?? '/sys/fs/cgroup',
     podLookup: o.podLookup,
+    readMode: o.readMode ?? 'worker',
     readConcurrency: Math.max(1, o.readConcurrency ?? 16),
   };
 }

@@ -148,6 +148,15 @@ describe('createCgroupSource on the recorded trees', () => {
     expect(v.get('container_processes')).toBe(14);
   });
 
+  it('reads the same with one libuv request per file as with the worker thread', async () => {
+    for (const root of [V1, V2, HYBRID]) {
+      const viaWorker = await createCgroupSource({ ...paths(root), readMode: 'worker' }).collect();
+      const viaAsync = await createCgroupSource({ ...paths(root), readMode: 'async' }).collect();
+      expect(viaAsync).toEqual(viaWorker);
+      expect(viaWorker.samples.length).toBeGreaterThan(10);
+    }
+  });
+
   it('hybrid: v1 memory and blkio of a systemd service', async () => {
     const c = await createCgroupSource(paths(HYBRID)).collect();
     expect(c.problems).toEqual([]);

@@ -1,22 +1,21 @@
 /**
- * Reads the files of many cgroups through one concurrency cap and collects
+ * Reads the files of many cgroups (see read-worker.ts for how) and collects
  * the problems met. An absent file is silent (controller not enabled, cgroup
  * gone); an unreadable or garbled one is a problem naming the file (and line).
  */
-import { stat } from 'node:fs/promises';
-import type { Limiter } from './limiter.js';
 import type { Parsed } from './parsed.js';
-import { describeError, isAbsent, readText } from './read-file.js';
+import { describeError, isAbsent } from './read-file.js';
+import type { RawFiles } from './read-worker.js';
 import type { FileProblem } from './text-lines.js';
 
 export class FileReader {
   readonly problems: FileProblem[] = [];
 
-  constructor(private readonly limit: Limiter) {}
+  constructor(private readonly files: RawFiles) {}
 
   /** The file's text, or undefined when it is absent or unreadable (the latter is recorded). */
   async text(file: string): Promise<string | undefined> {
-    const r = await this.limit(() => readText(file));
+    const r = await this.files.text(file);
     if (r.ok) return r.value;
     if (!isAbsent(r.error)) this.problems.push({ place: file, message: describeError(r.error) });
     return undefined;
@@ -33,13 +32,10 @@ export class FileReader {
 
   /** Modification time of `dir` in ms, or undefined. */
   async mtimeMs(dir: string): Promise<number | undefined> {
-    try {
-      return (await this.limit(() => stat(dir))).mtimeMs;
-    } catch (e) {
-      const error = e as NodeJS.ErrnoException;
-      if (!isAbsent(error)) this.problems.push({ place: dir, message: describeError(error) });
-      return undefined;
-    }
+    const r = await this.files.mtimeMs(dir);
+    if (r.ok) return r.value;
+    if (!isAbsent(r.error)) this.problems.push({ place: dir, message: describeError(r.error) });
+    return undefined;
   }
 }
 

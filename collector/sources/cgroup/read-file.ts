@@ -1,10 +1,14 @@
 /**
- * Reading one small cgroup file as text, with the failure as a value. cgroupfs
- * files report a size of 4096 (v1) or 0 (v2) whatever they hold, so they are
- * read until a short read rather than by size. This uses the callback fs API
- * with one open/read/close per file: fs/promises' readFile costs several more
- * event-loop round trips per file, and a node with 330 containers reads about
- * 6,000 files per collection.
+ * Reading one small cgroup file as text, with the failure as a value.
+ *
+ * Cost matters here: a node with 110 pods reads about 7,000 of these files per
+ * collection. So this uses the callback fs API with exactly open, read and
+ * close per file (fs/promises' readFile adds an fstat and more event-loop
+ * round trips), and reuses its read buffers instead of allocating one per file.
+ * cgroupfs files report a size of 4096 (v1) or 0 (v2) whatever they hold, so
+ * the size is not asked for: a read that does not fill the buffer is the end
+ * of the file (kernfs hands out a whole small file in one read), and a read
+ * that fills it is followed by another.
  */
 import { close, open, read } from 'node:fs';
 import type { Result } from '../../result.js';
@@ -12,22 +16,30 @@ import { err, ok } from '../../result.js';
 
 export type ReadText = (path: string) => Promise<Result<string, NodeJS.ErrnoException>>;
 
-const CHUNK_BYTES = 16 * 1024;
+const BUFFER_BYTES = 64 * 1024;
+/** Buffers not in use; never more than the number of reads that were in flight at once. */
+const spare: Buffer[] = [];
 
 export const readText: ReadText = (path) =>
   new Promise((resolve) => {
     open(path, 'r', (openError, fd) => {
       if (openError) return resolve(err(openError));
-      const chunks: Buffer[] = [];
-      const finish = (e: NodeJS.ErrnoException | null): void =>
-        close(fd, () => resolve(e ? err(e) : ok(Buffer.concat(chunks).toString('utf8'))));
+      const buf = spare.pop() ?? Buffer.allocUnsafe(BUFFER_BYTES);
+      let chunks: Buffer[] | undefined;
+      const finish = (e: NodeJS.ErrnoException | null, last: number): void => {
+        const text = e
+          ? undefined
+          : chunks
+            ? Buffer.concat([...chunks, buf.subarray(0, last)]).toString('utf8')
+            : buf.toString('utf8', 0, last);
+        spare.push(buf);
+        close(fd, () => resolve(text === undefined ? err(e as NodeJS.ErrnoException) : ok(text)));
+      };
       const next = (): void => {
-        const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-        read(fd, buf, 0, CHUNK_BYTES, null, (readError, n) => {
-          if (readError) return finish(readError);
-          if (n > 0) chunks.push(buf.subarray(0, n));
-          // A short read is not proof of EOF on every filesystem, but a zero read is.
-          if (n === 0) return finish(null);
+        read(fd, buf, 0, BUFFER_BYTES, null, (readError, n) => {
+          if (readError) return finish(readError, 0);
+          if (n < BUFFER_BYTES) return finish(null, n);
+          (chunks ??= []).push(Buffer.from(buf)); // a full buffer: keep a copy and read on
           next();
         });
       };
