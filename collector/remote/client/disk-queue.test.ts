@@ -1,0 +1,104 @@
+import { mkdtemp, readdir, rm, stat, truncate, appendFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../log/index.js';
+import { DiskQueue, type RecordRef } from './disk-queue.js';
+import { encodeRecord, toQueuedSeries, type QueuedSample } from './record-codec.js';
+import { STALE_NAN } from '../../tsdb/index.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(path.join(tmpdir(), 'kp-queue-'));
+  dirs.push(d);
+  return d;
+}
+
+const series = toQueuedSeries({ __name__: 'up', job: 'a' });
+const record = (from: number, n: number): Uint8Array =>
+  encodeRecord(Array.from({ length: n }, (_, i): QueuedSample => ({ series, t: from + i, v: from + i })));
+
+async function openQueue(dir: string, extra: { maxBytes?: number; segmentMaxBytes?: number } = {}) {
+  const lines: string[] = [];
+  const drops: [number, string][] = [];
+  const q = await DiskQueue.open({
+    dir,
+    maxBytes: extra.maxBytes ?? 1 << 30,
+    segmentMaxBytes: extra.segmentMaxBytes ?? 1 << 20,
+    logger: createLogger({ level: 'debug', format: 'json', write: (l) => lines.push(l) }),
+    onDrop: (n, reason) => drops.push([n, reason]),
+  });
+  if (!q.ok) throw q.error;
+  return { q: q.value, lines, drops };
+}
+
+async function readAll(q: DiskQueue): Promise<{ ref: RecordRef; ts: number[] }[]> {
+  const out: { ref: RecordRef; ts: number[] }[] = [];
+  for (let r = await q.read(); r; r = await q.read()) out.push({ ref: r.ref, ts: r.samples.map((s) => s.t) });
+  return out;
+}
+
+describe('DiskQueue', () => {
+  it('reads committed records back in order, keeping NaN bits', async () => {
+    const { q } = await openQueue(await tempDir());
+    await Promise.all([q.append(record(0, 3)), q.append(record(3, 2))]);
+    await q.append(encodeRecord([{ series, t: 9, v: STALE_NAN }]));
+    const got = await readAll(q);
+    expect(got.map((r) => r.ts)).toEqual([[0, 1, 2], [3, 4], [9]]);
+    expect(q.stats().pendingSamples).toBe(6);
+    await q.close();
+  });
+
+  it('keeps unacknowledged records across a reopen and deletes acknowledged segments', async () => {
+    const dir = await tempDir();
+    const { q } = await openQueue(dir, { segmentMaxBytes: 200 });
+    for (let i = 0; i < 10; i++) await q.append(record(i * 5, 5));
+    const segmentsBefore = (await readdir(dir)).filter((f) => f.startsWith('segment-')).length;
+    expect(segmentsBefore).toBeGreaterThan(3);
+    const got = await readAll(q);
+    for (const r of got.slice(0, 6)) q.ack(r.ref, r.ref.remaining);
+    await q.close();
+    expect((await readdir(dir)).filter((f) => f.startsWith('segment-')).length).toBeLessThan(segmentsBefore);
+
+    const { q: again } = await openQueue(dir, { segmentMaxBytes: 200 });
+    expect(again.stats().pendingSamples).toBe(20);
+    expect((await readAll(again)).flatMap((r) => r.ts)).toEqual(Array.from({ length: 20 }, (_, i) => 30 + i));
+    await again.close();
+  });
+
+  it('truncates a torn tail with a warning naming the file and offset', async () => {
+    const dir = await tempDir();
+    const { q } = await openQueue(dir);
+    await q.append(record(0, 4));
+    await q.append(record(4, 4));
+    await q.close();
+    const file = path.join(dir, 'segment-00000001');
+    const size = (await stat(file)).size;
+    await truncate(file, size - 7); // the second record was cut mid-write
+    await appendFile(file, new Uint8Array(0));
+    const { q: again, lines } = await openQueue(dir);
+    expect((await readAll(again)).flatMap((r) => r.ts)).toEqual([0, 1, 2, 3]);
+    const warn = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.level === 'warn');
+    expect(warn).toMatchObject({ file, offset: size / 2, reason: 'record cut short' });
+    expect((await stat(file)).size).toBe(size / 2);
+    await again.close();
+  });
+
+  it('drops the oldest segments past the size cap and counts the unread samples', async () => {
+    const dir = await tempDir();
+    const { q, drops, lines } = await openQueue(dir, { maxBytes: 1000, segmentMaxBytes: 300 });
+    for (let i = 0; i < 20; i++) await q.append(record(i * 5, 5));
+    expect(q.stats().bytes).toBeLessThanOrEqual(1000);
+    const dropped = drops.reduce((n, [k]) => n + k, 0);
+    expect(drops.every(([, reason]) => reason === 'queue_full')).toBe(true);
+    const left = (await readAll(q)).flatMap((r) => r.ts);
+    // Every sample is either still there or counted as dropped, and what is left is the newest, in order.
+    expect(left.length + dropped).toBe(100);
+    expect(left).toEqual(Array.from({ length: left.length }, (_, i) => 100 - left.length + i));
+    expect(lines.some((l) => l.includes('size cap'))).toBe(true);
+    await q.close();
+  });
+});

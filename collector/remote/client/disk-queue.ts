@@ -1,0 +1,326 @@
+/**
+ * The durable queue between commit() and the senders: numbered segment files
+ * of framed records (segment-frame.ts) in one directory, plus `acked`, the
+ * position up to which everything has been acknowledged.
+ *
+ * - append() writes the records of everyone who committed meanwhile with one
+ *   write and one fdatasync (group commit) and resolves only after that.
+ * - read() hands out records in order; ack() marks them done in any order and
+ *   a segment is deleted once every record in it is done.
+ * - Past `maxBytes` the oldest segments are dropped; unread samples in them
+ *   are reported through `onDrop` so the loss is counted, never silent.
+ */
+import { mkdir, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../../log/index.js';
+import { err, ok, type Result } from '../../result.js';
+import { decodeRecord, recordSampleCount, type QueuedSample } from './record-codec.js';
+import { frame, scanFrame } from './segment-frame.js';
+import { openSegments, segmentPath, type Segment } from './segment-scan.js';
+
+export interface DiskQueueOptions {
+  readonly dir: string;
+  readonly maxBytes: number;
+  readonly segmentMaxBytes: number;
+  readonly logger: Logger;
+  /** Unread samples lost to the size cap or to a corrupt record. */
+  readonly onDrop: (samples: number, reason: 'queue_full' | 'corrupt') => void;
+}
+
+/** A record handed to the senders; `remaining` counts its samples not yet acknowledged. */
+export interface RecordRef {
+  readonly segment: number;
+  readonly end: number;
+  remaining: number;
+}
+
+export interface QueueStats {
+  readonly bytes: number;
+  readonly segments: number;
+  /** Committed samples not yet acknowledged (on disk or in flight). */
+  readonly pendingSamples: number;
+}
+
+export class QueueError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'QueueError';
+  }
+}
+
+interface PendingWrite {
+  readonly bytes: Uint8Array;
+  readonly samples: number;
+  readonly done: (r: Result<void, QueueError>) => void;
+}
+
+const READ_CHUNK_BYTES = 1024 * 1024;
+const ACKED_FILE = 'acked';
+
+export class DiskQueue {
+  private pending: PendingWrite[] = [];
+  private flushing: Promise<void> | undefined;
+  private readonly inFlight: RecordRef[] = [];
+  private readPos: { segment: number; offset: number };
+  /** Samples the reader has handed out from its current segment. */
+  private readSamplesInSegment = 0;
+  private readFile: { segment: number; fh: FileHandle } | undefined;
+  private readBuf: { segment: number; base: number; buf: Uint8Array } | undefined;
+  private pendingSamples: number;
+  private wakeReaders: (() => void)[] = [];
+  private checkpointChain: Promise<void> = Promise.resolve();
+  private closed = false;
+  private version = 0;
+
+  private constructor(
+    private readonly o: DiskQueueOptions,
+    private readonly segments: Segment[],
+    private writer: { segment: Segment; fh: FileHandle },
+    acked: { segment: number; offset: number },
+  ) {
+    this.readPos = { ...acked };
+    this.pendingSamples = segments.reduce((n, s) => n + s.samples, 0);
+  }
+
+  static async open(o: DiskQueueOptions): Promise<Result<DiskQueue, QueueError>> {
+    try {
+      await mkdir(o.dir, { recursive: true });
+      const acked = await readAcked(o.dir);
+      const segments = await openSegments(o.dir, acked, o.logger);
+      // Writing always starts a fresh segment: the old last one may have been truncated, and sealed ones are simpler.
+      const index = (segments.at(-1)?.index ?? acked.segment) + 1;
+      const seg: Segment = { index, bytes: 0, samples: 0, sealed: false };
+      const fh = await open(segmentPath(o.dir, index), 'a');
+      for (const s of segments) s.sealed = true;
+      segments.push(seg);
+      const first = segments[0] as Segment;
+      const start = acked.segment === first.index ? acked : { segment: first.index, offset: 0 };
+      return ok(new DiskQueue(o, segments, { segment: seg, fh }, start));
+    } catch (e) {
+      return err(new QueueError(`cannot open remote-write queue ${o.dir}: ${(e as Error).message}`, { cause: e }));
+    }
+  }
+
+  /** Resolves once the record is on disk (fdatasync'd). */
+  append(payload: Uint8Array): Promise<Result<void, QueueError>> {
+    if (this.closed) return Promise.resolve(err(new QueueError(`remote-write queue ${this.o.dir} is closed`)));
+    return new Promise((done) => {
+      this.pending.push({ bytes: frame(payload), samples: recordSampleCount(payload), done });
+      this.flushing ??= this.flushLoop();
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.pending.length > 0) {
+      const group = this.pending;
+      this.pending = [];
+      const r = await this.writeGroup(group);
+      for (const w of group) w.done(r);
+    }
+    this.flushing = undefined;
+  }
+
+  private async writeGroup(group: readonly PendingWrite[]): Promise<Result<void, QueueError>> {
+    const size = group.reduce((n, w) => n + w.bytes.length, 0);
+    const samples = group.reduce((n, w) => n + w.samples, 0);
+    let seg = this.writer.segment;
+    try {
+      if (seg.bytes > 0 && seg.bytes + size > this.o.segmentMaxBytes) seg = await this.rotate();
+      await this.writer.fh.write(Buffer.concat(group.map((w) => w.bytes)), 0, size, seg.bytes);
+      await this.writer.fh.datasync();
+    } catch (e) {
+      // Cut off whatever part made it, so the segment holds whole records only.
+      await this.writer.fh.truncate(seg.bytes).catch(() => undefined);
+      return err(
+        new QueueError(`writing ${segmentPath(this.o.dir, seg.index)} failed: ${(e as Error).message}`, { cause: e }),
+      );
+    }
+    seg.bytes += size;
+    seg.samples += samples;
+    this.pendingSamples += samples;
+    await this.enforceCap();
+    this.version++;
+    this.wake();
+    return ok(undefined);
+  }
+
+  private async rotate(): Promise<Segment> {
+    await this.writer.fh.close();
+    this.writer.segment.sealed = true;
+    const seg: Segment = { index: this.writer.segment.index + 1, bytes: 0, samples: 0, sealed: false };
+    this.writer = { segment: seg, fh: await open(segmentPath(this.o.dir, seg.index), 'a') };
+    this.segments.push(seg);
+    return seg;
+  }
+
+  private async enforceCap(): Promise<void> {
+    while (this.bytes() > this.o.maxBytes && this.segments.length > 1) {
+      const oldest = this.segments.shift() as Segment;
+      let lost = 0;
+      if (this.readPos.segment === oldest.index) {
+        lost = oldest.samples - this.readSamplesInSegment;
+        this.moveReaderTo(this.segments[0] as Segment);
+      } else if (this.readPos.segment < oldest.index) lost = oldest.samples;
+      this.pendingSamples -= lost;
+      this.o.logger.warn('remote-write queue over its size cap: dropped the oldest segment', {
+        segment: segmentPath(this.o.dir, oldest.index),
+        droppedSamples: lost,
+        maxBytes: this.o.maxBytes,
+      });
+      if (lost > 0) this.o.onDrop(lost, 'queue_full');
+      await rm(segmentPath(this.o.dir, oldest.index), { force: true });
+    }
+  }
+
+  private moveReaderTo(seg: Segment): void {
+    this.readPos = { segment: seg.index, offset: 0 };
+    this.readSamplesInSegment = 0;
+  }
+
+  /** The next unread record, or undefined when everything committed has been read. */
+  async read(): Promise<{ ref: RecordRef; samples: QueuedSample[] } | undefined> {
+    for (;;) {
+      const seg = this.segments.find((s) => s.index >= this.readPos.segment);
+      if (!seg) return undefined;
+      if (seg.index !== this.readPos.segment) this.moveReaderTo(seg);
+      if (this.readPos.offset >= seg.bytes) {
+        if (!seg.sealed) return undefined;
+        const next = this.segments.find((s) => s.index > seg.index);
+        if (!next) return undefined;
+        this.moveReaderTo(next);
+        continue;
+      }
+      const scanned = await this.frameAt(seg);
+      if (scanned.kind !== 'frame') {
+        // Only whole, fsync'd records lie below seg.bytes, so this is damage on disk.
+        const lost = seg.samples - this.readSamplesInSegment;
+        this.o.logger.error('remote-write queue record unreadable; skipping the rest of the segment', {
+          file: segmentPath(this.o.dir, seg.index),
+          offset: this.readPos.offset,
+          reason: scanned.kind === 'corrupt' ? scanned.reason : 'cut short',
+          droppedSamples: lost,
+        });
+        this.pendingSamples -= lost;
+        if (lost > 0) this.o.onDrop(lost, 'corrupt');
+        this.readPos.offset = seg.bytes;
+        this.readSamplesInSegment = seg.samples;
+        continue;
+      }
+      const samples = decodeRecord(scanned.payload);
+      const ref: RecordRef = { segment: seg.index, end: scanned.end, remaining: samples.length };
+      this.readPos.offset = scanned.end;
+      this.readSamplesInSegment += samples.length;
+      this.inFlight.push(ref);
+      return { ref, samples };
+    }
+  }
+
+  private async frameAt(
+    seg: Segment,
+  ): Promise<
+    { kind: 'frame'; payload: Uint8Array; end: number } | { kind: 'corrupt'; reason: string } | { kind: 'short' }
+  > {
+    const offset = this.readPos.offset;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const b = this.readBuf;
+      if (b && b.segment === seg.index && offset >= b.base && offset < b.base + b.buf.length) {
+        const s = scanFrame(b.buf, offset - b.base);
+        if (s.kind === 'frame') return { kind: 'frame', payload: s.frame.payload, end: b.base + s.frame.end };
+        if (s.kind === 'corrupt') return s;
+        if (attempt === 0) {
+          await this.fill(seg, offset, s.needBytes);
+          continue;
+        }
+        return { kind: 'short' };
+      }
+      await this.fill(seg, offset, 0);
+    }
+    return { kind: 'short' };
+  }
+
+  private async fill(seg: Segment, offset: number, atLeast: number): Promise<void> {
+    if (this.readFile?.segment !== seg.index) {
+      await this.readFile?.fh.close();
+      this.readFile = { segment: seg.index, fh: await open(segmentPath(this.o.dir, seg.index), 'r') };
+    }
+    const len = Math.min(seg.bytes - offset, Math.max(atLeast, READ_CHUNK_BYTES));
+    const buf = new Uint8Array(len);
+    const { bytesRead } = await this.readFile.fh.read(buf, 0, len, offset);
+    this.readBuf = { segment: seg.index, base: offset, buf: buf.subarray(0, bytesRead) };
+  }
+
+  /** Counts completed writes; pass the value seen before read() to whenReadable(). */
+  get writeVersion(): number {
+    return this.version;
+  }
+
+  /** Resolves once a write completed after `version` was taken (at once if one already has), or on wake(). */
+  whenReadable(version: number): Promise<void> {
+    if (this.version !== version || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.wakeReaders.push(resolve));
+  }
+
+  wake(): void {
+    for (const wake of this.wakeReaders.splice(0)) wake();
+  }
+
+  /** `n` samples of `ref` were acknowledged (sent, or given up on). */
+  ack(ref: RecordRef, n: number): void {
+    ref.remaining -= n;
+    this.pendingSamples -= n;
+    let acked: RecordRef | undefined;
+    while (this.inFlight.length > 0 && (this.inFlight[0] as RecordRef).remaining <= 0) acked = this.inFlight.shift();
+    if (acked) this.advanceAcked(acked.segment, acked.end);
+  }
+
+  private advanceAcked(segment: number, offset: number): void {
+    const done = this.segments.filter(
+      (s) => s.sealed && (s.index < segment || (s.index === segment && offset >= s.bytes)),
+    );
+    for (const s of done) this.segments.splice(this.segments.indexOf(s), 1);
+    const dir = this.o.dir;
+    // Serialised so an older position can never overwrite a newer one.
+    this.checkpointChain = this.checkpointChain.then(async () => {
+      try {
+        await writeFile(path.join(dir, ACKED_FILE + '.tmp'), JSON.stringify({ segment, offset }));
+        await rename(path.join(dir, ACKED_FILE + '.tmp'), path.join(dir, ACKED_FILE));
+        for (const s of done) await rm(segmentPath(dir, s.index), { force: true });
+      } catch (e) {
+        this.o.logger.warn('cannot record the acknowledged queue position', { dir, error: (e as Error).message });
+      }
+    });
+  }
+
+  bytes(): number {
+    return this.segments.reduce((n, s) => n + s.bytes, 0);
+  }
+
+  stats(): QueueStats {
+    return { bytes: this.bytes(), segments: this.segments.length, pendingSamples: this.pendingSamples };
+  }
+
+  /** Waits for writes under way, then closes the files; later appends fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flushing;
+    await this.checkpointChain;
+    await this.writer.fh.close();
+    await this.readFile?.fh.close();
+    this.readFile = undefined;
+    this.wake();
+  }
+}
+
+async function readAcked(dir: string): Promise<{ segment: number; offset: number }> {
+  try {
+    const v: unknown = JSON.parse(await readFile(path.join(dir, ACKED_FILE), 'utf8'));
+    if (typeof v === 'object' && v !== null && 'segment' in v && 'offset' in v) {
+      const { segment, offset } = v;
+      if (Number.isSafeInteger(segment) && Number.isSafeInteger(offset))
+        return { segment: Number(segment), offset: Number(offset) };
+    }
+  } catch {
+    // No position yet (a new queue) or a damaged file: read from the first segment; at worst samples go twice.
+  }
+  return { segment: 0, offset: 0 };
+}

@@ -1,0 +1,266 @@
+/**
+ * The remote-write client: an Appendable whose commit() puts the samples in a
+ * durable queue on disk, and senders that drain the queue to the endpoint.
+ *
+ *   appender ─commit─► DiskQueue (segments, fsync) ─read─► dispatcher ─hash(series)─► Shard × n ─POST─► endpoint
+ *                            ▲                                                              │
+ *                            └──────────────── ack (segment deleted when all acked) ◄──────┘
+ */
+import type { Logger } from '../../log/index.js';
+import { silentLogger } from '../../log/index.js';
+import { err, ok, type Result } from '../../result.js';
+import { AppendError, StoreError, type Appendable, type Appender, type Labels } from '../../tsdb/interface.js';
+import { createClientMetrics, urlLabel } from './client-metrics.js';
+import { DiskQueue } from './disk-queue.js';
+import { createHttpSender } from './http-sender.js';
+import { RemoteWriteConfigError, resolveClientOptions, type RemoteWriteClientOptions } from './options.js';
+import { encodeRecord, toQueuedSeries, type QueuedSample, type QueuedSeries } from './record-codec.js';
+import { Shard, type ShardEvents, type ShardItem } from './shard.js';
+
+export interface RemoteWriteStats {
+  /** Committed samples not yet acknowledged by the endpoint (on disk or in a request). */
+  readonly pendingSamples: number;
+  readonly queueBytes: number;
+  readonly queueSegments: number;
+  readonly sentSamples: number;
+  readonly retriedSamples: number;
+  readonly failedSamples: number;
+  readonly droppedSamples: number;
+  /** Newest acknowledged sample timestamp, ms since epoch; 0 before the first. */
+  readonly highestSentTimestampMs: number;
+}
+
+export interface CloseOutcome {
+  /** Everything committed was acknowledged before the timeout. */
+  readonly flushed: boolean;
+  /** Samples left in the queue directory for the next start. */
+  readonly pendingSamples: number;
+}
+
+/** An Appendable that sends to a remote-write endpoint; see RemoteWriteClientOptions. */
+export interface RemoteWriteClient extends Appendable {
+  /** The queue directory is open (or why it could not be opened). commit() waits for this itself. */
+  ready(): Promise<Result<void, StoreError>>;
+  /**
+   * Stops taking commits, sends what is queued for up to `timeoutMs` (default
+   * 10000 ms), then stops; unsent samples stay on disk for the next client.
+   */
+  close(timeoutMs?: number): Promise<CloseOutcome>;
+  stats(): RemoteWriteStats;
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * Throws RemoteWriteConfigError for invalid options (a start-up error; use
+ * validateRemoteWriteOptions to get it as a value). The queue opens in the background.
+ * @example
+ * const client = createRemoteWriteClient({ url: 'http://hub:9470/api/v1/write', queueDir: '/var/lib/kubepulse/queue' });
+ * createPipeline({ ..., appendable: client });
+ * // on shutdown:
+ * await client.close(10_000);
+ */
+export function createRemoteWriteClient(options: RemoteWriteClientOptions): RemoteWriteClient {
+  const resolved = resolveClientOptions(options);
+  if (!resolved.ok) throw resolved.error;
+  const o = resolved.value;
+  const logger = (o.logger ?? silentLogger).child({ component: 'remote-write', url: urlLabel(o.url) });
+  const url = urlLabel(o.url);
+  const metrics = createClientMetrics(o.registry);
+  let sender;
+  try {
+    sender = createHttpSender(o, o.clock);
+  } catch (e) {
+    throw new RemoteWriteConfigError(`remote write ${url}: tls: ${(e as Error).message}`);
+  }
+  const totals = { sent: 0, retried: 0, failed: 0, dropped: 0, highestMs: 0 };
+  const stop = new AbortController();
+  let closing = false;
+
+  const opened = DiskQueue.open({
+    dir: o.queueDir,
+    maxBytes: o.maxQueueBytes,
+    segmentMaxBytes: o.segmentMaxBytes,
+    logger,
+    onDrop: (n, reason) => {
+      totals.dropped += n;
+      metrics.dropped.inc({ url, reason }, n);
+    },
+  });
+  let queue: DiskQueue | undefined;
+  let dispatching: Promise<void> = Promise.resolve();
+
+  const events: ShardEvents = {
+    acked(items) {
+      const byRef = new Map<ShardItem['ref'], number>();
+      for (const it of items) byRef.set(it.ref, (byRef.get(it.ref) ?? 0) + 1);
+      for (const [ref, n] of byRef) queue?.ack(ref, n);
+      inMemory -= items.length;
+      space?.();
+      updateGauges();
+    },
+    sent(items, seconds) {
+      totals.sent += items.length;
+      metrics.sent.inc({ url }, items.length);
+      metrics.batchDuration.observe({ url }, seconds);
+      let max = totals.highestMs;
+      for (const it of items) if (it.sample.t > max) max = it.sample.t;
+      totals.highestMs = max;
+      metrics.highestSent.set({ url }, max / 1000);
+    },
+    retried(items, reason, attempt, seconds) {
+      totals.retried += items.length;
+      metrics.retried.inc({ url }, items.length);
+      metrics.batchDuration.observe({ url }, seconds);
+      // The first failure and then every tenth: an outage of hours must not flood the log.
+      if (attempt === 1 || attempt % 10 === 0)
+        logger.warn('remote write failed, will retry', { attempt, samples: items.length, reason });
+    },
+    failed(items, status, body, seconds) {
+      totals.failed += items.length;
+      metrics.failed.inc({ url, reason: `http_${status}` }, items.length);
+      metrics.batchDuration.observe({ url }, seconds);
+      logger.error('remote write refused; dropping the batch (retrying cannot help)', {
+        status,
+        samples: items.length,
+        body,
+      });
+    },
+  };
+  const shards = Array.from({ length: o.shards }, (_, i) => new Shard(i, o, sender, events, logger, stop.signal));
+  let inMemory = 0;
+  let space: (() => void) | undefined;
+
+  const updateGauges = (): void => {
+    if (!queue) return;
+    const s = queue.stats();
+    metrics.pending.set({ url }, s.pendingSamples);
+    metrics.queueBytes.set({ url }, s.bytes);
+  };
+
+  // Reads the queue in order and deals samples to shards, holding at most shards × shardCapacity in memory.
+  const dispatch = async (q: DiskQueue): Promise<void> => {
+    const limit = o.shards * o.shardCapacity;
+    while (!stop.signal.aborted) {
+      if (inMemory >= limit) {
+        await new Promise<void>((resolve) => (space = resolve));
+        space = undefined;
+        continue;
+      }
+      const version = q.writeVersion;
+      const rec = await q.read();
+      if (!rec) {
+        await q.whenReadable(version);
+        continue;
+      }
+      inMemory += rec.samples.length;
+      for (const sample of rec.samples) shards[shardOf(sample.series, o.shards)]?.add({ sample, ref: rec.ref });
+    }
+  };
+
+  const ready: Promise<Result<void, StoreError>> = opened.then((r) => {
+    if (!r.ok) {
+      logger.error('remote-write queue unavailable; commits will fail', { error: r.error.message });
+      return err(new StoreError(r.error.message, { cause: r.error }));
+    }
+    queue = r.value;
+    updateGauges();
+    const pending = r.value.stats().pendingSamples;
+    if (pending > 0) logger.info('resuming a remote-write queue left by an earlier run', { pendingSamples: pending });
+    dispatching = dispatch(r.value);
+    return ok(undefined);
+  });
+
+  const appender = (): Appender => {
+    let samples: QueuedSample[] = [];
+    const seriesCache = new Map<Labels, QueuedSeries>();
+    return {
+      append(labels, t, v) {
+        const bad = checkSample(labels, t);
+        if (bad) return err(new AppendError('invalid_labels', bad));
+        let series = seriesCache.get(labels);
+        if (!series) {
+          series = toQueuedSeries(labels);
+          seriesCache.set(labels, series);
+        }
+        samples.push({ series, t, v });
+        return ok(undefined);
+      },
+      async commit() {
+        const batch = samples;
+        samples = [];
+        if (batch.length === 0) return ok(undefined);
+        if (closing) return err(new StoreError(`remote write ${url}: client is closed`));
+        const r = await ready;
+        if (!r.ok || !queue) return r.ok ? err(new StoreError('remote-write queue not open')) : r;
+        const written = await queue.append(encodeRecord(batch));
+        updateGauges();
+        return written.ok ? ok(undefined) : err(new StoreError(written.error.message, { cause: written.error }));
+      },
+      rollback() {
+        samples = [];
+      },
+    };
+  };
+
+  const close = async (timeoutMs = 10_000): Promise<CloseOutcome> => {
+    closing = true;
+    await ready;
+    for (const s of shards) s.flush();
+    const deadline = Date.now() + timeoutMs;
+    while ((queue?.stats().pendingSamples ?? 0) > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    stop.abort();
+    space?.();
+    queue?.wake();
+    await Promise.all([dispatching, ...shards.map((s) => s.done)]);
+    await queue?.close();
+    sender.close();
+    const pendingSamples = queue?.stats().pendingSamples ?? 0;
+    if (pendingSamples > 0) logger.warn('remote write closed with samples still queued on disk', { pendingSamples });
+    return { flushed: pendingSamples === 0, pendingSamples };
+  };
+
+  return {
+    appender,
+    ready: () => ready,
+    close,
+    stats: () => {
+      const q = queue?.stats() ?? { bytes: 0, segments: 0, pendingSamples: 0 };
+      return {
+        pendingSamples: q.pendingSamples,
+        queueBytes: q.bytes,
+        queueSegments: q.segments,
+        sentSamples: totals.sent,
+        retriedSamples: totals.retried,
+        failedSamples: totals.failed,
+        droppedSamples: totals.dropped,
+        highestSentTimestampMs: totals.highestMs,
+      };
+    },
+  };
+}
+
+/** Options checked as a value, for a CLI that wants to report them before starting. */
+export function validateRemoteWriteOptions(options: RemoteWriteClientOptions): Result<void, RemoteWriteConfigError> {
+  const r = resolveClientOptions(options);
+  return r.ok ? ok(undefined) : r;
+}
+
+function checkSample(labels: Labels, t: number): string | undefined {
+  if (!Number.isFinite(t)) return `timestamp ${t} is not a finite number of milliseconds`;
+  const names = Object.keys(labels);
+  if (names.length === 0) return 'empty label set';
+  for (const n of names) if (!LABEL_NAME.test(n)) return `invalid label name ${JSON.stringify(n)}`;
+  return undefined;
+}
+
+/** FNV-1a over the series key: stable across restarts, so a series keeps its shard. */
+function shardOf(series: QueuedSeries, n: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < series.key.length; i++) {
+    h ^= series.key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % n;
+}

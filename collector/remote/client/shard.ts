@@ -1,0 +1,158 @@
+/**
+ * One sender: it batches the samples of the series hashed to it and sends one
+ * request at a time, so samples of a series arrive in the order committed.
+ * A recoverable failure is retried with exponential backoff and jitter until
+ * it succeeds or the client stops (then the samples stay in the disk queue).
+ */
+import type { Logger } from '../../log/index.js';
+import { encodeRemoteWriteBody, type WireTimeSeries } from '../write-request.js';
+import type { RecordRef } from './disk-queue.js';
+import type { HttpSender } from './http-sender.js';
+import type { ResolvedClientOptions } from './options.js';
+import type { QueuedSample } from './record-codec.js';
+
+export interface ShardItem {
+  readonly sample: QueuedSample;
+  readonly ref: RecordRef;
+}
+
+export interface ShardEvents {
+  /** The batch is done with: sent, or dropped after a non-retryable answer. */
+  acked(items: readonly ShardItem[]): void;
+  sent(items: readonly ShardItem[], seconds: number): void;
+  retried(items: readonly ShardItem[], reason: string, attempt: number, seconds: number): void;
+  failed(items: readonly ShardItem[], status: number, body: string, seconds: number): void;
+}
+
+export class Shard {
+  private buffer: ShardItem[] = [];
+  private firstAt: number | undefined;
+  private wake: (() => void) | undefined;
+  private flushing = false;
+  readonly done: Promise<void>;
+
+  constructor(
+    private readonly id: number,
+    private readonly o: ResolvedClientOptions,
+    private readonly sender: HttpSender,
+    private readonly events: ShardEvents,
+    private readonly logger: Logger,
+    private readonly signal: AbortSignal,
+  ) {
+    this.done = this.run();
+  }
+
+  get size(): number {
+    return this.buffer.length;
+  }
+
+  add(item: ShardItem): void {
+    if (this.buffer.length === 0) this.firstAt = this.o.clock();
+    this.buffer.push(item);
+    if (this.buffer.length >= this.o.maxSamplesPerSend) this.poke();
+  }
+
+  /** Send partial batches at once from now on (shutdown). */
+  flush(): void {
+    this.flushing = true;
+    this.poke();
+  }
+
+  poke(): void {
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.signal.aborted) {
+      if (this.buffer.length === 0) {
+        await this.pause(undefined);
+        continue;
+      }
+      const waited = this.o.clock() - (this.firstAt ?? 0);
+      const full = this.buffer.length >= this.o.maxSamplesPerSend;
+      if (!full && !this.flushing && waited < this.o.batchSendDeadlineMs) {
+        await this.pause(this.o.batchSendDeadlineMs - waited);
+        continue;
+      }
+      const batch = this.buffer.splice(0, this.o.maxSamplesPerSend);
+      this.firstAt = this.buffer.length > 0 ? this.o.clock() : undefined;
+      await this.sendWithRetry(batch);
+    }
+  }
+
+  private async sendWithRetry(batch: readonly ShardItem[]): Promise<void> {
+    const body = encodeRemoteWriteBody({ timeseries: toTimeSeries(batch), metadata: [] });
+    let backoffMs = this.o.minBackoffMs;
+    for (let attempt = 1; !this.signal.aborted; attempt++) {
+      const started = performance.now();
+      const outcome = await this.sender.send(body, this.signal);
+      const seconds = (performance.now() - started) / 1000;
+      if (outcome.kind === 'sent') {
+        this.events.sent(batch, seconds);
+        this.events.acked(batch);
+        return;
+      }
+      if (outcome.kind === 'drop') {
+        this.events.failed(batch, outcome.status, outcome.body, seconds);
+        this.events.acked(batch);
+        return;
+      }
+      if (this.signal.aborted) return; // shutting down: the batch stays queued on disk for the next start
+      this.events.retried(batch, outcome.reason, attempt, seconds);
+      // Jitter spreads the shards' (and other collectors') retries so a recovering endpoint is not hit in step.
+      const delay = outcome.retryAfterMs ?? backoffMs / 2 + (Math.random() * backoffMs) / 2;
+      this.logger.debug('remote write failed, retrying', {
+        shard: this.id,
+        attempt,
+        delayMs: Math.round(delay),
+        reason: outcome.reason,
+      });
+      await this.sleep(delay);
+      backoffMs = Math.min(backoffMs * 2, this.o.maxBackoffMs);
+    }
+  }
+
+  /** Until poked or `ms` passed (or stop). */
+  private pause(ms: number | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.signal.removeEventListener('abort', finish);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = ms !== undefined ? setTimeout(finish, ms) : undefined;
+      this.wake = finish;
+      this.signal.addEventListener('abort', finish);
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.signal.removeEventListener('abort', finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      this.signal.addEventListener('abort', finish);
+    });
+  }
+}
+
+/** One TimeSeries per series, samples in batch order (which is commit order). */
+function toTimeSeries(batch: readonly ShardItem[]): WireTimeSeries[] {
+  const bySeries = new Map<
+    string,
+    { labels: { name: string; value: string }[]; samples: { value: number; timestamp: number }[] }
+  >();
+  for (const { sample } of batch) {
+    let ts = bySeries.get(sample.series.key);
+    if (!ts) {
+      ts = { labels: sample.series.labels.map(([name, value]) => ({ name, value })), samples: [] };
+      bySeries.set(sample.series.key, ts);
+    }
+    ts.samples.push({ value: sample.v, timestamp: sample.t });
+  }
+  return [...bySeries.values()].map((ts) => ({ ...ts, exemplars: [], histograms: [] }));
+}
