@@ -4,7 +4,7 @@
  * into per-group typed arrays.
  */
 import type { Labels } from '../../tsdb/interface.js';
-import type { AggregateExpr } from '../parser/ast.js';
+import type { AggregateExpr, AggregateOp } from '../parser/ast.js';
 import { isValidUtf8, quoteString } from '../parser/literals.js';
 import { annotate, EvalError, type EvalContext } from './context.js';
 import { evaluate } from './evaluator.js';
@@ -103,8 +103,71 @@ export function evalAggregate(ctx: EvalContext, e: AggregateExpr, grid: StepGrid
   }
 }
 
+/**
+ * sum, count, group, min and max walk series by series: each series' arrays
+ * are read front to back and the group's output arrays are the accumulators,
+ * which is much kinder to caches than visiting every series at every step.
+ */
+function accumulateSimple(
+  op: 'sum' | 'count' | 'group' | 'min' | 'max',
+  groups: Groups,
+  input: StepSeries[],
+  grid: StepGrid,
+): StepSeries[] {
+  const out = groups.labels.map((l, g) => newStepSeries(l, grid.steps, groups.dropName[g]));
+  const comps = op === 'sum' ? out.map(() => new Float64Array(grid.steps)) : [];
+  const cell: KahanCell = { c: 0 };
+  const steps = grid.steps;
+  for (let si = 0; si < input.length; si++) {
+    const s = input[si] as StepSeries;
+    const g = groups.of[si] ?? 0;
+    const o = out[g] as StepSeries;
+    const vals = s.vals;
+    const has = s.has;
+    const ov = o.vals;
+    const oh = o.has;
+    const comp = comps[g];
+    for (let i = 0; i < steps; i++) {
+      if (has[i] !== 1) continue;
+      const x = vals[i] ?? 0;
+      if (oh[i] !== 1) {
+        oh[i] = 1;
+        ov[i] = op === 'count' || op === 'group' ? 1 : x;
+        continue;
+      }
+      const cur = ov[i] ?? 0;
+      if (op === 'sum' && comp !== undefined) {
+        cell.c = comp[i] ?? 0;
+        ov[i] = kahanInc(x, cur, cell);
+        comp[i] = cell.c;
+      } else if (op === 'count') ov[i] = cur + 1;
+      else if (op === 'min') {
+        if (cur > x || Number.isNaN(cur)) ov[i] = x;
+      } else if (op === 'max') {
+        if (cur < x || Number.isNaN(cur)) ov[i] = x;
+      }
+    }
+  }
+  if (op === 'sum') {
+    out.forEach((o, g) => {
+      const comp = comps[g];
+      if (comp === undefined) return;
+      for (let i = 0; i < steps; i++) {
+        const v = o.vals[i] ?? 0;
+        if (o.has[i] === 1 && (Number.isFinite(v) || Number.isNaN(v))) o.vals[i] = v + (comp[i] ?? 0);
+      }
+    });
+  }
+  return out.filter((o) => o.has.some((h) => h === 1));
+}
+
 function accumulate(e: AggregateExpr, input: StepSeries[], grid: StepGrid): StepSeries[] {
   const groups = assignGroups(input, e);
+  if (e.op === 'sum' || e.op === 'count' || e.op === 'group' || e.op === 'min' || e.op === 'max') {
+    return accumulateSimple(e.op, groups, input, grid);
+  }
+  // The general path below still handles every operation (it is the reference for the fast one).
+  const op = e.op as AggregateOp;
   const n = groups.labels.length;
   const out = groups.labels.map((l, g) => newStepSeries(l, grid.steps, groups.dropName[g]));
   const value = new Float64Array(n);
@@ -123,9 +186,9 @@ function accumulate(e: AggregateExpr, input: StepSeries[], grid: StepGrid): Step
       if (count[g] === 0) {
         count[g] = 1;
         value[g] =
-          e.op === 'count' || e.op === 'group'
+          op === 'count' || op === 'group'
             ? 1
-            : e.op === 'stddev' || e.op === 'stdvar'
+            : op === 'stddev' || op === 'stdvar'
               ? Number.isFinite(x)
                 ? 0
                 : NaN
@@ -136,7 +199,7 @@ function accumulate(e: AggregateExpr, input: StepSeries[], grid: StepGrid): Step
         continue;
       }
       const c = (count[g] = (count[g] ?? 0) + 1);
-      switch (e.op) {
+      switch (op) {
         case 'sum':
           cell.c = comp[g] ?? 0;
           value[g] = kahanInc(x, value[g] ?? 0, cell);
@@ -186,9 +249,9 @@ function accumulate(e: AggregateExpr, input: StepSeries[], grid: StepGrid): Step
         case 'limit_ratio':
         case 'quantile':
         case 'count_values':
-          throw new EvalError('internal', `unexpected aggregation ${e.op}`);
+          throw new EvalError('internal', `unexpected aggregation ${op}`);
         default: {
-          const never: never = e.op;
+          const never: never = op;
           return never;
         }
       }
@@ -198,10 +261,10 @@ function accumulate(e: AggregateExpr, input: StepSeries[], grid: StepGrid): Step
       if (c === 0) continue;
       const o = out[g] as StepSeries;
       let r = value[g] ?? 0;
-      if (e.op === 'sum') r = Number.isFinite(r) || Number.isNaN(r) ? r + (comp[g] ?? 0) : r;
-      else if (e.op === 'avg') r = incremental[g] === 1 ? (mean[g] ?? 0) + (comp[g] ?? 0) : r / c + (comp[g] ?? 0) / c;
-      else if (e.op === 'stdvar') r = r / c;
-      else if (e.op === 'stddev') r = Math.sqrt(r / c);
+      if (op === 'sum') r = Number.isFinite(r) || Number.isNaN(r) ? r + (comp[g] ?? 0) : r;
+      else if (op === 'avg') r = incremental[g] === 1 ? (mean[g] ?? 0) + (comp[g] ?? 0) : r / c + (comp[g] ?? 0) / c;
+      else if (op === 'stdvar') r = r / c;
+      else if (op === 'stddev') r = Math.sqrt(r / c);
       o.vals[i] = r;
       o.has[i] = 1;
     }

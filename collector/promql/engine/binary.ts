@@ -143,7 +143,7 @@ function vectorScalar(e: BinaryExpr, series: StepSeries[], scalar: Float64Array,
     if (!any) continue;
     if (drop) {
       s.dropName = true;
-      delete s.ts;
+      s.ts = undefined;
     }
     out.push(s);
   }

@@ -62,7 +62,7 @@ function mapValues(v: Vec, f: (x: number, i: number) => number): Vec {
   for (const s of v.series) {
     for (let i = 0; i < s.vals.length; i++) if (s.has[i] === 1) s.vals[i] = f(s.vals[i] ?? 0, i);
     s.dropName = true;
-    delete s.ts;
+    s.ts = undefined;
   }
   return v;
 }
@@ -150,7 +150,7 @@ export function evalCall(ctx: EvalContext, e: Call, grid: StepGrid): EvalValue {
       for (const s of v.series) {
         for (let i = 0; i < grid.steps; i++) if (s.has[i] === 1) s.vals[i] = (s.ts?.[i] ?? stepTime(grid, i)) / 1000;
         s.dropName = true;
-        delete s.ts;
+        s.ts = undefined;
       }
       return v;
     }
@@ -241,7 +241,7 @@ function evalClamp(ctx: EvalContext, e: Call, grid: StepGrid): EvalValue {
       s.vals[i] = Number.isNaN(x) || Number.isNaN(mn) || Number.isNaN(mx) ? NaN : Math.max(mn, Math.min(mx, x));
     }
     s.dropName = true;
-    delete s.ts;
+    s.ts = undefined;
   }
   v.series.splice(0, v.series.length, ...v.series.filter((s) => s.has.some((h) => h === 1)));
   return v;

@@ -29,7 +29,7 @@ export interface StepSeries {
   /** 1 where the series has a value at that step. */
   readonly has: Uint8Array;
   /** Sample timestamps (ms) where they differ from the step time: selector output, for timestamp(). */
-  ts?: Float64Array;
+  ts: Float64Array | undefined;
   /** Delayed __name__ removal: drop the name when the query's result is formed. */
   dropName: boolean;
 }
@@ -92,7 +92,8 @@ export function allocU8(n: number): Uint8Array {
 }
 
 export function newStepSeries(labels: Labels, steps: number, dropName = false): StepSeries {
-  return { labels, vals: allocF64(steps), has: allocU8(steps), dropName };
+  // Every series gets all fields up front, so they all share one hidden class.
+  return { labels, vals: allocF64(steps), has: allocU8(steps), ts: undefined, dropName };
 }
 
 const f64 = new Float64Array(1);
