@@ -47,6 +47,26 @@ describe('tsdb head', () => {
     expect(vals).toEqual([110_000]);
   });
 
+  it('treats key order and empty values as the same series', async () => {
+    const db = await mem();
+    const app = db.appender();
+    app.append({ a: '1', b: '2' }, 1000, 1);
+    app.append({ b: '2', a: '1', c: '' }, 2000, 2);
+    app.append({ a: '1' }, 1000, 3);
+    await app.commit();
+    expect(db.stats().headStats.numSeries).toBe(2);
+    const got = [...db.querier(0, 5000).select([eq('a', '1')])].map((s) => {
+      const it = s.samples();
+      const vs: number[] = [];
+      while (it.next()) vs.push(it.at().v);
+      return [JSON.stringify(s.labels), vs];
+    });
+    expect(got).toEqual([
+      ['{"a":"1"}', [3]],
+      ['{"a":"1","b":"2"}', [1, 2]],
+    ]);
+  });
+
   it('enforces limits with clear messages', async () => {
     const db = await mem({ limits: { maxSeries: 2, maxLabelValueLength: 10, maxLabelsPerSeries: 2 } });
     const app = db.appender();

@@ -46,9 +46,12 @@ export class HeadAppender implements Appender {
   append(labels: Labels, t: number, v: number): Result<void, AppendError> {
     if (this.done) throw new Error('appender used after commit or rollback');
     const head = this.head;
-    const found = head.getOrCreate(canonicalPairs(labels));
-    if (found instanceof AppendError) return this.reject(found);
-    const s = found.series;
+    let s = head.lookupLabels(labels);
+    if (!s) {
+      const created = head.getOrCreate(canonicalPairs(labels));
+      if (created instanceof AppendError) return this.reject(created);
+      s = created.series;
+    }
     const idx = this.lastPending.get(s.ref);
     const lastT = idx !== undefined ? this.ts[idx]! : s.lastT;
     // Only a sample at the very same time needs the previous value compared.

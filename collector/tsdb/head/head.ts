@@ -6,7 +6,8 @@
  */
 import { AppendError } from '../interface.js';
 import { floatHi, lastLo } from '../chunkenc/float-bits.js';
-import { hashPairs, type LabelPairs } from '../labels/label-set.js';
+import { hashLabelSet, hashLabelSetPairs, type LabelPairs } from '../labels/label-set.js';
+import type { Labels } from '../interface.js';
 import { PostingsIndex } from '../labels/postings-index.js';
 import { SymbolTable } from '../labels/symbol-table.js';
 import { ByteSlab } from '../chunkenc/byte-slab.js';
@@ -98,11 +99,36 @@ export class Head {
     return this.series[ref];
   }
 
-  lookup(pairs: LabelPairs, hash = hashPairs(pairs)): MemSeries | undefined {
+  lookup(pairs: LabelPairs, hash = hashLabelSetPairs(pairs)): MemSeries | undefined {
     const hit = this.byHash.get(hash);
     if (hit === undefined) return undefined;
     if (!Array.isArray(hit)) return this.sameLabels(hit, pairs) ? hit : undefined;
     return hit.find((s) => this.sameLabels(s, pairs));
+  }
+
+  /**
+   * The series with exactly these labels, found without sorting or copying
+   * them: the fast path of every append.
+   */
+  lookupLabels(labels: Labels): MemSeries | undefined {
+    const hit = this.byHash.get(hashLabelSet(labels));
+    if (hit === undefined) return undefined;
+    if (!Array.isArray(hit)) return this.sameAsObject(hit, labels) ? hit : undefined;
+    return hit.find((s) => this.sameAsObject(s, labels));
+  }
+
+  private sameAsObject(s: MemSeries, labels: Labels): boolean {
+    const ids = s.pairIds;
+    for (let i = 0; i < ids.length; i += 2) {
+      if (labels[this.symbols.get(ids[i]!)] !== this.symbols.get(ids[i + 1]!)) return false;
+    }
+    // Every series label matched; the object must not have further non-empty ones.
+    let n = 0;
+    for (const k in labels) {
+      const v = labels[k];
+      if (v !== '' && v !== undefined) n++;
+    }
+    return n * 2 === ids.length;
   }
 
   /** Compares without materialising the series' strings (this runs on every append). */
@@ -123,7 +149,7 @@ export class Head {
     ref?: number,
     skipLimits = false,
   ): { series: MemSeries; created: boolean } | AppendError {
-    const hash = hashPairs(pairs);
+    const hash = hashLabelSetPairs(pairs);
     const existing = this.lookup(pairs, hash);
     if (existing) return { series: existing, created: false };
     const bad = skipLimits ? undefined : checkNewSeries(pairs, this.limits, this.liveSeries);
@@ -334,7 +360,7 @@ export class Head {
     this.index.remove(s.ref, s.pairIds);
     this.tombstones.delete(s.ref);
     this.unlogged.delete(s.ref);
-    const hash = hashPairs(this.pairsOf(s));
+    const hash = hashLabelSetPairs(this.pairsOf(s));
     const hit = this.byHash.get(hash);
     if (hit === s) this.byHash.delete(hash);
     else if (Array.isArray(hit)) {

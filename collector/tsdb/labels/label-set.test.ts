@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Labels } from '../interface.js';
-import { canonicalPairs, compareLabels, compareStrings, hashLabels, labelsFromPairs } from './label-set.js';
+import {
+  canonicalPairs,
+  compareLabels,
+  compareStrings,
+  hashLabelSet,
+  hashLabelSetPairs,
+  hashLabels,
+  labelsFromPairs,
+} from './label-set.js';
 import { SymbolTable } from './symbol-table.js';
 
 describe('label sets', () => {
@@ -22,6 +30,15 @@ describe('label sets', () => {
     expect(hashLabels({ ab: 'c' })).not.toBe(hashLabels({ a: 'bc' }));
     expect(hashLabels({ a: '' })).toBe(hashLabels({}));
     expect(Number.isSafeInteger(hashLabels({ x: 'y' }))).toBe(true);
+  });
+
+  it('hashes a Labels object without sorting it, as its canonical pairs hash', () => {
+    const l = { job: 'api', __name__: 'up', empty: '', instance: 'a:1' };
+    expect(hashLabelSet(l)).toBe(hashLabelSetPairs(canonicalPairs(l)));
+    expect(hashLabelSet({ a: '1', b: '2' })).toBe(hashLabelSet({ b: '2', a: '1' }));
+    expect(hashLabelSet({ ab: 'c' })).not.toBe(hashLabelSet({ a: 'bc' }));
+    expect(hashLabelSet({ a: '1', b: '2' })).not.toBe(hashLabelSet({ a: '2', b: '1' }));
+    expect(Number.isSafeInteger(hashLabelSet(l))).toBe(true);
   });
 
   it('orders like Prometheus labels.Compare', () => {

@@ -94,6 +94,60 @@ export function hashPairs(pairs: LabelPairs): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
+/**
+ * An order-independent 53-bit hash of a label set: the sum of per-pair
+ * hashes, so it can be computed straight from a Labels object without
+ * sorting its keys (the head does this on every append). Empty values are
+ * skipped, as canonicalPairs drops them. Stable across processes.
+ */
+export function hashLabelSet(labels: Labels): number {
+  let lo = 0;
+  let hi = 0;
+  for (const n in labels) {
+    const v = labels[n];
+    if (v === '' || v === undefined) continue;
+    const h = pairHash(n, v);
+    lo = (lo + (h >>> 0)) >>> 0;
+    hi = (hi + Math.floor(h / 4294967296)) & 0x1fffff;
+  }
+  return hi * 4294967296 + lo;
+}
+
+/** hashLabelSet of canonical pairs. */
+export function hashLabelSetPairs(pairs: LabelPairs): number {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < pairs.length; i += 2) {
+    const h = pairHash(pairs[i]!, pairs[i + 1]!);
+    lo = (lo + (h >>> 0)) >>> 0;
+    hi = (hi + Math.floor(h / 4294967296)) & 0x1fffff;
+  }
+  return hi * 4294967296 + lo;
+}
+
+/** cyrb53 of name\xffvalue\xff. */
+function pairHash(name: string, value: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < name.length; i++) {
+    const ch = name.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ 0xff, 2654435761);
+  h2 = Math.imul(h2 ^ 0xff, 1597334677);
+  for (let i = 0; i < value.length; i++) {
+    const ch = value.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
 export function hashLabels(labels: Labels): number {
   return hashPairs(canonicalPairs(labels));
 }
