@@ -5,7 +5,7 @@
  * may carry a token, so it appears in errors only redacted.
  */
 import type { StoredAlert } from '../../alerts/index.js';
-import { alertJson, templateData } from '../../templates/template-data.js';
+import { alertJson, templateData } from '../../templates/index.js';
 import { classifyHttp, networkFailure, redactUrl, type Integration, type NotifyOutcome } from '../integration.js';
 import type { NotifyContext } from '../stage.js';
 

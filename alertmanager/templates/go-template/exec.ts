@@ -11,7 +11,7 @@ interface TemplateContext {
   readonly funcs: FunctionTable<unknown>;
   readonly user: unknown;
 }
-import { GoStruct, TemplateExecError, truth } from './values.js';
+import { GoStruct, methodOf, TemplateExecError, truth } from './values.js';
 
 class LoopSignal {
   constructor(readonly kind: 'break' | 'continue') {}
@@ -193,6 +193,24 @@ async function evalCommand(
       throw e;
     }
   }
+  if ((rest.length > 0 || piped) && (head?.kind === 'field' || head?.kind === 'variable' || head?.kind === 'pipeline') && head.names.length > 0) {
+    // A method call with arguments: `.CommonLabels.Remove .GroupLabels.Names`.
+    const names = head.names.slice(0, -1);
+    const method = head.names[head.names.length - 1] as string;
+    const base =
+      head.kind === 'field'
+        ? dot
+        : head.kind === 'pipeline'
+          ? await evalPipeline(head.pipe, dot, scope, ctx, name)
+          : [...scope.vars].reverse().find((x) => x.name === head.name)?.value;
+    const fn = methodOf(fields(base, names, name, line), method);
+    if (fn) {
+      const args: unknown[] = [];
+      for (const a of rest) args.push(await evalArg(a, dot, scope, ctx, name, line));
+      if (piped) args.push(piped.value);
+      return fn(...args);
+    }
+  }
   if (rest.length > 0 || piped) {
     throw new TemplateExecError(`${where}: executing ${JSON.stringify(name)}: can't give argument to non-function ${describeArg(head)}`);
   }
@@ -243,6 +261,11 @@ async function evalArg(a: Arg, dot: unknown, scope: Scope, ctx: TemplateContext,
 function fields(v: unknown, names: readonly string[], name: string, line: number): unknown {
   let cur = v;
   for (const f of names) {
+    const method = methodOf(cur, f);
+    if (method) {
+      cur = method();
+      continue;
+    }
     if (cur instanceof GoStruct) {
       if (!(f in cur.fields)) throw new TemplateExecError(`template: ${name}:${line}: can't evaluate field ${f} in type ${cur.typeName}`);
       cur = cur.fields[f];

@@ -2,6 +2,7 @@
  * Go's fmt as templates print with it: %v of every value a template sees, and
  * printf's verbs with flags, width and precision. Ints are bigint, floats number.
  */
+import { methodOf } from './values.js';
 
 /** strconv.FormatFloat(v, 'g', prec, 64); prec -1 is the shortest exact form (%v). */
 export function formatG(v: number, prec = -1, upper = false): string {
@@ -41,6 +42,9 @@ export function formatValue(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(formatValue).join(' ')}]`;
   if (v instanceof Map) return `map[${[...v].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => `${formatValue(k)}:${formatValue(x)}`).join(' ')}]`;
   if (typeof v === 'object') {
+    // A value with a String method prints through it, as a Go Stringer does.
+    const stringer = methodOf(v, 'String');
+    if (stringer) return String(stringer());
     const entries = Object.entries(v as Record<string, unknown>);
     if ((v as { constructor?: unknown }).constructor === Object) {
       return `map[${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => `${k}:${formatValue(x)}`).join(' ')}]`;

@@ -11,4 +11,5 @@ export { execute } from './exec.js';
 export type { FunctionTable, TemplateFunction } from './exec.js';
 export { GO_BUILTINS, arity, str } from './builtins.js';
 export { formatG, formatValue, goFixed, goType, sprintf } from './go-format.js';
-export { GoStruct, TemplateExecError, toFloat, truth } from './values.js';
+export { GoStruct, TemplateExecError, toFloat, truth, withMethods, methodOf, GO_METHODS } from './values.js';
+export type { GoMethod } from './values.js';

@@ -27,6 +27,8 @@ export interface Token {
   readonly kind: TokenKind;
   readonly value: string;
   readonly line: number;
+  /** White space came right before it: `.a .b` is two operands, `.a.b` one chain. */
+  readonly spaced?: boolean;
 }
 
 const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue']);
@@ -86,11 +88,16 @@ export function lex(text: string): Token[] {
 function lexAction(text: string, start: number, startLine: number, tokens: Token[]): { pos: number; line: number; trimRight: boolean } {
   let pos = start;
   let line = startLine;
-  const push = (kind: TokenKind, value: string): void => void tokens.push({ kind, value, line });
+  let spaced = false;
+  const push = (kind: TokenKind, value: string): void => {
+    tokens.push(spaced ? { kind, value, line, spaced } : { kind, value, line });
+    spaced = false;
+  };
   while (pos < text.length) {
     const c = text[pos] as string;
     if (c === '\n') {
       line++;
+      spaced = true;
       pos++;
       continue;
     }
@@ -99,6 +106,7 @@ function lexAction(text: string, start: number, startLine: number, tokens: Token
         push('close', '}}');
         return { pos: pos + 4, line, trimRight: true };
       }
+      spaced = true;
       pos++;
       continue;
     }

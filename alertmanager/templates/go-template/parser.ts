@@ -214,7 +214,7 @@ class Parser {
 
   private fieldChain(): string[] {
     const names: string[] = [];
-    while (this.peek()?.kind === 'field') names.push(this.next().value);
+    while (this.peek()?.kind === 'field' && !this.peek()?.spaced) names.push(this.next().value);
     return names;
   }
 

@@ -32,3 +32,22 @@ export function toFloat(v: unknown): number {
   }
   throw new TemplateExecError(`can't convert ${String(v)} to float`);
 }
+
+/**
+ * Methods a value offers to templates, as Go types do (`.Alerts.Firing`,
+ * `.Labels.SortedPairs`, `.CommonLabels.Remove .GroupLabels.Names`). Stored
+ * under a symbol so that range, len and index still see a plain map or slice.
+ */
+export const GO_METHODS: unique symbol = Symbol('go-template.methods');
+export type GoMethod = (...args: unknown[]) => unknown;
+
+export function withMethods<T extends object>(value: T, methods: Readonly<Record<string, GoMethod>>): T {
+  Object.defineProperty(value, GO_METHODS, { value: methods, enumerable: false });
+  return value;
+}
+
+export function methodOf(value: unknown, name: string): GoMethod | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const methods = (value as { [GO_METHODS]?: Readonly<Record<string, GoMethod>> })[GO_METHODS];
+  return methods && Object.hasOwn(methods, name) ? methods[name] : undefined;
+}
