@@ -66,6 +66,15 @@ describe('createEngine', () => {
     expect(!r.ok && r.error.kind).toBe('execution');
   });
 
+  it('refuses resolutions and subqueries that would not fit in memory', async () => {
+    const store = await storeWith([[{ __name__: 'm' }, [1]]], 1000);
+    const engine = createEngine(store, { maxSamples: 1000 });
+    const wide = await engine.rangeQuery('m', 0, 12_000_000, 1000);
+    expect(!wide.ok && wide.error.kind).toBe('bad_data');
+    const deep = await engine.instantQuery('max_over_time(m[1d:1s])', 0);
+    expect(!deep.ok && deep.error.message).toBe('query processing would load too many samples into memory in subquery execution');
+  });
+
   it('formats expressions canonically', () => {
     const p = parseExpr('sum(rate(x{a="b"}[5m] offset 1m)) by (job) > bool on(job) group_left(z) y');
     if (!p.ok) throw p.error;

@@ -63,6 +63,15 @@ export function createEngine(queryable: Queryable, options: EngineOptions = {}):
           ),
         );
       if (endMs < startMs) return err(new QueryError('bad_data', 'end timestamp must not be before start time'));
+      // Prometheus' API limit; it also bounds the per-series arrays we allocate.
+      if ((endMs - startMs) / stepMs > 11_000) {
+        return err(
+          new QueryError(
+            'bad_data',
+            'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
+          ),
+        );
+      }
     }
     const clock = options.clock ?? Date.now;
     const ctx: EvalContext = {

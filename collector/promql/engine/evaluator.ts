@@ -98,9 +98,13 @@ export function evalSubquery(
   const lowest = minRef - rangeMs;
   let innerStart = stepMs * Math.trunc(lowest / stepMs);
   if (innerStart <= lowest) innerStart += stepMs;
-  const inner = evaluate(ctx, e.expr, makeGrid(innerStart, maxRef, stepMs));
-  if (inner.type !== 'vector') throw new EvalError('internal', 'subquery of a non-vector');
   const innerGrid = makeGrid(innerStart, maxRef, stepMs);
+  // Each inner series holds one point per inner step: refuse before allocating.
+  if (innerGrid.steps > ctx.maxSamples) {
+    throw new EvalError('execution', 'query processing would load too many samples into memory in subquery execution');
+  }
+  const inner = evaluate(ctx, e.expr, innerGrid);
+  if (inner.type !== 'vector') throw new EvalError('internal', 'subquery of a non-vector');
   const series: RangeSeries[] = [];
   for (const s of inner.series) {
     let n = 0;
