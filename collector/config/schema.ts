@@ -59,6 +59,13 @@ export const ConfigSchema = z.strictObject({
       rootfsPath: text('a directory path').default('/'),
     })
     .prefault({}),
+  cgroup: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Where the cgroup filesystem(s) are mounted; /host/sys/fs/cgroup in a container. */
+      cgroupRoot: text('a directory path').default('/sys/fs/cgroup'),
+    })
+    .prefault({}),
   dashboard: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   rules: z
     .strictObject({

@@ -14,6 +14,7 @@ import { createPipeline, type Pipeline } from '../../pipelines/index.js';
 import { createEngine, formatExpr, parseExpr } from '../../promql/index.js';
 import { createMetadataStore, createRemoteWriteHandler } from '../../remote/index.js';
 import { ok, type Result } from '../../result.js';
+import { createCgroupSource } from '../../sources/cgroup/index.js';
 import { createProcfsSource } from '../../sources/procfs/index.js';
 import { openTsdb } from '../../tsdb/index.js';
 import { createDashboardRouter } from '../../../dashboard/index.js';
@@ -63,6 +64,20 @@ export async function startAllInOne(config: Config, logger: Logger): Promise<Res
         logger: logger.child({ component: 'pipeline', pipeline: 'node' }),
         registry,
         targetLabels: { job: 'node', instance: hostname() },
+      }),
+    );
+  }
+  if (config.cgroup.enabled) {
+    // Without Kubernetes, top-level cgroups (systemd services, Docker containers) are containers of namespace "host".
+    pipelines.push(
+      createPipeline({
+        name: 'containers',
+        sources: [createCgroupSource({ procPath: config.procfs.procPath, cgroupRoot: config.cgroup.cgroupRoot })],
+        intervalMs: config.scrape.interval,
+        appendable: tsdb,
+        logger: logger.child({ component: 'pipeline', pipeline: 'containers' }),
+        registry,
+        targetLabels: { job: 'cadvisor', instance: hostname(), node: hostname() },
       }),
     );
   }
