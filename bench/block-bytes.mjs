@@ -8,7 +8,7 @@
 // a little scrape jitter, inside one 2 h-aligned window so each side writes
 // exactly one block. Our chunks are cut every 120 samples, as the head does.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';

@@ -36,7 +36,10 @@ async function setup(store?: Tsdb) {
     query: engineQueryFn(createEngine(tsdb)),
     appendable: tsdb,
     queryable: tsdb,
-    sink: async (a) => void sent.push([...a]),
+    sink: (a) => {
+      sent.push([...a]);
+      return Promise.resolve();
+    },
     externalLabels: { cluster: 'kind' },
     externalUrl: 'http://kp:9470',
     resendDelayMs: 60_000,

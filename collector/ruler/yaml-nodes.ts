@@ -26,7 +26,7 @@ export function parseYamlTree(text: string): Result<YamlTree, string> {
     const n = resolve(node) as Node | undefined;
     return n && 'range' in n && n.range ? lineCounter.linePos(n.range[0]).line : 0;
   };
-  return ok({ doc, root: doc.contents as Node | null, lineOf, resolve });
+  return ok({ doc, root: doc.contents, lineOf, resolve });
 }
 
 /** A mapping's entries with merge keys (`<<: *anchor`) expanded, later keys winning as go-yaml does. */
@@ -61,7 +61,7 @@ export function scalarString(tree: YamlTree, node: unknown): string | undefined 
   if (n === null || n === undefined) return '';
   if (!isScalar(n)) return undefined;
   if (n.value === null) return '';
-  return typeof n.value === 'string' ? n.value : (n.source ?? String(n.value));
+  return typeof n.value === 'string' ? n.value : (n.source ?? JSON.stringify(n.value));
 }
 
 export function isNullNode(tree: YamlTree, node: unknown): boolean {

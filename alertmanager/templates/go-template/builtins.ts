@@ -7,9 +7,8 @@ function compare(a: unknown, b: unknown, op: string): number {
   const kind = (v: unknown): string => (typeof v === 'bigint' ? 'int' : typeof v === 'number' ? 'float' : typeof v);
   if (kind(a) !== kind(b)) throw new TemplateExecError(`error calling ${op}: incompatible types for comparison`);
   if (typeof a === 'string' || typeof a === 'number' || typeof a === 'bigint') {
-    const x = a as string | number | bigint;
-    const y = b as string | number | bigint;
-    return x < y ? -1 : x > y ? 1 : 0;
+    const y = b as typeof a;
+    return a < y ? -1 : a > y ? 1 : 0;
   }
   if (op === 'eq' || op === 'ne') return a === b ? 0 : 1;
   throw new TemplateExecError(`error calling ${op}: invalid type for comparison`);
@@ -59,7 +58,7 @@ export const GO_BUILTINS: FunctionTable<unknown> = {
     const v = a[0];
     const [i = 0n, j] = a.slice(1).map((x) => Number(x));
     if (typeof v === 'string') return v.slice(Number(i), j);
-    if (Array.isArray(v)) return v.slice(Number(i), j);
+    if (Array.isArray(v)) return (v as unknown[]).slice(Number(i), j);
     throw new TemplateExecError(`error calling slice: can't slice item of type ${goType(v)}`);
   },
 };

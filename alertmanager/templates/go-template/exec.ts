@@ -13,8 +13,11 @@ interface TemplateContext {
 }
 import { GoStruct, methodOf, TemplateExecError, truth } from './values.js';
 
-class LoopSignal {
-  constructor(readonly kind: 'break' | 'continue') {}
+/** Unwinds a {{break}} or {{continue}} to the enclosing {{range}}. */
+class LoopSignal extends Error {
+  constructor(readonly kind: 'break' | 'continue') {
+    super(kind);
+  }
 }
 
 interface Scope {

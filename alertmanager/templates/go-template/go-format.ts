@@ -51,7 +51,7 @@ export function formatValue(v: unknown): string {
     }
     return `{${entries.map(([, x]) => formatValue(x)).join(' ')}}`;
   }
-  return String(v);
+  return typeof v === 'symbol' || typeof v === 'function' ? v.toString() : '<unknown>';
 }
 
 const VERB = /%([-+# 0]*)(\*|\d+)?(?:\.(\*|\d+)?)?([a-zA-Z%])/g;

@@ -243,7 +243,15 @@ class Parser {
         this.expect('rparen', 'parenthesized pipeline');
         return { kind: 'pipeline', pipe, names: this.fieldChain() };
       }
-      default:
+      case 'text':
+      case 'open':
+      case 'close':
+      case 'pipe':
+      case 'rparen':
+      case 'declare':
+      case 'assign':
+      case 'comma':
+      case 'keyword':
         throw new TemplateSyntaxError(t.line, `unexpected ${describe(t)}`);
     }
   }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseRuleFile, ruleName, type NameValidation } from '../../ruler/index.js';
+import { parseRuleFile, ruleName } from '../../ruler/index.js';
 import { runRuleTests } from '../../ruler/unit-test/index.js';
 import { stringFlag, type Command } from '../command.js';
 
@@ -32,7 +32,7 @@ export const rulesCheckCommand: Command = {
         failed = true;
         continue;
       }
-      const r = parseRuleFile(file, text, { nameValidation: scheme as NameValidation });
+      const r = parseRuleFile(file, text, { nameValidation: scheme });
       if (!r.ok) {
         io.stdout(`  FAILED:\n${r.error.join('\n')}\n\n`);
         failed = true;

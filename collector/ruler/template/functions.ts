@@ -139,7 +139,7 @@ export const FUNCTIONS: FunctionTable<TemplateContext> = {
   },
   first: (a) => {
     const v = a[0];
-    if (Array.isArray(v) && v.length > 0) return v[0];
+    if (Array.isArray(v) && v.length > 0) return (v as unknown[])[0];
     throw new TemplateExecError('error calling first: first() called on vector with no elements');
   },
   label: (a) => {

@@ -33,12 +33,12 @@ describe('alert templates (Go text/template with Prometheus functions)', () => {
   });
 
   it('runs PromQL through query, with first/value/label and sortByLabel', async () => {
-    const query = async (expr: string) => {
+    const query = (expr: string) => {
       expect(expr).toBe('up{job="node"}');
-      return [
+      return Promise.resolve([
         { labels: { instance: 'b' }, value: 0 },
         { labels: { instance: 'a' }, value: 1 },
-      ];
+      ]);
     };
     const text = '{{ with query "up{job=\\"node\\"}" }}{{ . | first | value }} {{ . | first | label "instance" }}{{ end }};{{ range query "up{job=\\"node\\"}" | sortByLabel "instance" }} {{ .Labels.instance }}={{ .Value }}{{ end }}';
     expect(await run(text, 0, {}, query)).toEqual({ ok: true, value: '0 b; a=1 b=0' });

@@ -19,7 +19,7 @@ async function promtool(file: string): Promise<number> {
     return 0;
   } catch (e) {
     const code = (e as { code?: number | string }).code;
-    if (typeof code !== 'number') throw new Error(`promtool could not run (install Debian's prometheus package): ${String(e)}`);
+    if (typeof code !== 'number') throw new Error(`promtool could not run (install Debian's prometheus package): ${String(e)}`, { cause: e });
     return code;
   }
 }

@@ -137,7 +137,7 @@ async function runGroup(tf: TestFile, tg: TestGroup, specs: readonly RuleGroupSp
           query: engineQueryFn(engine),
           appendable: tsdb,
           queryable: tsdb,
-          sink: async () => undefined,
+          sink: () => Promise.resolve(),
           externalLabels: tg.external_labels,
           externalUrl: tg.external_url ?? '',
           resendDelayMs: 60_000,
