@@ -2,23 +2,28 @@
  * Reads the head over [minT, maxT]. Label names and values come from the
  * index; with matchers they come from the matching series only.
  */
-import type { Labels, Matcher, Querier, SampleIterator, Series } from '../interface.js';
-import { compareLabelPairs, compareStrings, labelsFromPairs } from '../labels/label-set.js';
+import type { Labels, Matcher, Querier, Series } from '../interface.js';
+import { compareStrings, labelsFromPairs } from '../labels/label-set.js';
 import { compileMatchers } from '../labels/matcher.js';
+import type { SymbolTable } from '../labels/symbol-table.js';
 import type { Head } from './head.js';
 import type { MemSeries } from './mem-series.js';
 import { HeadSeriesIterator } from './series-iterator.js';
 
 class HeadSeries implements Series {
   private cached: Labels | undefined;
+  private cachedPairs: readonly string[] | undefined;
 
   constructor(
     private readonly head: Head,
     private readonly s: MemSeries,
-    readonly pairs: readonly string[],
     private readonly minT: number,
     private readonly maxT: number,
   ) {}
+
+  get pairs(): readonly string[] {
+    return (this.cachedPairs ??= this.head.pairsOf(this.s));
+  }
 
   get labels(): Labels {
     return (this.cached ??= labelsFromPairs(this.pairs));
@@ -56,14 +61,15 @@ export class HeadQuerier implements Querier {
   select(matchers: readonly Matcher[]): HeadSeries[] {
     const compiled = compileMatchers(matchers);
     if (!compiled.ok) throw compiled.error;
-    const out: HeadSeries[] = [];
+    const picked: MemSeries[] = [];
     for (const s of this.head.seriesRefs((idx) => idx.select(compiled.value))) {
       if (s.minT > this.maxT || s.maxT < this.minT) continue;
-      const series = new HeadSeries(this.head, s, this.head.pairsOf(s), this.minT, this.maxT);
-      if (this.head.tombstonesOf(s.ref) && !hasSamples(series.samples())) continue;
-      out.push(series);
+      if (this.head.tombstonesOf(s.ref) && !new HeadSeries(this.head, s, this.minT, this.maxT).samples().next())
+        continue;
+      picked.push(s);
     }
-    return out.sort((a, b) => compareLabelPairs(a.pairs, b.pairs));
+    sortByLabels(picked, this.head.symbols);
+    return picked.map((s) => new HeadSeries(this.head, s, this.minT, this.maxT));
   }
 
   private overlapsHead(): boolean {
@@ -88,6 +94,20 @@ export class HeadQuerier implements Querier {
   }
 }
 
-function hasSamples(it: SampleIterator): boolean {
-  return it.next();
+/**
+ * Sorts series as Prometheus' labels.Compare orders them, on symbol ids:
+ * equal interned strings compare by id and no label string is copied. (A
+ * NUL-joined key per series compared natively measured twice as slow.)
+ */
+function sortByLabels(series: MemSeries[], symbols: SymbolTable): void {
+  series.sort((a, b) => comparePairIds(a.pairIds, b.pairIds, symbols));
+}
+
+function comparePairIds(x: readonly number[], y: readonly number[], symbols: SymbolTable): number {
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const c = symbols.compare(x[i]!, y[i]!);
+    if (c !== 0) return c;
+  }
+  return x.length - y.length;
 }

@@ -54,6 +54,15 @@ describe('label sets', () => {
     expect(compareStrings('ab', 'a')).toBeGreaterThan(0);
   });
 
+  it('compares interned symbols in UTF-8 order', () => {
+    const st = new SymbolTable();
+    const [a, b, emoji, fullwidth] = ['a', 'b', '\u{1f600}', '\uff5e'].map((x) => st.intern(x));
+    expect(st.compare(a!, b!)).toBeLessThan(0);
+    expect(st.compare(b!, a!)).toBeGreaterThan(0);
+    expect(st.compare(a!, a!)).toBe(0);
+    expect(st.compare(fullwidth!, emoji!)).toBeLessThan(0); // UTF-16 order would say the opposite
+  });
+
   it('interns each string once', () => {
     const st = new SymbolTable();
     const a = st.intern('namespace');

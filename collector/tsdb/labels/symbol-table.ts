@@ -3,9 +3,15 @@
  * by a small integer, so a million series that all say `namespace="default"`
  * share one string and carry two 4-byte ids each.
  */
+import { compareStrings } from './label-set.js';
+
+const HIGH_UNITS = /[\ud800-\uffff]/;
+
 export class SymbolTable {
   private readonly ids = new Map<string, number>();
   private readonly strings: string[] = [];
+  /** Ids of strings with code units from U+D800 up, where UTF-16 and UTF-8 order can differ (rare). */
+  private readonly high = new Set<number>();
 
   /** The id of s, adding it if new. */
   intern(s: string): number {
@@ -19,6 +25,7 @@ export class SymbolTable {
       if (flat !== s) flat = s; // lone surrogates do not survive UTF-8; keep the original then
       this.strings.push(flat);
       this.ids.set(flat, id);
+      if (HIGH_UNITS.test(flat)) this.high.add(id);
     }
     return id;
   }
@@ -32,6 +39,19 @@ export class SymbolTable {
     const s = this.strings[id];
     if (s === undefined) throw new RangeError(`unknown symbol id ${id}`);
     return s;
+  }
+
+  /**
+   * Orders two symbols as Prometheus orders strings (UTF-8 bytes). Equal ids
+   * are equal strings; otherwise the engine's own comparison is exact unless a
+   * string has code units from U+D800 up.
+   */
+  compare(a: number, b: number): number {
+    if (a === b) return 0;
+    const x = this.get(a);
+    const y = this.get(b);
+    if (this.high.has(a) || this.high.has(b)) return compareStrings(x, y);
+    return x < y ? -1 : 1;
   }
 
   get size(): number {
