@@ -12,7 +12,8 @@ import { buildRouteTree, Dispatcher, type Clock, type Route } from './dispatch/i
 import { Inhibitor } from './inhibit/index.js';
 import { NotificationLog } from './nflog/index.js';
 import { buildPipeline } from './notify/pipeline.js';
-import { buildReceivers, type ExtraIntegrationBuilder } from './notify/receivers.js';
+import { buildReceivers } from './notify/receivers.js';
+import { NotificationTemplate } from './templates/index.js';
 import { notifyMetrics, type NotifyMetrics } from './notify/metrics.js';
 import type { Integration } from './notify/integration.js';
 import { err, ok, type Result } from './result.js';
@@ -37,8 +38,6 @@ export interface AlertmanagerCoreOptions {
   readonly initialBackoffMs?: number;
   /** How often empty groups and expired state are dropped. */
   readonly maintenanceIntervalMs?: number;
-  /** Builders for integrations beyond webhook (email, Slack); see index.ts. */
-  readonly integrations?: readonly ExtraIntegrationBuilder[];
 }
 
 export interface PostResult {
@@ -65,13 +64,14 @@ export class AlertmanagerCore {
     private readonly o: AlertmanagerCoreOptions,
     readonly silences: Silences,
     readonly nflog: NotificationLog,
+    template: NotificationTemplate,
   ) {
     this.clock = o.clock ?? Date.now;
     this.log = o.logger ?? (() => undefined);
     this.startedAt = this.clock();
     this.#loaded = o.config;
     this.#metrics = notifyMetrics(o.registry);
-    this.#apply(o.config);
+    this.#apply(o.config, template);
     this.#gcTimer = setInterval(() => void this.#gc(), o.maintenanceIntervalMs ?? 15 * 60_000);
     this.#gcTimer.unref?.();
   }
@@ -83,7 +83,9 @@ export class AlertmanagerCore {
     if (!silences.ok) return err(silences.error);
     const nflog = await NotificationLog.open({ file: path.join(o.dataDir, 'nflog.json'), retentionMs, clock });
     if (!nflog.ok) return err(nflog.error);
-    return ok(new AlertmanagerCore(o, silences.value, nflog.value));
+    const template = await NotificationTemplate.load(o.config.templateGlobs, clock);
+    if (!template.ok) return err(template.error);
+    return ok(new AlertmanagerCore(o, silences.value, nflog.value, template.value));
   }
 
   get config(): LoadedConfig {
@@ -102,14 +104,14 @@ export class AlertmanagerCore {
     return this.#loaded.config.receivers.map((r) => r.name);
   }
 
-  #apply(loaded: LoadedConfig): void {
+  #apply(loaded: LoadedConfig, template: NotificationTemplate): void {
     const cfg = loaded.config;
     this.#route = buildRouteTree(cfg.route);
     this.#inhibitor = new Inhibitor(cfg.inhibit_rules, () => this.store.list());
     const intervals = new Map<string, NamedTimeInterval>();
     for (const ti of [...cfg.mute_time_intervals, ...cfg.time_intervals]) intervals.set(ti.name, ti);
     const warn = (msg: string, fields: Readonly<Record<string, unknown>>): void => this.log('warn', msg, fields);
-    this.#receivers = buildReceivers(loaded, { externalUrl: this.o.externalUrl, warn }, this.o.integrations ?? []);
+    this.#receivers = buildReceivers(loaded, { externalUrl: this.o.externalUrl, template, warn });
     const flush = buildPipeline({
       receivers: this.#receivers,
       inhibitor: this.#inhibitor,
@@ -136,11 +138,17 @@ export class AlertmanagerCore {
     });
   }
 
-  /** Swaps in a new config; alerts are regrouped under the new routes. */
-  reload(loaded: LoadedConfig): void {
+  /**
+   * Swaps in a new config; alerts are regrouped under the new routes. A
+   * config whose templates fail to load is rejected and the old one stays.
+   */
+  async reload(loaded: LoadedConfig): Promise<Result<void, Error>> {
+    const template = await NotificationTemplate.load(loaded.templateGlobs, this.clock);
+    if (!template.ok) return template;
     this.#loaded = loaded;
-    this.#apply(loaded);
+    this.#apply(loaded, template.value);
     this.log('info', 'configuration reloaded', { file: loaded.file });
+    return ok(undefined);
   }
 
   /** Accepts alerts as API v2 does: each valid one is stored, each invalid one reported. */

@@ -12,7 +12,8 @@ import type { NotifyContext } from '../stage.js';
 export interface WebhookOptions {
   readonly receiver: string;
   readonly index: number;
-  readonly url: string;
+  /** Resolved at send time: url_file may change after load, as in Alertmanager. */
+  readonly url: () => Promise<string | undefined>;
   readonly sendResolved: boolean;
   readonly maxAlerts: number;
   readonly timeoutMs: number;
@@ -45,8 +46,15 @@ export function webhookIntegration(o: WebhookOptions): Integration {
     sendResolved: o.sendResolved,
     async notify(ctx, alerts): Promise<NotifyOutcome> {
       const body = JSON.stringify(webhookPayload(ctx, alerts, o));
+      let url: string | undefined;
       try {
-        const res = await fetch(o.url, {
+        url = await o.url();
+      } catch (e) {
+        return { kind: 'failed', retryable: true, reason: `cannot read webhook url_file: ${(e as NodeJS.ErrnoException).code ?? 'error'}` };
+      }
+      if (!url) return { kind: 'failed', retryable: false, reason: 'webhook URL is empty' };
+      try {
+        const res = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'user-agent': 'kubepulse-alertmanager', ...o.headers },
           body,
@@ -54,7 +62,7 @@ export function webhookIntegration(o: WebhookOptions): Integration {
         });
         return classifyHttp(res.status, await res.text());
       } catch (e) {
-        return networkFailure(e, redactUrl(o.url));
+        return networkFailure(e, redactUrl(url));
       }
     },
   };

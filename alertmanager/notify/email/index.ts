@@ -1,0 +1,2 @@
+export type { EmailOptions } from './email.js';
+export { emailIntegration } from './email.js';
