@@ -66,13 +66,28 @@ describe('createEngine', () => {
     expect(!r.ok && r.error.kind).toBe('execution');
   });
 
+  it('aligns [r::s] subqueries to each evaluation time', async () => {
+    const store = await storeWith([[{ __name__: 'c' }, Array.from({ length: 101 }, (_, i) => i)]], 10_000);
+    const r = await createEngine(store, { enableExperimentalFunctions: true }).rangeQuery(
+      'sum_over_time(c[30s::20s])',
+      50_000,
+      80_000,
+      10_000,
+    );
+    if (!r.ok) throw r.error;
+    // At 50s the points are 50s and 30s (5 + 3), at 60s 60s and 40s, …
+    expect(r.value.value.type === 'matrix' && r.value.value.series[0]?.points.map((p) => p.v)).toEqual([8, 10, 12, 14]);
+  });
+
   it('refuses resolutions and subqueries that would not fit in memory', async () => {
     const store = await storeWith([[{ __name__: 'm' }, [1]]], 1000);
     const engine = createEngine(store, { maxSamples: 1000 });
     const wide = await engine.rangeQuery('m', 0, 12_000_000, 1000);
     expect(!wide.ok && wide.error.kind).toBe('bad_data');
     const deep = await engine.instantQuery('max_over_time(m[1d:1s])', 0);
-    expect(!deep.ok && deep.error.message).toBe('query processing would load too many samples into memory in subquery execution');
+    expect(!deep.ok && deep.error.message).toBe(
+      'query processing would load too many samples into memory in subquery execution',
+    );
   });
 
   it('formats expressions canonically', () => {

@@ -11,6 +11,7 @@ import { checkDeadline, EvalError, type EvalContext } from './context.js';
 import { evalCall } from './functions.js';
 import { atMs, durationCtx, evalMatrixSelector, evalVectorSelector } from './selectors.js';
 import {
+  labelsKey,
   allocF64,
   makeGrid,
   newStepSeries,
@@ -95,6 +96,7 @@ export function evalSubquery(
   }
   const windows = { fromMs, toMs, evalMs };
   if (grid.steps === 0) return { series: [], windows };
+  if (e.aligned === true) return { series: alignedSubquery(ctx, e, toMs, rangeMs, stepMs, at !== undefined), windows };
   const lowest = minRef - rangeMs;
   let innerStart = stepMs * Math.trunc(lowest / stepMs);
   if (innerStart <= lowest) innerStart += stepMs;
@@ -122,6 +124,84 @@ export function evalSubquery(
     if (n > 0) series.push({ labels: s.labels, ts, vs, dropName: s.dropName });
   }
   return { series, windows };
+}
+
+/**
+ * An aligned subquery (`[r::s]`): for each step the inner expression is
+ * evaluated at ref, ref-s, ref-2s, … inside (ref-r, ref]. Each step's points
+ * are kept apart (stepRanges) since neighbouring steps see different times.
+ */
+function alignedSubquery(
+  ctx: EvalContext,
+  e: SubqueryExpr,
+  refs: Float64Array,
+  rangeMs: number,
+  stepMs: number,
+  pinned: boolean,
+): RangeSeries[] {
+  const steps = refs.length;
+  const back = Math.ceil(rangeMs / stepMs) - 1; // points strictly after ref - range
+  if (back + 1 > ctx.maxSamples) {
+    throw new EvalError('execution', 'query processing would load too many samples into memory in subquery execution');
+  }
+  const acc = new Map<
+    string,
+    { labels: RangeSeries['labels']; dropName: boolean; ts: number[]; vs: number[]; ranges: Int32Array }
+  >();
+  let previous: { key: string; ts: number[]; vs: number[] }[] | undefined;
+  for (let i = 0; i < steps; i++) {
+    const ref = refs[i] ?? 0;
+    let points: { key: string; labels: RangeSeries['labels']; dropName: boolean; ts: number[]; vs: number[] }[];
+    if (pinned && previous !== undefined) {
+      points = previous.map((p) => ({
+        ...p,
+        labels: acc.get(p.key)?.labels ?? {},
+        dropName: acc.get(p.key)?.dropName ?? false,
+      }));
+    } else {
+      const innerGrid = makeGrid(ref - back * stepMs, ref, stepMs);
+      const inner = evaluate(ctx, e.expr, innerGrid);
+      if (inner.type !== 'vector') throw new EvalError('internal', 'subquery of a non-vector');
+      points = inner.series.map((s) => {
+        const ts: number[] = [];
+        const vs: number[] = [];
+        for (let k = 0; k < innerGrid.steps; k++) {
+          if (s.has[k] === 1) {
+            ts.push(stepTime(innerGrid, k));
+            vs.push(s.vals[k] ?? 0);
+          }
+        }
+        return {
+          key: labelsKey(s.labels) + (s.dropName ? '\x00d' : ''),
+          labels: s.labels,
+          dropName: s.dropName,
+          ts,
+          vs,
+        };
+      });
+      previous = points;
+    }
+    for (const p of points) {
+      let a = acc.get(p.key);
+      if (a === undefined) {
+        a = { labels: p.labels, dropName: p.dropName, ts: [], vs: [], ranges: new Int32Array(2 * steps) };
+        acc.set(p.key, a);
+      }
+      a.ranges[2 * i] = a.ts.length;
+      for (let k = 0; k < p.ts.length; k++) {
+        a.ts.push(p.ts[k] ?? 0);
+        a.vs.push(p.vs[k] ?? 0);
+      }
+      a.ranges[2 * i + 1] = a.ts.length;
+    }
+  }
+  return [...acc.values()].map((a) => ({
+    labels: a.labels,
+    dropName: a.dropName,
+    ts: Float64Array.from(a.ts),
+    vs: Float64Array.from(a.vs),
+    stepRanges: a.ranges,
+  }));
 }
 
 /** A scalar or vector value as per-step scalars (vector → its single element, else NaN). */

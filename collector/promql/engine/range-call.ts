@@ -133,9 +133,15 @@ export function evalRangeCall(ctx: EvalContext, e: Call, grid: StepGrid): EvalVa
         lo = 0;
         hi = 0;
       }
-      while (lo < n && (s.ts[lo] ?? 0) <= from) lo++;
-      if (hi < lo) hi = lo;
-      while (hi < n && (s.ts[hi] ?? 0) <= to) hi++;
+      const ranges = s.stepRanges;
+      if (ranges !== undefined) {
+        lo = ranges[2 * i] ?? 0;
+        hi = ranges[2 * i + 1] ?? 0;
+      } else {
+        while (lo < n && (s.ts[lo] ?? 0) <= from) lo++;
+        if (hi < lo) hi = lo;
+        while (hi < n && (s.ts[hi] ?? 0) <= to) hi++;
+      }
       if (hi === lo) continue;
       w.lo = lo;
       w.hi = hi;
@@ -177,6 +183,7 @@ function absentOverTime(e: Call, m: { series: RangeSeries[]; windows: MatrixWind
     const from = m.windows.fromMs[i] ?? 0;
     const to = m.windows.toMs[i] ?? 0;
     const present = m.series.some((s) => {
+      if (s.stepRanges !== undefined) return (s.stepRanges[2 * i + 1] ?? 0) > (s.stepRanges[2 * i] ?? 0);
       for (let k = 0; k < s.ts.length; k++) {
         const t = s.ts[k] ?? 0;
         if (t > from && t <= to) return true;

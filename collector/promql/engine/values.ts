@@ -40,6 +40,11 @@ export interface RangeSeries {
   readonly ts: Float64Array;
   readonly vs: Float64Array;
   dropName: boolean;
+  /**
+   * Aligned subqueries: each step has its own points, at [lo, hi) =
+   * [stepRanges[2i], stepRanges[2i+1]), instead of a window found by time.
+   */
+  stepRanges?: Int32Array;
 }
 
 export type EvalValue =

@@ -76,6 +76,8 @@ export interface SubqueryExpr {
   readonly step: DurationExpr | undefined;
   readonly offset: DurationExpr | undefined;
   readonly at: AtModifier | undefined;
+  /** `[range::step]` (experimental): inner steps end at each evaluation time instead of at multiples of the step. */
+  readonly aligned?: boolean;
   readonly pos: PosRange;
 }
 

@@ -274,6 +274,9 @@ export class TreeBuilder {
         const range = this.duration(child(c, 1));
         const stepNode = c[2];
         const step = stepNode === undefined ? undefined : this.duration(stepNode);
+        // normalizeForLezer turned "::" into ": " for the grammar; the original text tells.
+        const rangeNode = child(c, 1);
+        const aligned = /^\s*::/.test(this.text.slice(rangeNode.to));
         return {
           kind: 'subquery',
           expr: inner,
@@ -281,6 +284,7 @@ export class TreeBuilder {
           step,
           offset: undefined,
           at: undefined,
+          aligned,
           pos,
         } satisfies SubqueryExpr;
       }

@@ -79,6 +79,8 @@ export function checkExpr(e: Expr, opts: CheckOptions): void {
       return;
     case 'subquery':
       checkExpr(e.expr, opts);
+      if (e.aligned === true && !opts.enableExperimentalFunctions)
+        throw new ParseFail(e.pos, 'aligned subqueries are experimental and not enabled');
       if (typeOf(e.expr) !== 'vector') {
         throw new ParseFail(
           e.pos,
@@ -156,7 +158,8 @@ function checkBinary(e: Extract<Expr, { kind: 'binary' }>, opts: CheckOptions): 
   const lt = typeOf(e.lhs);
   const rt = typeOf(e.rhs);
   const cmp = COMPARISON.has(e.op);
-  if (e.fill !== undefined && !opts.enableExperimentalFunctions) throw new ParseFail(e.pos, 'fill modifiers are experimental and not enabled');
+  if (e.fill !== undefined && !opts.enableExperimentalFunctions)
+    throw new ParseFail(e.pos, 'fill modifiers are experimental and not enabled');
   if (e.returnBool && !cmp) throw new ParseFail(e.pos, 'bool modifier can only be used on comparison operators');
   if (cmp && lt === 'scalar' && rt === 'scalar' && !e.returnBool) {
     throw new ParseFail(e.pos, 'comparisons between scalars must use BOOL modifier');

@@ -88,7 +88,7 @@ export function formatExpr(e: Expr): string {
     case 'matrixSelector':
       return `${selector(e.vector)}[${formatDuration(e.range)}]${modifiers(e.vector.offset, e.vector.at)}${e.mode !== undefined ? ` ${e.mode}` : ''}`;
     case 'subquery':
-      return `${formatExpr(e.expr)}[${formatDuration(e.range)}:${e.step === undefined ? '' : formatDuration(e.step)}]${modifiers(e.offset, e.at)}`;
+      return `${formatExpr(e.expr)}[${formatDuration(e.range)}${e.aligned === true ? '::' : ':'}${e.step === undefined ? '' : formatDuration(e.step)}]${modifiers(e.offset, e.at)}`;
     case 'call':
       return `${e.func}(${e.args.map(formatExpr).join(', ')})`;
     case 'aggregate': {

@@ -72,6 +72,12 @@ export function normalizeForLezer(text: string, scalarMinMax: boolean): string {
     const c = text[i] ?? '';
     if (c === '[') bracketDepth++;
     if (c === ']') bracketDepth = Math.max(0, bracketDepth - 1);
+    if (c === ':' && bracketDepth > 0 && text[i + 1] === ':') {
+      // Aligned subquery "[r::s]": the grammar only knows "[r:s]"; the builder reads the original.
+      out += ': ';
+      i += 2;
+      continue;
+    }
     if (c === '"' || c === "'" || c === '`') {
       let j = i + 1;
       while (j < text.length && text[j] !== c && text[j] !== '\n') j += c !== '`' && text[j] === '\\' ? 2 : 1;
@@ -86,7 +92,10 @@ export function normalizeForLezer(text: string, scalarMinMax: boolean): string {
       i = end;
       continue;
     }
-    const word = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(text.slice(i, i + 64));
+    // Inside [...] a colon separates range and step; it is never part of a name.
+    const word = (bracketDepth > 0 ? /^[a-zA-Z_][a-zA-Z0-9_]*/ : /^[a-zA-Z_:][a-zA-Z0-9_:]*/).exec(
+      text.slice(i, i + 64),
+    );
     if (word) {
       const w = word[0];
       const lower = w.toLowerCase();
@@ -115,7 +124,11 @@ export function normalizeForLezer(text: string, scalarMinMax: boolean): string {
 function bracketError(text: string): ParseFail | undefined {
   const stack: { c: string; at: number }[] = [];
   const closing: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
-  const names: Readonly<Record<string, string>> = { ')': 'right parenthesis', ']': 'right bracket', '}': 'right brace' };
+  const names: Readonly<Record<string, string>> = {
+    ')': 'right parenthesis',
+    ']': 'right bracket',
+    '}': 'right brace',
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i] ?? '';
     if (c === '"' || c === "'" || c === '`') {
@@ -133,7 +146,8 @@ function bracketError(text: string): ParseFail | undefined {
     const open = closing[c];
     if (open !== undefined) {
       const top = stack.pop();
-      if (top === undefined || top.c !== open) return new ParseFail({ start: i, end: i + 1 }, `unexpected ${names[c] ?? c} '${c}'`);
+      if (top === undefined || top.c !== open)
+        return new ParseFail({ start: i, end: i + 1 }, `unexpected ${names[c] ?? c} '${c}'`);
     }
   }
   const top = stack[stack.length - 1];

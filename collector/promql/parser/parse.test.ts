@@ -68,7 +68,9 @@ describe('parseExpr', () => {
   it('gates experimental functions', () => {
     expect(failure('mad_over_time(x[1m])', false)).toBe('1:1: parse error: function "mad_over_time" is not enabled');
     expect(parsed('mad_over_time(x[1m])').kind).toBe('call');
-    expect(failure('rate(x[1m] anchored)', false)).toBe('1:6: parse error: anchored modifier is experimental and not enabled');
+    expect(failure('rate(x[1m] anchored)', false)).toBe(
+      '1:6: parse error: anchored modifier is experimental and not enabled',
+    );
     expect(failure('a + fill(0) b', false)).toBe('1:1: parse error: fill modifiers are experimental and not enabled');
   });
 });
