@@ -1,0 +1,11 @@
+export { createKubeSource } from './kube-source.js';
+export type { KubeSource, KubeSourceOptions } from './kube-source.js';
+export { loadKubeConfig, KubeConfigError, SERVICE_ACCOUNT_DIR } from './kube-config.js';
+export type { KubeConnection } from './kube-config.js';
+export { createKubeApi, ApiError } from './api-client.js';
+export type { KubeApi, ApiErrorKind, Query, WatchOptions } from './api-client.js';
+export { ALL_RESOURCES, RESOURCES, isKubeResourceName } from './resources.js';
+export type { KubeResourceName, ResourceObject } from './resources.js';
+export type { ReflectorStatus } from './reflector.js';
+export type { BackoffOptions, Sleep } from './backoff.js';
+export { parseQuantity } from './quantity.js';
