@@ -30,9 +30,12 @@ interface Family {
   unit?: string;
   sampled: boolean;
   group?: string;
+  /** Timestamp (seconds, null: none) of the group's previous sample; undefined at a group's start. */
+  groupTs?: number | null;
+  /** Series and timestamps seen in the current group, to pass over exact repeats (strict mode). */
+  readonly groupSeries: Set<string>;
   readonly finishedGroups: Set<string>;
   readonly points: Map<string, PointState>;
-  readonly seriesTs: Map<string, number | null>;
 }
 
 /** A problem and the line it belongs to (when not the current one). */
@@ -134,7 +137,7 @@ export class OmFamilies {
       sampled: false,
       finishedGroups: new Set(),
       points: new Map(),
-      seriesTs: new Map(),
+      groupSeries: new Set(),
     };
     this.claimed.set(name, name);
     this.byName.set(name, f);
@@ -161,10 +164,8 @@ export class OmFamilies {
 
   /** Groups the sample into its metric and point, and checks the order of timestamps. */
   private place(f: Family, suffix: string, s: OmSampleLine, index: number, lineNo: number): Problem | undefined {
-    const group = labelKey(
-      s.labels,
-      f.type === 'summary' && suffix === '' ? 'quantile' : suffix === '_bucket' ? 'le' : undefined,
-    );
+    const group = groupKey(f, suffix, s.labels);
+    const ts = s.timestamp?.seconds ?? null;
     if (group !== f.group) {
       const done = this.finishGroup(f);
       if (done) return done;
@@ -172,18 +173,24 @@ export class OmFamilies {
         return { message: `samples of ${JSON.stringify(f.name)}{${group}} are not together` };
       }
       f.group = group;
-    }
-    const ts = s.timestamp?.seconds ?? null;
-    if (this.strict) {
-      const seriesKey = `${s.name}{${labelKey(s.labels)}}`;
-      const prev = f.seriesTs.get(seriesKey);
-      if (prev !== undefined) {
-        if (prev === null || ts === null) {
-          return { message: `${seriesKey} appears twice; repeated samples need increasing timestamps on every line` };
-        }
-        if (ts < prev) return { message: `timestamps of ${seriesKey} must not go backwards` };
+      f.groupSeries.clear();
+    } else if (this.strict && f.groupTs !== undefined) {
+      // One metric's points: all with a timestamp or none, and never going back
+      // (equal is fine: the suite's duplicate_timestamps cases are valid).
+      if ((f.groupTs === null) !== (ts === null)) {
+        return { message: `${s.name}: samples of one metric must all have a timestamp or none` };
       }
-      f.seriesTs.set(seriesKey, ts);
+      if (ts !== null && f.groupTs !== null && ts < f.groupTs && f.type !== 'info') {
+        return { message: `${s.name}: timestamps within one metric must not go backwards` };
+      }
+    }
+    f.groupTs = ts;
+    if (this.strict) {
+      // The same series at the same time again adds nothing to the point; the
+      // reference parser passes over it, so it is not a repeated bucket.
+      const seen = `${s.name}{${labelKey(s.labels)}}@${ts}`;
+      if (f.groupSeries.has(seen)) return undefined;
+      f.groupSeries.add(seen);
     }
     const pointKey = ts === null ? '' : String(ts);
     let point = f.points.get(pointKey);
@@ -317,6 +324,29 @@ function checkValue(f: Family, suffix: string, s: OmSampleLine): string | undefi
       if (suffix === '_count' || suffix === '_gcount') return integer('count');
       if (suffix === '_sum' || suffix === '_gsum') return Number.isNaN(v) ? `${name} must not be NaN` : undefined;
       return undefined;
+  }
+}
+
+/**
+ * Which metric (MetricPoint group) a sample belongs to: its labels without the
+ * ones that tell a metric's samples apart (le, quantile, the stateset's own
+ * label). An info family's samples cannot be told apart, so it is one group.
+ */
+function groupKey(f: Family, suffix: string, labels: Labels): string {
+  switch (f.type) {
+    case 'info':
+      return '';
+    case 'summary':
+      return labelKey(labels, suffix === '' ? 'quantile' : undefined);
+    case 'stateset':
+      return labelKey(labels, f.name);
+    case 'histogram':
+    case 'gaugehistogram':
+      return labelKey(labels, suffix === '_bucket' ? 'le' : undefined);
+    case 'counter':
+    case 'gauge':
+    case 'unknown':
+      return labelKey(labels);
   }
 }
 

@@ -154,3 +154,36 @@ describe('parseOpenMetrics syntax, in both validation modes', () => {
     },
   );
 });
+
+describe('parseOpenMetrics metric grouping and timestamps (spec mode)', () => {
+  it.each([
+    ['a repeated sample without timestamps', '# TYPE a gauge\na 1\na 1\n# EOF\n'],
+    [
+      'an exact repeat of a bucket',
+      '# TYPE h histogram\nh_bucket{le="1"} 0 5\nh_bucket{le="1"} 0 5\nh_bucket{le="+Inf"} 1 5\n# EOF\n',
+    ],
+    ['info points going back in time', '# TYPE i info\ni_info{a="1"} 1 5\ni_info{a="2"} 1 4\n# EOF\n'],
+    [
+      'stateset states of one metric',
+      '# TYPE s stateset\ns{s="a",x="1"} 1\ns{s="b",x="1"} 0\ns{s="a",x="2"} 0\n# EOF\n',
+    ],
+  ])('accepts %s', (_what, text) => {
+    const r = parseOpenMetrics(text);
+    expect(r.ok ? 'ok' : r.error.message).toBe('ok');
+  });
+
+  it.each([
+    [
+      '# TYPE a counter\na_total 1 5\na_created 3\n# EOF\n',
+      'line 3: a_created: samples of one metric must all have a timestamp or none',
+    ],
+    ['# TYPE a gauge\na 1 5\na 1 4\n# EOF\n', 'line 3: a: timestamps within one metric must not go backwards'],
+    [
+      '# TYPE s stateset\ns{s="a",x="1"} 1\ns{s="a",x="2"} 0\ns{s="b",x="1"} 0\n# EOF\n',
+      'line 4: samples of "s"{x="1"} are not together',
+    ],
+  ])('rejects %j', (text, message) => {
+    const r = parseOpenMetrics(text);
+    expect(!r.ok && r.error.message).toBe(message);
+  });
+});
