@@ -252,14 +252,15 @@ describe('Kubernetes cgroups', () => {
     await writeFile(path.join(leaf, 'io.stat'), '8:0 rbytes=10 wbytes=20 rios=1 wios=2\n');
     const memStat = await readFile(path.join(leaf, 'memory.stat'), 'utf8');
     const lines = memStat.split('\n');
-    lines[2] = 'kernel lots';
+    lines[1] = 'file lots'; // `file` is read (container_memory_cache); the unread keys are not checked
     await writeFile(path.join(leaf, 'memory.stat'), lines.join('\n'));
     const c = await createCgroupSource(paths(t.root)).collect();
     expect(c.problems).toEqual([
-      { source: 'cgroup', place: `${leaf}/memory.stat:3`, message: 'expected "<key> <integer>", got "kernel lots"' },
+      { source: 'cgroup', place: `${leaf}/memory.stat:2`, message: 'expected "<key> <integer>", got "file lots"' },
     ]);
     const id = `/kubepods/besteffort/pod${t.podUid}/${t.cid}`;
     expect(values(c, id).get('container_memory_rss')).toBe(1411100672);
+    expect(values(c, id).get('container_memory_cache')).toBe(0); // the garbled key counts as absent
     expect(values(c, id).get('container_cpu_usage_seconds_total')).toBe(3611347518 / 1e6);
     const io = c.samples.filter((s) => s.labels.id === id && s.labels.__name__ === 'container_fs_writes_bytes_total');
     expect(io.map((s) => [s.labels.device, s.value])).toEqual([['/dev/sda', 20]]);

@@ -34,7 +34,7 @@ export const HOST_NAMESPACE = 'host';
 const SHORT_ID_LENGTH = 12;
 
 /** Cgroups read together; one batch of about 17 files each. */
-const CHUNK = 64;
+const CHUNK = 32;
 
 export function containerLabels(c: DiscoveredCgroup, lookup: PodLookup | undefined): Labels {
   const i = c.identity;
@@ -111,7 +111,7 @@ export function createCgroupSource(options?: CgroupOptions): Source {
       const read = (c: DiscoveredCgroup): Promise<CgroupStats | undefined> => {
         if (signal?.aborted) return Promise.resolve(undefined);
         return l.mode === 'v2'
-          ? readV2(path.join(l.walkDir, c.id), reader)
+          ? readV2(`${l.walkDir}${c.id}`, reader)
           : readV1(c.id, l.controllerDirs, l.walkDir, reader);
       };
       const sink = {

@@ -26,7 +26,7 @@ export class FileReader {
     const text = await this.text(file);
     if (text === undefined) return undefined;
     const p = parser(text, file);
-    this.problems.push(...p.problems);
+    if (p.problems.length > 0) this.problems.push(...p.problems);
     return p.value;
   }
 

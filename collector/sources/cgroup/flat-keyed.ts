@@ -8,8 +8,16 @@ import { parsed } from './parsed.js';
 import type { FileProblem } from './text-lines.js';
 import { fields, parseInteger, quote } from './text-lines.js';
 
-export function parseFlatKeyed(text: string, file: string): Parsed<ReadonlyMap<string, number>> {
-  // Hot path (memory.stat has ~60 lines per cgroup, read every 15 s): scan with indexOf, no per-line arrays.
+/**
+ * All pairs, or with `wanted` only those keys: memory.stat has ~60 lines per
+ * cgroup and we use five, so the others are skipped unread (and unchecked).
+ */
+export function parseFlatKeyed(
+  text: string,
+  file: string,
+  wanted?: ReadonlySet<string>,
+): Parsed<ReadonlyMap<string, number>> {
+  // Hot path (every cgroup, every 15 s): scan with indexOf, no per-line arrays.
   const values = new Map<string, number>();
   const problems: FileProblem[] = [];
   let no = 0;
@@ -17,12 +25,15 @@ export function parseFlatKeyed(text: string, file: string): Parsed<ReadonlyMap<s
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     no++;
-    const line = text.slice(start, end);
+    const lineStart = start;
     start = end + 1;
-    const space = line.indexOf(' ');
-    const value = space > 0 ? parseInteger(line.slice(space + 1)) : undefined;
+    const space = text.indexOf(' ', lineStart);
+    if (wanted && space > lineStart && space < end && !wanted.has(text.slice(lineStart, space))) continue;
+    const line = text.slice(lineStart, end);
+    const cut = space - lineStart;
+    const value = cut > 0 && space < end ? parseInteger(line.slice(cut + 1)) : undefined;
     if (value !== undefined) {
-      values.set(line.slice(0, space), value);
+      values.set(line.slice(0, cut), value);
       continue;
     }
     if (line.trim() === '') continue;
@@ -33,7 +44,13 @@ export function parseFlatKeyed(text: string, file: string): Parsed<ReadonlyMap<s
       problems.push({ place: `${file}:${no}`, message: `expected "<key> <integer>", got ${quote(line)}` });
       continue;
     }
-    values.set(key, v);
+    if (!wanted || wanted.has(key)) values.set(key, v);
   }
   return parsed(values, problems);
 }
+
+/** A parser for parseFlatKeyed that keeps only `keys`. */
+export const flatKeys =
+  (...keys: string[]) =>
+  (text: string, file: string): Parsed<ReadonlyMap<string, number>> =>
+    parseFlatKeyed(text, file, new Set(keys));

@@ -103,6 +103,18 @@ describe('flat keyed and single-value files', () => {
     ]);
   });
 
+  it('keeps only the wanted keys, and checks only their lines', () => {
+    const r = parseFlatKeyed(
+      'anon 5\nkernel ???\nfile 7\ninactive_file x\n',
+      '/c/memory.stat',
+      new Set(['file', 'inactive_file']),
+    );
+    expect([...r.value]).toEqual([['file', 7]]);
+    expect(r.problems).toEqual([
+      { place: '/c/memory.stat:4', message: 'expected "<key> <integer>", got "inactive_file x"' },
+    ]);
+  });
+
   it('reads numbers, max and cpu.max', () => {
     expect(parseSingleValue('-1\n', 'q').value).toBe(-1);
     expect(parseSingleValue('max\n', 'm', true).value).toBe('max');

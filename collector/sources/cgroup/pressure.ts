@@ -10,7 +10,7 @@
 import type { Parsed } from './parsed.js';
 import { parsed } from './parsed.js';
 import type { FileProblem } from './text-lines.js';
-import { fields, numberedLines, parseInteger, quote } from './text-lines.js';
+import { numberedLines, parseInteger, quote } from './text-lines.js';
 
 export interface Pressure {
   readonly someTotalUs?: number;
@@ -22,10 +22,10 @@ export function parsePressure(text: string, file: string): Parsed<Pressure> {
   let someTotalUs: number | undefined;
   let fullTotalUs: number | undefined;
   for (const { no, text: line } of numberedLines(text)) {
-    const [kind, ...pairs] = fields(line);
-    const total = pairs.find((p) => p.startsWith('total='));
-    const micros = parseInteger(total?.slice('total='.length));
-    if ((kind !== 'some' && kind !== 'full') || micros === undefined) {
+    const kind = line.slice(0, 4);
+    const at = line.indexOf(' total=');
+    const micros = at === -1 ? undefined : parseInteger(line.slice(at + 7).trimEnd());
+    if ((kind !== 'some' && kind !== 'full') || line[4] !== ' ' || micros === undefined) {
       problems.push({
         place: `${file}:${no}`,
         message: `expected "some|full avg10=… avg60=… avg300=… total=<µs>", got ${quote(line)}`,

@@ -4,7 +4,6 @@
  * (cpuacct.usage, cpu.stat `throttled_time`) and user/system time in USER_HZ
  * ticks (cpuacct.stat), which Linux fixes at 100 per second for user space.
  */
-import path from 'node:path';
 import type { BlockIo } from './block-io.js';
 import { parseBlkioThrottle } from './block-io.js';
 import type { CgroupStats } from './cgroup-stats.js';
@@ -12,12 +11,20 @@ import { V1_UNLIMITED_BYTES, workingSet } from './cgroup-stats.js';
 import type { FileReader } from './file-reader.js';
 import type { Parsed } from './parsed.js';
 import { countLines } from './file-reader.js';
-import { parseFlatKeyed } from './flat-keyed.js';
+import { flatKeys } from './flat-keyed.js';
 import { parseSingleValue } from './single-value.js';
 
 const USER_HZ = 100;
 
 const number = (v: number | 'max' | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
+
+const CPUACCT_STAT = flatKeys('user', 'system');
+const CPU_STAT = flatKeys('nr_periods', 'nr_throttled', 'throttled_time');
+const MEMORY_STAT = flatKeys(
+  ...['rss', 'cache', 'swap', 'mapped_file'].flatMap((k) => [k, `total_${k}`]),
+  'total_inactive_file',
+);
+const OOM_CONTROL = flatKeys('oom_kill');
 
 export async function readV1(
   id: string,
@@ -27,14 +34,14 @@ export async function readV1(
 ): Promise<CgroupStats> {
   const at = (controller: string, name: string): string | undefined => {
     const d = dirs.get(controller);
-    return d === undefined ? undefined : path.join(d, id, name);
+    return d === undefined ? undefined : `${d}${id}/${name}`; // `id` starts with '/'
   };
   const parse = <T>(controller: string, name: string, parser: (t: string, f: string) => Parsed<T>) => {
     const file = at(controller, name);
     return file === undefined ? Promise.resolve(undefined) : r.parse(file, parser);
   };
   const single = (controller: string, name: string) => parse(controller, name, (t, f) => parseSingleValue(t, f, true));
-  const procsFile = path.join(walkDir, id, 'cgroup.procs');
+  const procsFile = `${walkDir}${id}/cgroup.procs`;
 
   const [
     usage,
@@ -57,23 +64,23 @@ export async function readV1(
     mtime,
   ] = await Promise.all([
     single('cpuacct', 'cpuacct.usage'),
-    parse('cpuacct', 'cpuacct.stat', parseFlatKeyed),
-    parse('cpu', 'cpu.stat', parseFlatKeyed),
+    parse('cpuacct', 'cpuacct.stat', CPUACCT_STAT),
+    parse('cpu', 'cpu.stat', CPU_STAT),
     single('cpu', 'cpu.cfs_quota_us'),
     single('cpu', 'cpu.cfs_period_us'),
     single('cpu', 'cpu.shares'),
     single('memory', 'memory.usage_in_bytes'),
     single('memory', 'memory.max_usage_in_bytes'),
     single('memory', 'memory.limit_in_bytes'),
-    parse('memory', 'memory.stat', parseFlatKeyed),
+    parse('memory', 'memory.stat', MEMORY_STAT),
     single('memory', 'memory.failcnt'),
-    parse('memory', 'memory.oom_control', parseFlatKeyed),
+    parse('memory', 'memory.oom_control', OOM_CONTROL),
     single('memory', 'memory.use_hierarchy'),
     readBlkio(at, r),
     single('pids', 'pids.current'),
     single('pids', 'pids.max'),
     r.text(procsFile),
-    r.mtimeMs(path.join(walkDir, id)),
+    r.mtimeMs(`${walkDir}${id}`),
   ]);
 
   const s: CgroupStats = {};

@@ -3,13 +3,12 @@
  * parallel; cgroup v2 counts CPU time in microseconds (cpu.stat `usage_usec`,
  * `throttled_usec`) and PSI totals in microseconds too.
  */
-import path from 'node:path';
 import { parseIoStat } from './block-io.js';
 import type { CgroupStats } from './cgroup-stats.js';
 import { weightToShares, workingSet } from './cgroup-stats.js';
 import type { FileReader } from './file-reader.js';
 import { countLines } from './file-reader.js';
-import { parseFlatKeyed } from './flat-keyed.js';
+import { flatKeys } from './flat-keyed.js';
 import { parsePressure } from './pressure.js';
 import { parseCpuMax, parseSingleValue } from './single-value.js';
 
@@ -17,8 +16,13 @@ const number = (v: number | 'max' | undefined): number | undefined => (typeof v 
 /** v2 limits say `max` for none; cAdvisor reports no limit as 0. */
 const limit = (v: number | 'max' | undefined): number | undefined => (v === 'max' ? 0 : v);
 
+const CPU_STAT = flatKeys('usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec');
+const MEMORY_STAT = flatKeys('anon', 'file', 'file_mapped', 'inactive_file');
+const MEMORY_EVENTS = flatKeys('max', 'oom_kill');
+
 export async function readV2(dir: string, r: FileReader): Promise<CgroupStats> {
-  const f = (name: string): string => path.join(dir, name);
+  // Plain concatenation: `dir` is already normal, and path.join costs an allocation-heavy normalize per file.
+  const f = (name: string): string => `${dir}/${name}`;
   const single = (text: string, file: string) => parseSingleValue(text, file, true);
   const [
     cpuStat,
@@ -39,15 +43,15 @@ export async function readV2(dir: string, r: FileReader): Promise<CgroupStats> {
     procs,
     mtime,
   ] = await Promise.all([
-    r.parse(f('cpu.stat'), parseFlatKeyed),
+    r.parse(f('cpu.stat'), CPU_STAT),
     r.parse(f('cpu.max'), parseCpuMax),
     r.parse(f('cpu.weight'), single),
     r.parse(f('memory.current'), single),
     r.parse(f('memory.max'), single),
     // memory.peak exists from Linux 5.19; before that cAdvisor reports 0.
     r.parse(f('memory.peak'), single),
-    r.parse(f('memory.stat'), parseFlatKeyed),
-    r.parse(f('memory.events'), parseFlatKeyed),
+    r.parse(f('memory.stat'), MEMORY_STAT),
+    r.parse(f('memory.events'), MEMORY_EVENTS),
     r.parse(f('memory.swap.current'), single),
     r.parse(f('cpu.pressure'), parsePressure),
     r.parse(f('memory.pressure'), parsePressure),

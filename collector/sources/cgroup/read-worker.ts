@@ -114,7 +114,11 @@ export function workerFiles(fallback: RawFiles): RawFiles {
   const start = (): Worker | undefined => {
     if (worker || broken) return worker;
     try {
-      const w = new Worker(WORKER_SOURCE, { eval: true });
+      // The worker holds one batch of small strings at a time; a small heap keeps its RSS small.
+      const w = new Worker(WORKER_SOURCE, {
+        eval: true,
+        resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 },
+      });
       w.on('message', (reply: Reply) => {
         const batch = inFlight.get(reply.id);
         inFlight.delete(reply.id);
