@@ -5,6 +5,8 @@
  * and one TYPE per family and TYPE before the family's first sample, integer
  * millisecond timestamps, and every line (the last one included) ended by a
  * new-line. Newer Prometheus' quoted UTF-8 names (`{"my.metric"}`) are accepted.
+ * With `validation: 'structure'` the family rules relax to what Prometheus'
+ * scraper does (see ExpositionOptions); the line syntax stays the same.
  */
 import type { Labels } from '../../tsdb/interface.js';
 import { err, ok, type Result } from '../../result.js';
@@ -150,7 +152,7 @@ class TextParser {
     if (name === undefined) return c.expected('metric name');
     const family = this.family(name);
     family.type ??= 'unknown'; // from here on a TYPE line for it is too late
-    const bad = checkSpecialLabels(family, labels);
+    const bad = this.strict ? checkSpecialLabels(family, labels) : undefined;
     if (bad !== undefined) return c.error(bad, 0);
 
     const valueAt = c.pos;
