@@ -76,6 +76,13 @@ describe('rule pack', () => {
     expect(out.match(/SUCCESS/g)?.length).toBe(testFiles.length);
   });
 
+  it('passes kubepulse rules check, with legacy (Prometheus 2) names too', () => {
+    for (const f of ruleFiles) {
+      const r = parseRuleFile(f, readFileSync(abs(f), 'utf8'), { nameValidation: 'legacy' });
+      expect(r.ok ? [] : r.error, f).toEqual([]);
+    }
+  });
+
   it('passes the real promtool check rules', async () => {
     const r = await promtool(['check', 'rules', ...ruleFiles]);
     expect(r.code, r.output).toBe(0);
@@ -124,6 +131,14 @@ describe('rule pack', () => {
       )
       .map((a) => a.alert);
     expect(bad).toEqual([]);
+  });
+
+  it('lists every alert, at every severity, in the README', () => {
+    const readme = readFileSync(abs('README.md'), 'utf8');
+    const missing = loadRules()
+      .alerts.filter((a) => !new RegExp(`^\\| ${a.alert} +\\| ${a.labels.severity ?? ''} +\\|`, 'm').test(readme))
+      .map((a) => `${a.alert}/${a.labels.severity}`);
+    expect(missing).toEqual([]);
   });
 
   it('ships the alerts users know from kubernetes-mixin and node-mixin, with their runbooks', () => {
