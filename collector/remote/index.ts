@@ -23,3 +23,17 @@ export { ingestWriteRequest, toLabels } from './ingest.js';
 export type { IngestOutcome, Rejection, RejectReason } from './ingest.js';
 export { createMetadataStore } from './metadata-store.js';
 export type { MetadataStore, MetadataStoreOptions, MetricMetadataEntry } from './metadata-store.js';
+export {
+  createRemoteWriteClient,
+  validateRemoteWriteOptions,
+  REMOTE_WRITE_DEFAULTS,
+  RemoteWriteConfigError,
+} from './client/index.js';
+export type {
+  RemoteWriteClient,
+  RemoteWriteClientOptions,
+  RemoteWriteStats,
+  RemoteWriteTlsOptions,
+  RemoteWriteBasicAuth,
+  CloseOutcome,
+} from './client/index.js';

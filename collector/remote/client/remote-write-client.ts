@@ -6,7 +6,6 @@
  *                            ▲                                                              │
  *                            └──────────────── ack (segment deleted when all acked) ◄──────┘
  */
-import type { Logger } from '../../log/index.js';
 import { silentLogger } from '../../log/index.js';
 import { err, ok, type Result } from '../../result.js';
 import { AppendError, StoreError, type Appendable, type Appender, type Labels } from '../../tsdb/interface.js';

@@ -47,9 +47,11 @@ export class Shard {
   }
 
   add(item: ShardItem): void {
-    if (this.buffer.length === 0) this.firstAt = this.o.clock();
+    const wasEmpty = this.buffer.length === 0;
+    if (wasEmpty) this.firstAt = this.o.clock();
     this.buffer.push(item);
-    if (this.buffer.length >= this.o.maxSamplesPerSend) this.poke();
+    // The first sample starts the batch deadline; a full batch goes at once.
+    if (wasEmpty || this.buffer.length >= this.o.maxSamplesPerSend) this.poke();
   }
 
   /** Send partial batches at once from now on (shutdown). */
