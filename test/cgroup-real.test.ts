@@ -97,7 +97,7 @@ async function prepare(): Promise<void> {
       try {
         await mkdir(dir);
       } catch (e) {
-        throw new Error(`cannot create cgroup ${dir}: ${(e as Error).message}`);
+        throw new Error(`cannot create cgroup ${dir}: ${(e as Error).message}`, { cause: e });
       }
       created.push(dir);
       // v2 only lets a cgroup's children use the controllers its subtree_control enables.
@@ -114,7 +114,7 @@ async function cleanUp(): Promise<void> {
   for (const c of children) c.kill('SIGKILL');
   await Promise.all(
     children.map((c) =>
-      c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => c.once('exit', r)),
+      c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r)),
     ),
   );
   for (const dir of [...created].reverse()) {

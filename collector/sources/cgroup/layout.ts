@@ -87,7 +87,7 @@ export function layoutFromMounts(
     for (const c of m.controllers) if (!controllerDirs.has(c)) controllerDirs.set(c, path.join(cgroupRoot, rel));
   }
   if (controllerDirs.size > 0) {
-    const walkDir = controllerDirs.get(WALK_ORDER[0]) ?? ([...controllerDirs.values()][0] as string);
+    const walkDir = controllerDirs.get(WALK_ORDER[0]) ?? [...controllerDirs.values()][0] ?? cgroupRoot;
     if (unifiedRel === undefined) return { mode: 'v1', controllerDirs, walkDir };
     return { mode: 'hybrid', unifiedDir: path.join(cgroupRoot, unifiedRel), controllerDirs, walkDir };
   }

@@ -33,7 +33,11 @@ function series(text: string, family: string): Record<string, string>[] {
   return text
     .split('\n')
     .filter((l) => l.startsWith(`${family}{`))
-    .map((l) => Object.fromEntries([...l.slice(0, l.indexOf('}')).matchAll(LABEL)].map((m) => [m[1], m[2]])));
+    .map((l) => {
+      const labels: Record<string, string> = {};
+      for (const m of l.slice(0, l.indexOf('}')).matchAll(LABEL)) labels[m[1] as string] = m[2] as string;
+      return labels;
+    });
 }
 
 describe('cgroup paths of real kubelets', () => {
@@ -91,7 +95,8 @@ describe('parsePodList', () => {
     for (const l of all.filter((x) => x.pod !== '')) {
       const identity = identify(l.id as string);
       if (identity?.kind !== 'pod' && identity?.kind !== 'container') throw new Error(`unrecognised ${l.id}`);
-      const ours = containerLabels({ id: l.id as string, identity } as DiscoveredCgroup, lookup.value);
+      const cgroup: DiscoveredCgroup = { id: l.id as string, identity };
+      const ours = containerLabels(cgroup, lookup.value);
       expect({ namespace: ours.namespace, pod: ours.pod }, l.id).toEqual({ namespace: l.namespace, pod: l.pod });
       if (identity.kind === 'pod') pods++;
       // Sandboxes are not in /pods; their image (pause) is known only to the runtime.
