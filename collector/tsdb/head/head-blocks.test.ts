@@ -73,4 +73,21 @@ describe('seriesForBlock', () => {
     const late = app.append({ __name__: 'gone' }, 2 * HOUR - 1, 1);
     expect(!late.ok && late.error.kind).toBe('out_of_bounds');
   });
+
+  it('keeps survivors intact when truncation compacts the label ids of removed series', async () => {
+    const head = new Head();
+    const app = new HeadAppender(head, undefined);
+    for (let i = 0; i < 3000; i++) app.append({ __name__: 'churn', pod: `p${i}` }, 1000, i);
+    for (let i = 0; i < 10; i++) app.append({ __name__: 'stay', pod: `s${i}` }, 2 * HOUR + 1000, i);
+    await app.commit();
+    head.truncateBefore(2 * HOUR);
+    expect(head.numSeries).toBe(10);
+    const again = new HeadAppender(head, undefined);
+    for (let i = 0; i < 10; i++)
+      expect(again.append({ __name__: 'stay', pod: `s${i}` }, 2 * HOUR + 2000, i).ok).toBe(true);
+    await again.commit();
+    expect(head.numSeries).toBe(10);
+    const s3 = [...head.allSeries()].find((s) => head.pairsOf(s)[3] === 's3')!;
+    expect(head.pairsOf(s3)).toEqual(['__name__', 'stay', 'pod', 's3']);
+  });
 });

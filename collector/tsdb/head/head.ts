@@ -12,6 +12,7 @@ import { PostingsIndex } from '../labels/postings-index.js';
 import { SymbolTable } from '../labels/symbol-table.js';
 import { ByteSlab } from '../chunkenc/byte-slab.js';
 import { ChunkArena } from './chunk-arena.js';
+import { LabelIdArena } from './label-id-arena.js';
 import { DEFAULT_CHUNK_RANGE_MS } from './chunk-range.js';
 import { checkNewSeries, describeSeries, type TsdbLimits } from './limits.js';
 import { MemSeries, type ChunkMeta } from './mem-series.js';
@@ -54,6 +55,7 @@ export class Head {
   readonly symbols = new SymbolTable();
   readonly index = new PostingsIndex(this.symbols);
   readonly arena = new ChunkArena();
+  readonly labelIds = new LabelIdArena();
   /** Buffers of the chunks being appended to. */
   readonly slab = new ByteSlab();
   readonly chunkRangeMs: number;
@@ -118,8 +120,9 @@ export class Head {
   }
 
   private sameAsObject(s: MemSeries, labels: Labels): boolean {
-    const ids = s.pairIds;
-    for (let i = 0; i < ids.length; i += 2) {
+    const ids = this.labelIds.ids;
+    const end = s.idsOff + s.idsLen;
+    for (let i = s.idsOff; i < end; i += 2) {
       if (labels[this.symbols.get(ids[i]!)] !== this.symbols.get(ids[i + 1]!)) return false;
     }
     // Every series label matched; the object must not have further non-empty ones.
@@ -128,19 +131,33 @@ export class Head {
       const v = labels[k];
       if (v !== '' && v !== undefined) n++;
     }
-    return n * 2 === ids.length;
+    return n * 2 === s.idsLen;
   }
 
   /** Compares without materialising the series' strings (this runs on every append). */
   private sameLabels(s: MemSeries, pairs: LabelPairs): boolean {
-    const ids = s.pairIds;
-    if (ids.length !== pairs.length) return false;
-    for (let i = 0; i < ids.length; i++) if (this.symbols.get(ids[i]!) !== pairs[i]) return false;
+    if (s.idsLen !== pairs.length) return false;
+    const ids = this.labelIds.ids;
+    for (let i = 0; i < pairs.length; i++) if (this.symbols.get(ids[s.idsOff + i]!) !== pairs[i]) return false;
     return true;
   }
 
   pairsOf(s: MemSeries): string[] {
-    return s.pairIds.map((id) => this.symbols.get(id));
+    const out = new Array<string>(s.idsLen);
+    const ids = this.labelIds.ids;
+    for (let i = 0; i < s.idsLen; i++) out[i] = this.symbols.get(ids[s.idsOff + i]!);
+    return out;
+  }
+
+  /** Orders two series as Prometheus' labels.Compare does, without copying their strings. */
+  compareSeries(a: MemSeries, b: MemSeries): number {
+    const ids = this.labelIds.ids;
+    const n = Math.min(a.idsLen, b.idsLen);
+    for (let i = 0; i < n; i++) {
+      const c = this.symbols.compare(ids[a.idsOff + i]!, ids[b.idsOff + i]!);
+      if (c !== 0) return c;
+    }
+    return a.idsLen - b.idsLen;
   }
 
   /** Finds or creates the series; `ref` is given when replaying the WAL. */
@@ -156,17 +173,15 @@ export class Head {
     if (bad) return bad;
     const r = ref ?? this.nextRef;
     if (r >= this.nextRef) this.nextRef = r + 1;
-    const s = new MemSeries(
-      r,
-      pairs.map((p) => this.symbols.intern(p)),
-    );
+    const ids = pairs.map((p) => this.symbols.intern(p));
+    const s = new MemSeries(r, this.labelIds.put(ids), ids.length);
     this.series[r] = s;
     this.liveSeries++;
     const hit = this.byHash.get(hash);
     if (hit === undefined) this.byHash.set(hash, s);
     else if (Array.isArray(hit)) hit.push(s);
     else this.byHash.set(hash, [hit, s]);
-    this.index.add(r, s.pairIds);
+    this.index.add(r, ids);
     if (ref === undefined) this.unlogged.add(r);
     return { series: s, created: true };
   }
@@ -345,6 +360,7 @@ export class Head {
       }
     }
     this.chunksRemoved += chunksRemoved;
+    if (this.labelIds.wasteful) this.labelIds.compact(this.allSeries());
     this.minT = Infinity;
     for (const s of this.allSeries()) if (s.minT < this.minT) this.minT = s.minT;
     if (this.liveSeries === 0) this.maxT = Math.max(this.maxT, t);
@@ -357,7 +373,8 @@ export class Head {
       this.series[s.ref] = undefined;
       this.liveSeries--;
     }
-    this.index.remove(s.ref, s.pairIds);
+    this.index.remove(s.ref, this.labelIds.slice(s.idsOff, s.idsLen));
+    this.labelIds.free(s.idsLen);
     this.tombstones.delete(s.ref);
     this.unlogged.delete(s.ref);
     const hash = hashLabelSetPairs(this.pairsOf(s));

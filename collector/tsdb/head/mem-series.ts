@@ -34,8 +34,9 @@ export class MemSeries {
 
   constructor(
     readonly ref: number,
-    /** [nameId, valueId, ...] sorted by name. */
-    readonly pairIds: readonly number[],
+    /** Where the series' [nameId, valueId, ...] (sorted by name) sit in the head's LabelIdArena. */
+    public idsOff: number,
+    readonly idsLen: number,
   ) {}
 
   /** Time of the last in-order sample; -Infinity when there is none. */
