@@ -12,7 +12,11 @@ export const KUBE_RESOURCES = {
   pods: { path: '/api/v1/pods', apiVersion: 'v1', kind: 'Pod' },
   nodes: { path: '/api/v1/nodes', apiVersion: 'v1', kind: 'Node' },
   services: { path: '/api/v1/services', apiVersion: 'v1', kind: 'Service' },
-  endpointslices: { path: '/apis/discovery.k8s.io/v1/endpointslices', apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' },
+  endpointslices: {
+    path: '/apis/discovery.k8s.io/v1/endpointslices',
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+  },
   deployments: { path: '/apis/apps/v1/deployments', apiVersion: 'apps/v1', kind: 'Deployment' },
   replicasets: { path: '/apis/apps/v1/replicasets', apiVersion: 'apps/v1', kind: 'ReplicaSet' },
   daemonsets: { path: '/apis/apps/v1/daemonsets', apiVersion: 'apps/v1', kind: 'DaemonSet' },
@@ -26,7 +30,9 @@ export const KUBE_RESOURCES = {
 } as const;
 export type KubeResource = keyof typeof KUBE_RESOURCES;
 
-export type KubeObj = Record<string, unknown> & { metadata: Record<string, unknown> & { name: string; namespace?: string } };
+export type KubeObj = Record<string, unknown> & {
+  metadata: Record<string, unknown> & { name: string; namespace?: string };
+};
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 interface HistoryEvent {
   readonly rv: number;
@@ -77,7 +83,9 @@ export interface KubeApiServer {
 
 type FieldSelector = (obj: KubeObj) => boolean;
 
-export async function startKubeApiServer(seed: Partial<Record<KubeResource, readonly KubeObj[]>> = {}): Promise<KubeApiServer> {
+export async function startKubeApiServer(
+  seed: Partial<Record<KubeResource, readonly KubeObj[]>> = {},
+): Promise<KubeApiServer> {
   let rv = 1000;
   let compactedRv = 0;
   const store = new Map<KubeResource, Map<string, KubeObj>>();
@@ -116,11 +124,20 @@ export async function startKubeApiServer(seed: Partial<Record<KubeResource, read
     const url = new URL(req.url ?? '/', 'http://localhost');
     const query = Object.fromEntries(url.searchParams);
     const watch = query['watch'] === '1' || query['watch'] === 'true';
-    requests.push({ path: url.pathname, query, watch, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
-    const resource = (Object.keys(KUBE_RESOURCES) as KubeResource[]).find((r) => KUBE_RESOURCES[r].path === url.pathname);
-    if (req.method !== 'GET' || !resource) return status(res, 404, 'NotFound', `the server could not find the requested resource ${url.pathname}`);
+    requests.push({
+      path: url.pathname,
+      query,
+      watch,
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+    });
+    const resource = (Object.keys(KUBE_RESOURCES) as KubeResource[]).find(
+      (r) => KUBE_RESOURCES[r].path === url.pathname,
+    );
+    if (req.method !== 'GET' || !resource)
+      return status(res, 404, 'NotFound', `the server could not find the requested resource ${url.pathname}`);
     const selector = parseFieldSelector(query['fieldSelector'] ?? '');
-    if (!selector) return status(res, 400, 'BadRequest', `unable to parse requested fieldSelector "${query['fieldSelector']}"`);
+    if (!selector)
+      return status(res, 400, 'BadRequest', `unable to parse requested fieldSelector "${query['fieldSelector']}"`);
     const since = query['resourceVersion'] ?? '';
     if (!watch) return list(res, resource, since, selector);
     startWatch(req, res, resource, since, selector, query);
@@ -136,7 +153,12 @@ export async function startKubeApiServer(seed: Partial<Record<KubeResource, read
     }
     const def = KUBE_RESOURCES[resource];
     const items = [...store.get(resource)!.values()].filter(selector);
-    json(res, 200, { apiVersion: def.apiVersion, kind: `${def.kind}List`, metadata: { resourceVersion: String(rv) }, items });
+    json(res, 200, {
+      apiVersion: def.apiVersion,
+      kind: `${def.kind}List`,
+      metadata: { resourceVersion: String(rv) },
+      items,
+    });
   }
 
   function startWatch(
@@ -156,7 +178,15 @@ export async function startKubeApiServer(seed: Partial<Record<KubeResource, read
       // The API server answers an expired watch with 200 and one ERROR event, then ends the stream.
       send(res, {
         type: 'ERROR',
-        object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'Expired', code: 410, message: `too old resource version: ${since} (${compactedRv})` },
+        object: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          reason: 'Expired',
+          code: 410,
+          message: `too old resource version: ${since} (${compactedRv})`,
+        },
       });
       res.end();
       return;
@@ -164,7 +194,8 @@ export async function startKubeApiServer(seed: Partial<Record<KubeResource, read
     if (from === undefined) {
       for (const o of store.get(resource)!.values()) if (selector(o)) send(res, { type: 'ADDED', object: o });
     } else {
-      for (const e of history) if (e.rv > from && e.resource === resource && selector(e.object)) send(res, { type: e.type, object: e.object });
+      for (const e of history)
+        if (e.rv > from && e.resource === resource && selector(e.object)) send(res, { type: e.type, object: e.object });
     }
     const w: OpenWatch = { resource, selector, bookmarks: query['allowWatchBookmarks'] === 'true', res };
     watches.add(w);
@@ -211,7 +242,10 @@ export async function startKubeApiServer(seed: Partial<Record<KubeResource, read
       for (const w of watches) {
         if (!w.bookmarks) continue;
         const def = KUBE_RESOURCES[w.resource];
-        send(w.res, { type: 'BOOKMARK', object: { kind: def.kind, apiVersion: def.apiVersion, metadata: { resourceVersion: String(rv) } } });
+        send(w.res, {
+          type: 'BOOKMARK',
+          object: { kind: def.kind, apiVersion: def.apiVersion, metadata: { resourceVersion: String(rv) } },
+        });
       }
     },
     dropWatches() {
@@ -224,7 +258,8 @@ export async function startKubeApiServer(seed: Partial<Record<KubeResource, read
     async waitForWatches(resource, n, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       while (api.openWatches(resource) < n) {
-        if (Date.now() > deadline) throw new Error(`kube-api-server: ${n} watches of ${resource} not open after ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`kube-api-server: ${n} watches of ${resource} not open after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },
@@ -264,7 +299,8 @@ function parseFieldSelector(text: string): FieldSelector | undefined {
     const [, field = '', op, value] = m;
     const read = (o: KubeObj): string => {
       let cur: unknown = o;
-      for (const part of field.split('.')) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
+      for (const part of field.split('.'))
+        cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
       return typeof cur === 'string' ? cur : '';
     };
     terms.push(op === '!=' ? (o) => read(o) !== value : (o) => read(o) === value);

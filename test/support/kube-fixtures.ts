@@ -47,9 +47,15 @@ export function endpointsToSlices(endpoints: readonly KubeObj[]): KubeObj[] {
       metadata: {
         name: `${ep.metadata.name}-mirror`,
         namespace: ep.metadata.namespace,
-        labels: { 'kubernetes.io/service-name': ep.metadata.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslicemirroring-controller.k8s.io' },
+        labels: {
+          'kubernetes.io/service-name': ep.metadata.name,
+          'endpointslice.kubernetes.io/managed-by': 'endpointslicemirroring-controller.k8s.io',
+        },
       },
-      endpoints: subsets.flatMap((s) => [...(s.addresses ?? []).map(slot(true)), ...(s.notReadyAddresses ?? []).map(slot(false))]),
+      endpoints: subsets.flatMap((s) => [
+        ...(s.addresses ?? []).map(slot(true)),
+        ...(s.notReadyAddresses ?? []).map(slot(false)),
+      ]),
       ports: subsets.flatMap((s) => s.ports ?? []),
     };
   });

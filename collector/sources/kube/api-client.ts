@@ -77,7 +77,9 @@ export function createKubeApi(kc: KubeConfig): KubeApi {
       try {
         return ok(JSON.parse(text) as unknown);
       } catch (cause) {
-        return err(new ApiError('decode', `GET ${server}${path}: body is not JSON: ${describe(cause)}`, 200, { cause }));
+        return err(
+          new ApiError('decode', `GET ${server}${path}: body is not JSON: ${describe(cause)}`, 200, { cause }),
+        );
       }
     },
     async watch(path, query, options) {
@@ -86,7 +88,10 @@ export function createKubeApi(kc: KubeConfig): KubeApi {
       let timer: NodeJS.Timeout | undefined;
       const arm = (): void => {
         clearTimeout(timer);
-        timer = setTimeout(() => idle.abort(new Error(`no data for ${options.idleTimeoutMs} ms`)), options.idleTimeoutMs);
+        timer = setTimeout(
+          () => idle.abort(new Error(`no data for ${options.idleTimeoutMs} ms`)),
+          options.idleTimeoutMs,
+        );
         timer.unref();
       };
       arm();
@@ -95,7 +100,9 @@ export function createKubeApi(kc: KubeConfig): KubeApi {
         res = await get(path, { ...query, watch: '1' }, signal);
       } catch (cause) {
         clearTimeout(timer);
-        return err(new ApiError('network', `watch ${server}${path}: ${describe(signal.reason ?? cause)}`, undefined, { cause }));
+        return err(
+          new ApiError('network', `watch ${server}${path}: ${describe(signal.reason ?? cause)}`, undefined, { cause }),
+        );
       }
       if (res.status !== 200) {
         clearTimeout(timer);

@@ -49,5 +49,9 @@ export function ownerLabelSets(
   owners: readonly { readonly kind: string; readonly name: string; readonly controller?: boolean }[] | undefined,
 ): LabelSet[] {
   if (!owners || owners.length === 0) return [{ owner_kind: '', owner_name: '', owner_is_controller: '' }];
-  return owners.map((o) => ({ owner_kind: o.kind, owner_name: o.name, owner_is_controller: String(o.controller ?? false) }));
+  return owners.map((o) => ({
+    owner_kind: o.kind,
+    owner_name: o.name,
+    owner_is_controller: String(o.controller ?? false),
+  }));
 }

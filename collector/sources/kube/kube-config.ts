@@ -56,7 +56,11 @@ export function loadKubeConfig(connection: KubeConnection): Result<KubeConfig, K
   }
 }
 
-function fromFile(kc: KubeConfig, file: string | undefined, context: string | undefined): Result<KubeConfig, KubeConfigError> {
+function fromFile(
+  kc: KubeConfig,
+  file: string | undefined,
+  context: string | undefined,
+): Result<KubeConfig, KubeConfigError> {
   if (file !== undefined) {
     if (!existsSync(file)) return err(new KubeConfigError(`${file}: kubeconfig file does not exist`));
     kc.loadFromFile(file);
@@ -78,10 +82,15 @@ function fromCluster(kc: KubeConfig, prefix: string): Result<KubeConfig, KubeCon
   const host = process.env['KUBERNETES_SERVICE_HOST'];
   const port = process.env['KUBERNETES_SERVICE_PORT'];
   if (!host || !port) {
-    return err(new KubeConfigError('in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (not running in a pod?)'));
+    return err(
+      new KubeConfigError(
+        'in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (not running in a pod?)',
+      ),
+    );
   }
   const tokenFile = `${prefix}${SERVICE_ACCOUNT_DIR}/token`;
-  if (!existsSync(tokenFile)) return err(new KubeConfigError(`in-cluster: ${tokenFile}: ServiceAccount token is not mounted`));
+  if (!existsSync(tokenFile))
+    return err(new KubeConfigError(`in-cluster: ${tokenFile}: ServiceAccount token is not mounted`));
   kc.loadFromCluster(prefix);
   return ok(kc);
 }
@@ -99,7 +108,8 @@ function fromServer(
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     return err(new KubeConfigError(`server: "${c.server}": expected an http or https URL`));
   }
-  if (c.caFile !== undefined && !existsSync(c.caFile)) return err(new KubeConfigError(`${c.caFile}: CA file does not exist`));
+  if (c.caFile !== undefined && !existsSync(c.caFile))
+    return err(new KubeConfigError(`${c.caFile}: CA file does not exist`));
   kc.loadFromClusterAndUser(
     {
       name: 'kubepulse',

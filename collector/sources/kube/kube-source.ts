@@ -161,7 +161,8 @@ function render(out: CollectionBuilder, name: KubeResourceName, r: Reflector<Kub
     out.problem(place, `not listed yet${s.lastError ? `: ${s.lastError}` : ''}`);
     return;
   }
-  if (!s.healthy) out.problem(place, `serving the last known ${name}; the API server is unreachable: ${s.lastError ?? ''}`);
+  if (!s.healthy)
+    out.problem(place, `serving the last known ${name}; the API server is unreachable: ${s.lastError ?? ''}`);
   for (const [key, message] of r.invalid) out.problem(`${place} ${key}`, message);
   const objects = r.objects.values();
   if (name === 'endpointslices') {
@@ -169,6 +170,6 @@ function render(out: CollectionBuilder, name: KubeResourceName, r: Reflector<Kub
     return;
   }
   // The schema for `name` produced these objects, so they have the emitter's type.
-  const emit = EMITTERS[name] as Emit<KubeResourceName> | undefined;
+  const emit: Emit<KubeResourceName> | undefined = EMITTERS[name];
   if (emit) for (const obj of objects) emit(out, obj as ResourceObject<KubeResourceName>);
 }

@@ -70,7 +70,11 @@ export type Pod = z.infer<typeof Pod>;
 export const Node = z.object({
   metadata: ObjectMeta,
   spec: z
-    .object({ unschedulable: z.boolean().optional(), podCIDR: z.string().optional(), providerID: z.string().optional() })
+    .object({
+      unschedulable: z.boolean().optional(),
+      podCIDR: z.string().optional(),
+      providerID: z.string().optional(),
+    })
     .default({}),
   status: z
     .object({
@@ -183,7 +187,10 @@ export interface KubeObject {
 /** A list response: items plus the resourceVersion to watch from. */
 export const ObjectList = z.object({
   metadata: z.object({ resourceVersion: z.string().optional() }).default({}),
-  items: z.array(z.unknown()).nullish().transform((v) => v ?? []),
+  items: z
+    .array(z.unknown())
+    .nullish()
+    .transform((v) => v ?? []),
 });
 
 /** One line of a watch stream. */

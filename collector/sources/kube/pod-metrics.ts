@@ -17,7 +17,10 @@ const LAST_TERMINATED_REASON = gauge(
   'kube_pod_container_status_last_terminated_reason',
   'Describes the last reason the container was in terminated state.',
 );
-const REQUESTS = gauge('kube_pod_container_resource_requests', 'The number of requested request resource by a container.');
+const REQUESTS = gauge(
+  'kube_pod_container_resource_requests',
+  'The number of requested request resource by a container.',
+);
 const LIMITS = gauge('kube_pod_container_resource_limits', 'The number of requested limit resource by a container.');
 const CONTAINER_INFO = gauge('kube_pod_container_info', 'Information about a container in a pod.');
 

@@ -71,7 +71,13 @@ export class Reflector<T extends KubeObject> {
   whenSynced(signal?: AbortSignal): Promise<boolean> {
     if (this.state.synced) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const done = (): void => resolve(this.state.synced);
+      const done = (): void => {
+        // Unregister both ways, so collect() calls that time out while the API server is away do not pile up.
+        this.syncWaiters = this.syncWaiters.filter((w) => w !== done);
+        signal?.removeEventListener('abort', done);
+        resolve(this.state.synced);
+      };
+      if (signal?.aborted) return done();
       this.syncWaiters.push(done);
       signal?.addEventListener('abort', done, { once: true });
     });
@@ -137,7 +143,7 @@ export class Reflector<T extends KubeObject> {
     this.state = { ...this.state, synced: true, relists: this.state.relists + 1 };
     this.healthy();
     this.log.debug('listed', { objects: fresh.size, resourceVersion: this.resourceVersion });
-    for (const w of this.syncWaiters.splice(0)) w();
+    for (const w of [...this.syncWaiters]) w();
     return ok(undefined);
   }
 
@@ -164,7 +170,8 @@ export class Reflector<T extends KubeObject> {
       return { kind: 'error', message: `${this.where()}: watch line is not JSON: ${line.slice(0, 120)}` };
     }
     const ev = WatchEvent.safeParse(json);
-    if (!ev.success) return { kind: 'error', message: `${this.where()}: bad watch event: ${z.prettifyError(ev.error)}` };
+    if (!ev.success)
+      return { kind: 'error', message: `${this.where()}: bad watch event: ${z.prettifyError(ev.error)}` };
     const { type, object } = ev.data;
     if (type === 'ERROR') {
       const s = Status.safeParse(object);

@@ -8,7 +8,10 @@ import { gauge } from './collection-builder.js';
 import type { EndpointSlice, Service } from './objects.js';
 
 const SERVICE_INFO = gauge('kube_service_info', 'Information about service.');
-const SERVICE_POD = gauge('kubepulse_service_pod_info', 'A pod that is an endpoint of a service (from EndpointSlices).');
+const SERVICE_POD = gauge(
+  'kubepulse_service_pod_info',
+  'A pod that is an endpoint of a service (from EndpointSlices).',
+);
 
 /** The label the EndpointSlice controller sets to the owning service's name. */
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';

@@ -47,7 +47,10 @@ const DS = {
     'kube_daemonset_status_updated_number_scheduled',
     'The total number of nodes that are running updated daemon pod',
   ),
-  observedGeneration: g('kube_daemonset_status_observed_generation', 'The most recent generation observed by the daemon set controller.'),
+  observedGeneration: g(
+    'kube_daemonset_status_observed_generation',
+    'The most recent generation observed by the daemon set controller.',
+  ),
   generation: g(
     'kube_daemonset_metadata_generation',
     'Sequence number representing a specific generation of the desired state.',
@@ -57,10 +60,7 @@ const STS = {
   replicas: g('kube_statefulset_replicas', 'Number of desired pods for a StatefulSet.'),
   statusReplicas: g('kube_statefulset_status_replicas', 'The number of replicas per StatefulSet.'),
   ready: g('kube_statefulset_status_replicas_ready', 'The number of ready replicas per StatefulSet.'),
-  current: g(
-    'kube_statefulset_status_replicas_current',
-    'The number of current replicas per StatefulSet.',
-  ),
+  current: g('kube_statefulset_status_replicas_current', 'The number of current replicas per StatefulSet.'),
   updated: g('kube_statefulset_status_replicas_updated', 'The number of updated replicas per StatefulSet.'),
   observedGeneration: g(
     'kube_statefulset_status_observed_generation',
