@@ -9,10 +9,10 @@ import { commandHelp, parseCommandArgs, type Command, type CommandIo } from './c
 import { alertmanagerCheckConfigCommand } from './commands/alertmanager-check-config.js';
 import { promqlTestCommand } from './commands/promql-test.js';
 import { rulesCheckCommand, rulesTestCommand } from './commands/rules.js';
-import { startCommand } from './commands/start.js';
+import { collectorCommand, hubCommand, startCommand } from './commands/roles.js';
 import { VERSION } from './version.js';
 
-export const COMMANDS: readonly Command[] = [startCommand, promqlTestCommand, rulesCheckCommand, rulesTestCommand, alertmanagerCheckConfigCommand];
+export const COMMANDS: readonly Command[] = [startCommand, hubCommand, collectorCommand, promqlTestCommand, rulesCheckCommand, rulesTestCommand, alertmanagerCheckConfigCommand];
 
 function topHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.path.join(' ').padEnd(30)} ${c.summary}`);

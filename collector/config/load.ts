@@ -25,6 +25,9 @@ export const ENV_KEYS: Readonly<Record<string, readonly string[]>> = {
   KUBEPULSE_PROC_PATH: ['procfs', 'procPath'],
   KUBEPULSE_SYS_PATH: ['procfs', 'sysPath'],
   KUBEPULSE_ROOTFS_PATH: ['procfs', 'rootfsPath'],
+  KUBEPULSE_CGROUP_ROOT: ['cgroup', 'cgroupRoot'],
+  KUBEPULSE_REMOTE_WRITE_URL: ['remoteWrite', 'url'],
+  NODE_NAME: ['nodeName'],
 };
 
 export function envOverrides(env: NodeJS.ProcessEnv): Override[] {

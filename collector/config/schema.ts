@@ -67,6 +67,30 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   dashboard: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  kube: z
+    .strictObject({
+      /**
+       * auto: the hub uses the in-cluster ServiceAccount; `start` watches a cluster
+       * only when a kubeconfig is given or found (KUBECONFIG, ~/.kube/config).
+       */
+      mode: z.enum(['auto', 'off', 'in-cluster', 'kubeconfig']).default('auto'),
+      kubeconfig: text('a kubeconfig path').optional(),
+      context: text('a kubeconfig context').optional(),
+    })
+    .prefault({}),
+  /** The collector role: where samples go. */
+  remoteWrite: z
+    .strictObject({
+      url: z.url({ error: 'expected an http(s) URL such as "http://kubepulse-hub:9470/api/v1/write"' }).optional(),
+      /** The durable queue; default <dataDir>/remote-write-queue. */
+      queueDir: text('a directory path').optional(),
+      bearerTokenFile: text('a file path').optional(),
+      insecureSkipVerify: z.boolean().default(false),
+      caFile: text('a file path').optional(),
+    })
+    .prefault({}),
+  /** This node's name (the DaemonSet sets NODE_NAME from the downward API). */
+  nodeName: text('a node name').optional(),
   rules: z
     .strictObject({
       /** Load the rule pack kubepulse ships (rules/*.yaml). */

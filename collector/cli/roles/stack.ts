@@ -1,8 +1,8 @@
 /**
- * `kubepulse start`: the all-in-one stack on this machine. This is one of the
- * few places that knows every concrete part; it builds them and wires them.
+ * `kubepulse start` (the all-in-one stack on this machine) and `kubepulse hub`
+ * (the cluster's store, API, ruler and dashboard). This is one of the few
+ * places that knows every concrete part; it builds them and wires them.
  */
-import { hostname } from 'node:os';
 import express from 'express';
 import { createApiRouter } from '../../api/index.js';
 import type { Config } from '../../config/index.js';
@@ -10,12 +10,10 @@ import { healthRouter } from '../../http/health.js';
 import { createSelfRegistry } from '../../http/self-metrics.js';
 import { listen } from '../../http/server.js';
 import type { Logger } from '../../log/index.js';
-import { createPipeline, type Pipeline } from '../../pipelines/index.js';
+import type { Pipeline } from '../../pipelines/index.js';
 import { createEngine, formatExpr, parseExpr } from '../../promql/index.js';
 import { createMetadataStore, createRemoteWriteHandler } from '../../remote/index.js';
 import { ok, type Result } from '../../result.js';
-import { createCgroupSource } from '../../sources/cgroup/index.js';
-import { createProcfsSource } from '../../sources/procfs/index.js';
 import { openTsdb } from '../../tsdb/index.js';
 import { createDashboardRouter } from '../../../dashboard/index.js';
 import { prepareDataDir } from '../data-dir.js';
@@ -23,6 +21,8 @@ import { VERSION } from '../version.js';
 import { pipelineMetadata, renderMetrics } from './exposition.js';
 import { alertsStatus, rulesStatus } from './ruler-status.js';
 import { startRuler } from './rules-wiring.js';
+import { clusterPipeline, kubeConnection, type Role } from './cluster-pipeline.js';
+import { nodeLocalPipelines } from './local-pipelines.js';
 
 export interface RunningStack {
   readonly address: string;
@@ -30,7 +30,7 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-export async function startAllInOne(config: Config, logger: Logger): Promise<Result<RunningStack, string>> {
+export async function startStack(config: Config, logger: Logger, role: Role): Promise<Result<RunningStack, string>> {
   const dataDir = await prepareDataDir(config.dataDir);
   if (!dataDir.ok) return dataDir;
   const startTimeMs = Date.now();
@@ -53,34 +53,16 @@ export async function startAllInOne(config: Config, logger: Logger): Promise<Res
   const tsdb = opened.value;
   const engine = createEngine(tsdb);
 
-  const pipelines: Pipeline[] = [];
-  if (config.procfs.enabled) {
-    pipelines.push(
-      createPipeline({
-        name: 'node',
-        sources: [createProcfsSource(config.procfs)],
-        intervalMs: config.scrape.interval,
-        appendable: tsdb,
-        logger: logger.child({ component: 'pipeline', pipeline: 'node' }),
-        registry,
-        targetLabels: { job: 'node', instance: hostname() },
-      }),
-    );
+  // `start` collects this machine itself; the hub receives its collectors' samples by remote write.
+  const pipelines: Pipeline[] = role === 'start' ? nodeLocalPipelines(config, tsdb, logger, registry) : [];
+  const connection = kubeConnection(config, role, process.env);
+  const cluster = connection ? clusterPipeline(config, connection, tsdb, logger, registry) : undefined;
+  if (cluster && !cluster.ok) {
+    await server.value.close(0);
+    await tsdb.close();
+    return cluster;
   }
-  if (config.cgroup.enabled) {
-    // Without Kubernetes, top-level cgroups (systemd services, Docker containers) are containers of namespace "host".
-    pipelines.push(
-      createPipeline({
-        name: 'containers',
-        sources: [createCgroupSource({ procPath: config.procfs.procPath, cgroupRoot: config.cgroup.cgroupRoot })],
-        intervalMs: config.scrape.interval,
-        appendable: tsdb,
-        logger: logger.child({ component: 'pipeline', pipeline: 'containers' }),
-        registry,
-        targetLabels: { job: 'cadvisor', instance: hostname(), node: hostname() },
-      }),
-    );
-  }
+  if (cluster) pipelines.push(cluster.value.pipeline);
 
   const stopping = new AbortController();
   const externalUrl = config.alerting.externalUrl ?? `http://${server.value.address}`;
@@ -120,7 +102,7 @@ export async function startAllInOne(config: Config, logger: Logger): Promise<Res
 
   const running = pipelines.map((p) => p.run(stopping.signal));
   ready = true;
-  logger.info('kubepulse started', { version: VERSION, listen: server.value.address, dataDir: config.dataDir });
+  logger.info('kubepulse started', { role, version: VERSION, listen: server.value.address, dataDir: config.dataDir });
 
   return ok({
     address: server.value.address,
@@ -129,6 +111,7 @@ export async function startAllInOne(config: Config, logger: Logger): Promise<Res
       stopping.abort();
       await Promise.allSettled(running);
       await server.value.close(config.shutdownTimeout);
+      if (cluster?.ok) await cluster.value.source.stop();
       await tsdb.close();
     },
   });

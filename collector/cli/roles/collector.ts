@@ -1,0 +1,80 @@
+/**
+ * `kubepulse collector`: node-local pipelines whose samples go through the
+ * durable remote-write queue to the hub; /metrics shows what it collected.
+ */
+import { join } from 'node:path';
+import express from 'express';
+import type { Config } from '../../config/index.js';
+import { healthRouter } from '../../http/health.js';
+import { createSelfRegistry } from '../../http/self-metrics.js';
+import { listen } from '../../http/server.js';
+import type { Logger } from '../../log/index.js';
+import { createRemoteWriteClient } from '../../remote/index.js';
+import { err, ok, type Result } from '../../result.js';
+import { prepareDataDir } from '../data-dir.js';
+import { VERSION } from '../version.js';
+import { renderMetrics } from './exposition.js';
+import { nodeLocalPipelines } from './local-pipelines.js';
+import type { RunningStack } from './stack.js';
+
+export async function startCollector(config: Config, logger: Logger): Promise<Result<RunningStack, string>> {
+  const url = config.remoteWrite.url;
+  if (url === undefined) return err('the collector needs remoteWrite.url (--remote-write-url, KUBEPULSE_REMOTE_WRITE_URL): where to send samples');
+  const queueDir = config.remoteWrite.queueDir ?? join(config.dataDir, 'remote-write-queue');
+  const dir = await prepareDataDir(queueDir);
+  if (!dir.ok) return dir;
+  const registry = createSelfRegistry(VERSION);
+
+  let ready = false;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRouter(() => ready));
+  const server = await listen(app, config.listen);
+  if (!server.ok) return server;
+
+  let client;
+  try {
+    client = createRemoteWriteClient({
+      url,
+      queueDir,
+      registry,
+      logger,
+      ...(config.remoteWrite.bearerTokenFile !== undefined ? { bearerTokenFile: config.remoteWrite.bearerTokenFile } : {}),
+      tls: {
+        insecureSkipVerify: config.remoteWrite.insecureSkipVerify,
+        ...(config.remoteWrite.caFile !== undefined ? { caFile: config.remoteWrite.caFile } : {}),
+      },
+    });
+  } catch (e) {
+    await server.value.close(0);
+    return err(e instanceof Error ? e.message : String(e));
+  }
+  const queue = await client.ready();
+  if (!queue.ok) {
+    await server.value.close(0);
+    return err(`cannot open the remote-write queue in ${queueDir}: ${queue.error.message}`);
+  }
+
+  const pipelines = nodeLocalPipelines(config, client, logger, registry);
+  app.get('/metrics', (_req, res, next) => {
+    renderMetrics(registry, pipelines)
+      .then((text) => void res.type(registry.contentType).send(text))
+      .catch(next);
+  });
+  const stopping = new AbortController();
+  const running = pipelines.map((p) => p.run(stopping.signal));
+  ready = true;
+  logger.info('kubepulse started', { role: 'collector', version: VERSION, listen: server.value.address, remoteWrite: url });
+
+  return ok({
+    address: server.value.address,
+    async stop() {
+      ready = false;
+      stopping.abort();
+      await Promise.allSettled(running);
+      await server.value.close(config.shutdownTimeout);
+      // Whatever could not be sent in time stays queued on disk for the next start.
+      await client.close(config.shutdownTimeout);
+    },
+  });
+}
