@@ -80,7 +80,8 @@ export function createEngine(queryable: Queryable, options: EngineOptions = {}):
       startMs,
       endMs,
       stepMs: isRange ? stepMs : 0,
-      lookbackMs: opts?.lookbackDeltaMs ?? options.lookbackDeltaMs ?? 300_000,
+      // As in Prometheus, a lookback of 0 (or less) means "the default".
+      lookbackMs: positive(opts?.lookbackDeltaMs) ?? positive(options.lookbackDeltaMs) ?? 300_000,
       maxSamples: options.maxSamples ?? 50_000_000,
       noStepSubqueryIntervalMs: options.noStepSubqueryIntervalMs ?? 60_000,
       deadlineMs: clock() + (options.timeoutMs ?? 120_000),
@@ -112,6 +113,10 @@ export function createEngine(queryable: Queryable, options: EngineOptions = {}):
     instantQuery: (expr, t, opts) => Promise.resolve(run(expr, t, t, 0, opts, false)),
     rangeQuery: (expr, startMs, endMs, stepMs, opts) => Promise.resolve(run(expr, startMs, endMs, stepMs, opts, true)),
   };
+}
+
+function positive(ms: number | undefined): number | undefined {
+  return ms !== undefined && ms > 0 ? ms : undefined;
 }
 
 function toInstant(v: EvalValue, t: number, _expr: Expr): QueryValue {
