@@ -377,13 +377,14 @@ function selectSeries(
       }
     }
   }
-  const kept = out.filter((o) => o.has.some((h) => h === 1));
+  const kept = out.map((o, si) => ({ o, g: groups.of[si] ?? 0 })).filter(({ o }) => o.has.some((h) => h === 1));
   if (grid.steps === 1 && (e.op === 'topk' || e.op === 'bottomk')) {
-    // An instant query returns each group's selection ordered by value.
+    // An instant query returns group after group (in order of first
+    // appearance), each group's selection ordered by value.
     const dir = e.op === 'topk' ? -1 : 1;
-    kept.sort((a, b) => dir * ((a.vals[0] ?? 0) - (b.vals[0] ?? 0)));
+    kept.sort((a, b) => a.g - b.g || dir * ((a.o.vals[0] ?? 0) - (b.o.vals[0] ?? 0)));
   }
-  return kept;
+  return kept.map(({ o }) => o);
 }
 
 /** The k best members by value (largest for topk), NaN last, best first; insertion keeps it O(n·k) for small k. */
