@@ -46,6 +46,13 @@ interface OpenWatch {
   readonly bookmarks: boolean;
   readonly res: http.ServerResponse;
 }
+export interface WatchFailure {
+  readonly kind: 'event' | 'http';
+  readonly code: number;
+  readonly reason: string;
+  readonly message?: string;
+}
+
 export interface RecordedRequest {
   readonly path: string;
   readonly query: Readonly<Record<string, string>>;
@@ -67,6 +74,11 @@ export interface KubeApiServer {
   compact(): void;
   /** Answers the next `count` watches of `resource` with an ERROR 410 event instead of events. */
   goneOnNextWatch(resource: KubeResource, count?: number): void;
+  /**
+   * Answers the next watch of `resource` with a failure: an ERROR event carrying a Status
+   * (`kind: 'event'`, how the API server ends a watch it cannot serve) or a plain HTTP error.
+   */
+  failNextWatch(resource: KubeResource, failure: WatchFailure): void;
   /** Sends a BOOKMARK to every open watch that allowed them. */
   bookmark(): void;
   /** Destroys the sockets of all open watches mid-stream. */
@@ -93,7 +105,7 @@ export async function startKubeApiServer(
   const watches = new Set<OpenWatch>();
   const sockets = new Set<Socket>();
   const requests: RecordedRequest[] = [];
-  const goneBudget = new Map<KubeResource, number>();
+  const watchFailures = new Map<KubeResource, WatchFailure[]>();
 
   for (const r of Object.keys(KUBE_RESOURCES) as KubeResource[]) store.set(r, new Map());
   for (const [r, objs] of Object.entries(seed) as [KubeResource, readonly KubeObj[]][]) {
@@ -169,25 +181,29 @@ export async function startKubeApiServer(
     selector: FieldSelector,
     query: Record<string, string>,
   ): void {
+    const failure = watchFailures.get(resource)?.shift();
+    if (failure?.kind === 'http') return status(res, failure.code, failure.reason, failure.message ?? failure.reason);
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     res.flushHeaders();
-    const budget = goneBudget.get(resource) ?? 0;
     const from = since === '' || since === '0' ? undefined : Number(since);
-    if (budget > 0 || (from !== undefined && from < compactedRv)) {
-      if (budget > 0) goneBudget.set(resource, budget - 1);
-      // The API server answers an expired watch with 200 and one ERROR event, then ends the stream.
-      send(res, {
-        type: 'ERROR',
-        object: {
-          kind: 'Status',
-          apiVersion: 'v1',
-          metadata: {},
-          status: 'Failure',
-          reason: 'Expired',
-          code: 410,
-          message: `too old resource version: ${since} (${compactedRv})`,
-        },
-      });
+    const expired = from !== undefined && from < compactedRv;
+    if (failure || expired) {
+      // The API server answers a watch it cannot serve with 200 and one ERROR event, then ends the stream.
+      const f = failure ?? {
+        code: 410,
+        reason: 'Expired',
+        message: `too old resource version: ${since} (${compactedRv})`,
+      };
+      const object = {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        reason: f.reason,
+        code: f.code,
+        message: f.message ?? f.reason,
+      };
+      send(res, { type: 'ERROR', object });
       res.end();
       return;
     }
@@ -236,7 +252,19 @@ export async function startKubeApiServer(
       history.length = 0;
     },
     goneOnNextWatch(resource, count = 1) {
-      goneBudget.set(resource, count);
+      for (let i = 0; i < count; i++) {
+        api.failNextWatch(resource, {
+          kind: 'event',
+          code: 410,
+          reason: 'Expired',
+          message: 'too old resource version',
+        });
+      }
+    },
+    failNextWatch(resource, failure) {
+      const queue = watchFailures.get(resource) ?? [];
+      queue.push(failure);
+      watchFailures.set(resource, queue);
     },
     bookmark() {
       for (const w of watches) {

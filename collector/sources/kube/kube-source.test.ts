@@ -252,6 +252,43 @@ describe('kube source: watch', () => {
     expect(source.status().nodes?.relists).toBe(2);
   });
 
+  it('relists when the watch request itself is answered with HTTP 410', async () => {
+    const { server, source } = await setup({ resources: ['nodes'] });
+    await source.collect();
+    await server.waitForWatches('nodes', 1);
+    server.failNextWatch('nodes', { kind: 'http', code: 410, reason: 'Gone', message: 'resource version gone' });
+    server.dropWatches();
+    await server.waitForWatches('nodes', 1);
+    expect(source.status().nodes?.relists).toBe(2);
+  });
+
+  it('counts a non-410 ERROR event, backs off and resumes watching without relisting', async () => {
+    const { server, source } = await setup({ resources: ['pods'] });
+    await source.collect();
+    await server.waitForWatches('pods', 1);
+    server.failNextWatch('pods', { kind: 'event', code: 500, reason: 'InternalError', message: 'etcd leader changed' });
+    server.dropWatches();
+    server.apply('pods', pod('api-3', 'Running'));
+    const c = await eventually(source, (c) => value(c, 'kube_pod_info', { pod: 'api-3' }) === 1);
+    expect(source.status().pods?.lastError).toMatch(/watch ERROR: etcd leader changed/);
+    // One broken connection and one ERROR event.
+    expect(value(c, 'kubepulse_kube_watch_errors_total', { resource: 'pods' })).toBe(2);
+    expect(source.status().pods?.relists).toBe(1);
+  });
+
+  it('watches again, without counting an error, when the server ends a watch at timeoutSeconds', async () => {
+    const { server, source } = await setup({ resources: ['nodes'], watchTimeoutSeconds: 1 });
+    await source.collect();
+    await server.waitForWatches('nodes', 1);
+    const watchesSoFar = () => server.requests.filter((r) => r.watch).length;
+    expect(server.requests.find((r) => r.watch)?.query['timeoutSeconds']).toBe('1');
+    const deadline = Date.now() + 10_000;
+    while (watchesSoFar() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(watchesSoFar()).toBeGreaterThanOrEqual(2);
+    expect(source.status().nodes?.errors).toBe(0);
+    expect(source.status().nodes?.relists).toBe(1);
+  });
+
   it('reconnects after a dropped connection and resumes from its resourceVersion', async () => {
     const { server, source } = await setup({ resources: ['pods'] });
     await source.collect();
