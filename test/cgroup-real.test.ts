@@ -69,7 +69,14 @@ function dirOf(controller: 'cpu' | 'cpuacct' | 'memory', rel: string): string {
 }
 
 async function enterCgroup(rel: string, pid: number): Promise<void> {
-  for (const h of hierarchies) await writeFile(path.join(h, rel, 'cgroup.procs'), `${pid}\n`);
+  for (const h of hierarchies) {
+    const procs = path.join(h, rel, 'cgroup.procs');
+    try {
+      await writeFile(procs, `${pid}\n`);
+    } catch (e) {
+      throw new Error(`cannot move pid ${pid} into ${procs}: ${(e as Error).message}`, { cause: e });
+    }
+  }
 }
 
 async function prepare(): Promise<void> {
