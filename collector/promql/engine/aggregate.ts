@@ -382,7 +382,9 @@ function selectSeries(
     // An instant query returns group after group (in order of first
     // appearance), each group's selection ordered by value.
     const dir = e.op === 'topk' ? -1 : 1;
-    kept.sort((a, b) => a.g - b.g || dir * ((a.o.vals[0] ?? 0) - (b.o.vals[0] ?? 0)));
+    const byValue = (x: number, y: number): number =>
+      Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : Number.isNaN(y) ? -1 : dir * (x - y);
+    kept.sort((a, b) => a.g - b.g || byValue(a.o.vals[0] ?? NaN, b.o.vals[0] ?? NaN));
   }
   return kept.map(({ o }) => o);
 }
