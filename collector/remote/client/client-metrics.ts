@@ -25,7 +25,19 @@ export function urlLabel(url: string): string {
 export function createClientMetrics(registry: Registry | undefined): ClientMetrics {
   const registers = registry ? [registry] : [];
   // A second client on the same registry finds the first one's metrics and adds its own url series.
-  const reuse = <T>(name: string, make: () => T): T => (registry?.getSingleMetric(name) as T | undefined) ?? make();
+  const reuse = <T>(name: string, make: () => T): T => {
+    const existing = registry?.getSingleMetric(name);
+    if (!existing) return make();
+    // Another component may own the name (the receiver counts received samples as
+    // kubepulse_remote_write_samples_total); adding our labels to its metric would throw on every send.
+    const labels = (existing as unknown as { labelNames?: readonly string[] }).labelNames ?? [];
+    if (!labels.includes('url')) {
+      throw new Error(
+        `metric ${name} is already registered by another component; give the remote-write client its own registry`,
+      );
+    }
+    return existing as T;
+  };
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> =>
     reuse(name, () => new Counter({ name, help, labelNames, registers }));
   const gauge = (name: string, help: string): Gauge<'url'> =>

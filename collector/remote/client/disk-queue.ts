@@ -126,7 +126,11 @@ export class DiskQueue {
     let seg = this.writer.segment;
     try {
       if (seg.bytes > 0 && seg.bytes + size > this.o.segmentMaxBytes) seg = await this.rotate();
-      await this.writer.fh.write(Buffer.concat(group.map((w) => w.bytes)), 0, size, seg.bytes);
+      const buf = Buffer.concat(group.map((w) => w.bytes));
+      for (let done = 0; done < size;) {
+        const { bytesWritten } = await this.writer.fh.write(buf, done, size - done, seg.bytes + done);
+        done += bytesWritten;
+      }
       await this.writer.fh.datasync();
     } catch (e) {
       // Cut off whatever part made it, so the segment holds whole records only.
@@ -190,7 +194,15 @@ export class DiskQueue {
         this.moveReaderTo(next);
         continue;
       }
-      const scanned = await this.frameAt(seg);
+      let scanned: Awaited<ReturnType<DiskQueue['frameAt']>>;
+      try {
+        scanned = await this.frameAt(seg);
+      } catch (e) {
+        if (this.readPos.segment !== seg.index) continue; // dropped by the size cap meanwhile
+        scanned = { kind: 'corrupt', reason: (e as Error).message };
+      }
+      // The size cap may have dropped this segment while we read it; its unread samples are already counted.
+      if (this.readPos.segment !== seg.index) continue;
       if (scanned.kind !== 'frame') {
         // Only whole, fsync'd records lie below seg.bytes, so this is damage on disk.
         const lost = seg.samples - this.readSamplesInSegment;
@@ -301,6 +313,7 @@ export class DiskQueue {
 
   /** Waits for writes under way, then closes the files; later appends fail. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     await this.flushing;
     await this.checkpointChain;

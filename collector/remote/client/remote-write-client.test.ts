@@ -244,6 +244,54 @@ describe('remote-write client against the real receiver', () => {
     expect(storedSamples(h.db, 'rw_roll').get(key({ __name__: 'rw_roll' }))).toEqual([{ t: 2, v: 2 }]);
   });
 
+  it('drops the oldest queued samples past maxQueueBytes, counts them, and sends the rest', async () => {
+    const h = await hub();
+    let down = true;
+    h.intercept = (req, res) => {
+      if (!down) return false;
+      req.resume();
+      res.writeHead(503).end();
+      return true;
+    };
+    const registry = new Registry();
+    const c = await client(h.url, {
+      maxQueueBytes: 3000,
+      segmentMaxBytes: 600,
+      shards: 1,
+      shardCapacity: 10,
+      registry,
+    });
+    const s = { __name__: 'rw_capped' };
+    for (let i = 0; i < 60; i++) {
+      await commit(
+        c,
+        Array.from({ length: 10 }, (_, j): [Record<string, string>, number, number] => [s, i * 10 + j, i * 10 + j]),
+      );
+    }
+    expect(c.stats().queueBytes).toBeLessThanOrEqual(3000);
+    const dropped = c.stats().droppedSamples;
+    expect(dropped).toBeGreaterThan(0);
+    down = false;
+    await waitFor(() => c.stats().pendingSamples === 0, 'the rest to be sent');
+    const got = storedSamples(h.db, 'rw_capped').get(key(s)) ?? [];
+    expect(got.length + dropped).toBe(600);
+    // What survives is in order and ends with the newest sample.
+    expect(got.at(-1)).toEqual({ t: 599, v: 599 });
+    expect(got.every((x, i) => i === 0 || x.t > (got[i - 1] as { t: number }).t)).toBe(true);
+    expect(await registry.metrics()).toContain(
+      `kubepulse_remote_write_dropped_samples_total{url="${h.url}",reason="queue_full"} ${dropped}`,
+    );
+  });
+
+  it('refuses a registry where another component owns one of its metric names', async () => {
+    const registry = new Registry();
+    createRemoteWriteHandler({ appendable: { appender: () => ({}) as never }, registry });
+    const dir = await tempDir();
+    expect(() => createRemoteWriteClient({ url: 'http://hub:9470/api/v1/write', queueDir: dir, registry })).toThrow(
+      'remote write http://hub:9470/api/v1/write: registry: metric kubepulse_remote_write_samples_total is already registered by another component; give the remote-write client its own registry',
+    );
+  });
+
   it('reports invalid options with every problem named', () => {
     const r = validateRemoteWriteOptions({
       url: 'ftp://hub/write',

@@ -63,9 +63,14 @@ export function createRemoteWriteClient(options: RemoteWriteClientOptions): Remo
   const resolved = resolveClientOptions(options);
   if (!resolved.ok) throw resolved.error;
   const o = resolved.value;
-  const logger = (o.logger ?? silentLogger).child({ component: 'remote-write', url: urlLabel(o.url) });
   const url = urlLabel(o.url);
-  const metrics = createClientMetrics(o.registry);
+  const logger = (o.logger ?? silentLogger).child({ component: 'remote-write', url });
+  let metrics: ReturnType<typeof createClientMetrics>;
+  try {
+    metrics = createClientMetrics(o.registry);
+  } catch (e) {
+    throw new RemoteWriteConfigError(`remote write ${url}: registry: ${(e as Error).message}`);
+  }
   let sender;
   try {
     sender = createHttpSender(o, o.clock);
@@ -166,7 +171,10 @@ export function createRemoteWriteClient(options: RemoteWriteClientOptions): Remo
     updateGauges();
     const pending = r.value.stats().pendingSamples;
     if (pending > 0) logger.info('resuming a remote-write queue left by an earlier run', { pendingSamples: pending });
-    dispatching = dispatch(r.value);
+    dispatching = dispatch(r.value).catch((e: unknown) => {
+      // A bug, not an expected failure: the queue on disk keeps the samples for the next start.
+      logger.error('remote-write dispatcher stopped', { err: e });
+    });
     return ok(undefined);
   });
 
@@ -202,7 +210,9 @@ export function createRemoteWriteClient(options: RemoteWriteClientOptions): Remo
     };
   };
 
-  const close = async (timeoutMs = 10_000): Promise<CloseOutcome> => {
+  let closed: Promise<CloseOutcome> | undefined;
+  const close = (timeoutMs = 10_000): Promise<CloseOutcome> => (closed ??= shutDown(timeoutMs));
+  const shutDown = async (timeoutMs: number): Promise<CloseOutcome> => {
     closing = true;
     await ready;
     for (const s of shards) s.flush();

@@ -39,7 +39,10 @@ export class Shard {
     private readonly logger: Logger,
     private readonly signal: AbortSignal,
   ) {
-    this.done = this.run();
+    this.done = this.run().catch((e: unknown) => {
+      // A bug, not an expected failure: the unacknowledged samples stay on disk for the next start.
+      this.logger.error('remote-write shard stopped', { shard: this.id, err: e });
+    });
   }
 
   get size(): number {
