@@ -67,6 +67,14 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   dashboard: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  alertmanager: z
+    .strictObject({
+      /** Run the embedded Alertmanager (API v2 under /api/v2, notifications by email, Slack, webhook). */
+      enabled: z.boolean().default(true),
+      /** Alertmanager's configuration format; without it alerts are kept and shown but sent nowhere. */
+      configFile: text('a file path').optional(),
+    })
+    .prefault({}),
   kube: z
     .strictObject({
       /**

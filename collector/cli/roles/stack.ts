@@ -21,6 +21,7 @@ import { VERSION } from '../version.js';
 import { pipelineMetadata, renderMetrics } from './exposition.js';
 import { alertsStatus, rulesStatus } from './ruler-status.js';
 import { startRuler } from './rules-wiring.js';
+import { reloadAlertmanager, startEmbeddedAlertmanager } from './alertmanager-wiring.js';
 import { clusterPipeline, kubeConnection, type Role } from './cluster-pipeline.js';
 import { nodeLocalPipelines } from './local-pipelines.js';
 
@@ -66,12 +67,29 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
 
   const stopping = new AbortController();
   const externalUrl = config.alerting.externalUrl ?? `http://${server.value.address}`;
-  const ruler = await startRuler({ config, engine, tsdb, logger, registry, externalUrl }, stopping.signal);
+  const am = await startEmbeddedAlertmanager(config, logger, registry, externalUrl, VERSION);
+  if (!am.ok) {
+    await server.value.close(0);
+    await tsdb.close();
+    return am;
+  }
+  const embedded = am.value;
+  const ruler = await startRuler(
+    { config, engine, tsdb, logger, registry, externalUrl, extraSinks: embedded ? [(alerts) => embedded.post(alerts)] : [] },
+    stopping.signal,
+  );
   if (!ruler.ok) {
     stopping.abort();
+    await embedded?.stop();
     await server.value.close(0);
     await tsdb.close();
     return ruler;
+  }
+  if (embedded) {
+    app.use(embedded.router);
+    const reload = (): void => void reloadAlertmanager(embedded, config, logger);
+    process.on('SIGHUP', reload);
+    stopping.signal.addEventListener('abort', () => process.off('SIGHUP', reload), { once: true });
   }
 
   const remoteMetadata = createMetadataStore();
@@ -112,6 +130,7 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
       await Promise.allSettled(running);
       await server.value.close(config.shutdownTimeout);
       if (cluster?.ok) await cluster.value.source.stop();
+      await embedded?.stop();
       await tsdb.close();
     },
   });
