@@ -88,3 +88,44 @@ describe('dashboard', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('dashboard output escaping', () => {
+  it('shows label values and annotations as text, never as markup', async () => {
+    // A label value with markup arrives through the remote-write receiver, as any cluster data could.
+    const { encodeWriteRequest, snappyCompress } = await import('../collector/remote/index.js');
+    const evil = '<img src=x onerror="window.__pwned=1">';
+    const body = snappyCompress(
+      encodeWriteRequest({
+        timeseries: [
+          {
+            labels: [
+              { name: '__name__', value: 'container_memory_working_set_bytes' },
+              { name: 'container', value: evil },
+              { name: 'namespace', value: 'shop' },
+              { name: 'pod', value: 'api-0' },
+            ],
+            samples: [{ value: 5e9, timestamp: Date.now() }],
+            exemplars: [],
+            histograms: [],
+          },
+        ],
+        metadata: [],
+      }),
+    );
+    const res = await fetch(`${daemon.baseUrl}/api/v1/write`, {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'snappy' },
+    });
+    expect(res.status).toBe(204);
+    const page = await browser.newPage();
+    await page.goto(daemon.baseUrl + '/');
+    await page.waitForFunction(() => Number(document.body.dataset.refreshes) > 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      (text) => [...document.querySelectorAll('canvas')].length > 0 && document.body.innerHTML.length > 0 && !!text,
+      evil,
+    );
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('img[src=x]').count()).toBe(0);
+  });
+});

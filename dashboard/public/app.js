@@ -50,6 +50,42 @@ function panels(w) {
       ],
     },
     {
+      id: 'containers-cpu',
+      title: 'Top containers by CPU',
+      hint: 'cores used (container_cpu_usage_seconds_total)',
+      unit: 'cores',
+      queries: [
+        {
+          expr: `topk(5, sum by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{container!=""}[${w}])))`,
+          legend: containerLegend,
+        },
+      ],
+    },
+    {
+      id: 'containers-memory',
+      title: 'Top containers by memory',
+      hint: 'working set (container_memory_working_set_bytes)',
+      unit: 'bytes',
+      queries: [
+        {
+          expr: 'topk(5, sum by (namespace, pod, container) (container_memory_working_set_bytes{container!=""}))',
+          legend: containerLegend,
+        },
+      ],
+    },
+    {
+      id: 'containers-throttling',
+      title: 'CPU throttling',
+      hint: 'share of CFS periods throttled, containers with a CPU limit',
+      unit: 'ratio',
+      queries: [
+        {
+          expr: `topk(5, sum by (namespace, pod, container) (rate(container_cpu_cfs_throttled_periods_total[${w}])) / sum by (namespace, pod, container) (rate(container_cpu_cfs_periods_total[${w}])))`,
+          legend: containerLegend,
+        },
+      ],
+    },
+    {
       id: 'pressure',
       title: 'Pressure stall (PSI)',
       hint: 'share of time tasks waited for a resource (node_pressure_*)',
@@ -61,6 +97,10 @@ function panels(w) {
       ],
     },
   ];
+}
+
+function containerLegend(m) {
+  return m.namespace === 'host' ? m.container : `${m.namespace}/${m.pod}/${m.container}`;
 }
 
 function formatValue(v, unit) {
@@ -168,9 +208,56 @@ async function refreshPanel(panel, startMs, endMs, stepMs) {
   }
 }
 
+/** Firing and pending alerts from /api/v1/alerts, newest first, as a table of text nodes. */
+async function refreshAlerts(box) {
+  const data = await api('/api/v1/alerts', {});
+  const rows = data.alerts
+    .filter((a) => a.state !== 'inactive')
+    .sort((a, b) => String(b.activeAt).localeCompare(String(a.activeAt)));
+  const body = box.querySelector('tbody');
+  body.replaceChildren(
+    ...rows.map((a) => {
+      const tr = el('tr', a.state);
+      const where = Object.entries(a.labels)
+        .filter(([k]) => k !== 'alertname' && k !== 'severity')
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
+      tr.append(
+        el('td', '', a.labels.alertname ?? ''),
+        el('td', '', a.labels.severity ?? ''),
+        el('td', '', a.state),
+        el('td', '', a.annotations?.summary ?? where),
+        el('td', '', a.activeAt ? formatTime(Date.parse(a.activeAt)) : ''),
+      );
+      return tr;
+    }),
+  );
+  box.querySelector('.empty').hidden = rows.length > 0;
+  box.dataset.alerts = String(rows.length);
+}
+
+function buildAlertsBox() {
+  const box = el('section', 'panel alerts');
+  box.dataset.panel = 'alerts';
+  const table = el('table');
+  const head = el('tr');
+  for (const h of ['alert', 'severity', 'state', 'summary', 'since']) head.append(el('th', '', h));
+  table.append(el('thead'), el('tbody'));
+  table.querySelector('thead').append(head);
+  box.append(el('h2', '', 'Alerts'), table, el('div', 'empty', 'no alerts are pending or firing'));
+  return box;
+}
+
 async function main() {
   const settings = await fetch('/dashboard/settings.json').then((r) => r.json());
   const grid = document.getElementById('panels');
+  const alertsBox = buildAlertsBox();
+  grid.before(alertsBox);
+  api('/api/v1/query', { query: 'node_uname_info' })
+    .then((d) => {
+      document.getElementById('instance').textContent = d.result[0]?.metric.nodename ?? '';
+    })
+    .catch(() => undefined);
   const status = document.getElementById('status');
   const errorBox = document.getElementById('error');
   const rangeSelect = document.getElementById('range');
@@ -182,7 +269,10 @@ async function main() {
     const rangeMs = Number(rangeSelect.value);
     const endMs = Date.now();
     const stepMs = Math.max(1000, Math.round(rangeMs / 300 / 1000) * 1000, settings.scrapeIntervalMs);
-    const outcomes = await Promise.allSettled(built.map((p) => refreshPanel(p, endMs - rangeMs, endMs, stepMs)));
+    const outcomes = await Promise.allSettled([
+      ...built.map((p) => refreshPanel(p, endMs - rangeMs, endMs, stepMs)),
+      refreshAlerts(alertsBox),
+    ]);
     const failed = outcomes.filter((o) => o.status === 'rejected').map((o) => String(o.reason?.message ?? o.reason));
     errorBox.hidden = failed.length === 0;
     errorBox.textContent = failed.join('\n');
