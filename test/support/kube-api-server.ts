@@ -39,6 +39,8 @@ interface HistoryEvent {
   readonly resource: KubeResource;
   readonly type: EventType;
   readonly object: KubeObj;
+  /** The object before this change, so a filtered watch can tell entering from leaving its selector. */
+  readonly previous?: KubeObj;
 }
 interface OpenWatch {
   readonly resource: KubeResource;
@@ -47,7 +49,8 @@ interface OpenWatch {
   readonly res: http.ServerResponse;
 }
 export interface WatchFailure {
-  readonly kind: 'event' | 'http';
+  /** `close`: answer 200 and end the stream at once, with no event (a misbehaving proxy). */
+  readonly kind: 'event' | 'http' | 'close';
   readonly code: number;
   readonly reason: string;
   readonly message?: string;
@@ -112,24 +115,42 @@ export async function startKubeApiServer(
     for (const o of objs) put(r, structuredClone(o));
   }
 
-  function put(resource: KubeResource, object: KubeObj): { type: EventType; object: KubeObj } {
+  function put(resource: KubeResource, object: KubeObj): HistoryEvent {
     const def = KUBE_RESOURCES[resource];
     const m = store.get(resource)!;
     const key = keyOf(object);
-    const type: EventType = m.has(key) ? 'MODIFIED' : 'ADDED';
+    const previous = m.get(key);
+    const type: EventType = previous ? 'MODIFIED' : 'ADDED';
     const stored: KubeObj = {
       ...object,
       apiVersion: def.apiVersion,
       kind: def.kind,
       metadata: { ...object.metadata, resourceVersion: String(++rv) },
     };
+    const event: HistoryEvent = { rv, resource, type, object: stored, ...(previous ? { previous } : {}) };
     m.set(key, stored);
-    history.push({ rv, resource, type, object: stored });
-    return { type, object: stored };
+    history.push(event);
+    return event;
   }
 
-  function emit(resource: KubeResource, type: EventType, object: KubeObj): void {
-    for (const w of watches) if (w.resource === resource && w.selector(object)) send(w.res, { type, object });
+  /**
+   * What a watch with `selector` sees of `e`, as the API server's watch cache filters: an object
+   * that starts matching arrives as ADDED, one that stops matching leaves as DELETED.
+   */
+  function filtered(e: HistoryEvent, selector: FieldSelector): { type: EventType; object: KubeObj } | undefined {
+    const now = e.type !== 'DELETED' && selector(e.object);
+    const before = e.type === 'DELETED' ? selector(e.object) : e.previous !== undefined && selector(e.previous);
+    if (e.type === 'DELETED') return before ? { type: 'DELETED', object: e.object } : undefined;
+    if (now) return { type: before ? 'MODIFIED' : 'ADDED', object: e.object };
+    return before ? { type: 'DELETED', object: e.object } : undefined;
+  }
+
+  function emit(e: HistoryEvent): void {
+    for (const w of watches) {
+      if (w.resource !== e.resource) continue;
+      const seen = filtered(e, w.selector);
+      if (seen) send(w.res, seen);
+    }
   }
 
   const server = http.createServer((req, res) => {
@@ -185,6 +206,10 @@ export async function startKubeApiServer(
     if (failure?.kind === 'http') return status(res, failure.code, failure.reason, failure.message ?? failure.reason);
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     res.flushHeaders();
+    if (failure?.kind === 'close') {
+      res.end();
+      return;
+    }
     const from = since === '' || since === '0' ? undefined : Number(since);
     const expired = from !== undefined && from < compactedRv;
     if (failure || expired) {
@@ -210,8 +235,10 @@ export async function startKubeApiServer(
     if (from === undefined) {
       for (const o of store.get(resource)!.values()) if (selector(o)) send(res, { type: 'ADDED', object: o });
     } else {
-      for (const e of history)
-        if (e.rv > from && e.resource === resource && selector(e.object)) send(res, { type: e.type, object: e.object });
+      for (const e of history) {
+        const seen = e.rv > from && e.resource === resource ? filtered(e, selector) : undefined;
+        if (seen) send(res, seen);
+      }
     }
     const w: OpenWatch = { resource, selector, bookmarks: query['allowWatchBookmarks'] === 'true', res };
     watches.add(w);
@@ -234,8 +261,7 @@ export async function startKubeApiServer(
     resourceVersion: () => rv,
     objects: (r) => [...store.get(r)!.values()],
     apply(resource, object) {
-      const e = put(resource, structuredClone(object));
-      emit(resource, e.type, e.object);
+      emit(put(resource, structuredClone(object)));
     },
     remove(resource, namespace, name) {
       const m = store.get(resource)!;
@@ -244,8 +270,9 @@ export async function startKubeApiServer(
       if (!old) throw new Error(`kube-api-server: no ${resource} ${key}`);
       m.delete(key);
       const object: KubeObj = { ...old, metadata: { ...old.metadata, resourceVersion: String(++rv) } };
-      history.push({ rv, resource, type: 'DELETED', object });
-      emit(resource, 'DELETED', object);
+      const event: HistoryEvent = { rv, resource, type: 'DELETED', object };
+      history.push(event);
+      emit(event);
     },
     compact() {
       compactedRv = rv;

@@ -20,10 +20,18 @@ const WORKLOAD_KINDS: Readonly<Record<string, KubeResource>> = {
   HorizontalPodAutoscaler: 'horizontalpodautoscalers',
 };
 
+const parsed = new Map<string, KubeObj[]>();
+
+/** The items of a List fixture; parsed once per process, a fresh copy per call. */
 export function readKubeList(file: string): KubeObj[] {
-  const doc = parse(readFileSync(path.join(KUBE_FIXTURES, file), 'utf8')) as { items?: KubeObj[] };
-  if (!Array.isArray(doc.items)) throw new Error(`${file}: expected a List with items`);
-  return doc.items;
+  let items = parsed.get(file);
+  if (!items) {
+    const doc = parse(readFileSync(path.join(KUBE_FIXTURES, file), 'utf8')) as { items?: KubeObj[] };
+    if (!Array.isArray(doc.items)) throw new Error(`${file}: expected a List with items`);
+    items = doc.items;
+    parsed.set(file, items);
+  }
+  return structuredClone(items);
 }
 
 interface EndpointsSubset {

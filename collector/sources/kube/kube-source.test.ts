@@ -289,6 +289,30 @@ describe('kube source: watch', () => {
     expect(source.status().nodes?.relists).toBe(1);
   });
 
+  it('backs off instead of spinning when watches end at once without an event', async () => {
+    const { server, source } = await setup({ resources: ['nodes'] });
+    await source.collect();
+    await server.waitForWatches('nodes', 1);
+    for (let i = 0; i < 3; i++) server.failNextWatch('nodes', { kind: 'close', code: 200, reason: '' });
+    server.dropWatches();
+    await server.waitForWatches('nodes', 1);
+    // The dropped connection plus three empty watches, each followed by a backoff delay.
+    expect(source.status().nodes?.errors).toBe(4);
+    expect(source.status().nodes?.lastError).toMatch(/watch ended at once without an event/);
+    expect(server.requests.filter((r) => r.watch)).toHaveLength(5);
+  });
+
+  it('drops a pod that leaves its node selector and adds one that enters it', async () => {
+    const { server, source } = await setup({ resources: ['pods'], nodeName: 'node-b' });
+    const first = await source.collect();
+    expect(render(first.samples, 'kube_pod_info')).toEqual([]);
+    await server.waitForWatches('pods', 1);
+    server.apply('pods', pod('mover', 'Running', 'node-b'));
+    await eventually(source, (c) => value(c, 'kube_pod_info', { pod: 'mover' }) === 1);
+    server.apply('pods', pod('mover', 'Running', 'node-c'));
+    await eventually(source, (c) => value(c, 'kube_pod_info', { pod: 'mover' }) === undefined);
+  });
+
   it('reconnects after a dropped connection and resumes from its resourceVersion', async () => {
     const { server, source } = await setup({ resources: ['pods'] });
     await source.collect();

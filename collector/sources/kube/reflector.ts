@@ -56,6 +56,7 @@ export class Reflector<T extends KubeObject> {
   private readonly log: Logger;
   private resourceVersion = '';
   private syncWaiters: (() => void)[] = [];
+  private eventsThisWatch = 0;
 
   constructor(private readonly o: ReflectorOptions<T>) {
     this.backoff = new Backoff(o.backoff);
@@ -114,14 +115,16 @@ export class Reflector<T extends KubeObject> {
         continue;
       }
       this.healthy();
+      const startedMs = this.o.clock();
+      this.eventsThisWatch = 0;
       const end = await this.consume(opened.value, signal);
       if (signal.aborted) break;
       if (end.kind === 'gone') this.expire(end.message);
-      else if (end.kind === 'error') {
-        this.fail(end.message);
+      else if (end.kind === 'error' || this.tooShort(startedMs)) {
+        this.fail(end.kind === 'error' ? end.message : `${this.where()}: watch ended at once without an event`);
         await this.sleep(this.backoff.next(), signal);
       }
-      // 'closed': the server's timeoutSeconds ran out; watch again from where we are.
+      // Otherwise the server's timeoutSeconds ran out; watch again from where we are.
     }
   }
 
@@ -173,6 +176,7 @@ export class Reflector<T extends KubeObject> {
     if (!ev.success)
       return { kind: 'error', message: `${this.where()}: bad watch event: ${z.prettifyError(ev.error)}` };
     const { type, object } = ev.data;
+    this.eventsThisWatch++;
     if (type === 'ERROR') {
       const s = Status.safeParse(object);
       const message = `${this.where()}: watch ERROR: ${s.success ? (s.data.message ?? s.data.reason ?? `code ${s.data.code}`) : 'unreadable status'}`;
@@ -214,6 +218,15 @@ export class Reflector<T extends KubeObject> {
     this.invalid.set(key, message);
     this.count(`${this.where()} ${key}: object rejected: ${message}`);
     return undefined;
+  }
+
+  /**
+   * A watch that ends within a second and brings nothing is not a timeout but a server or proxy
+   * that will do the same again; re-watching at once would spin, so it is treated as a failure.
+   */
+  private tooShort(startedMs: number): boolean {
+    const lastedMs = this.o.clock() - startedMs;
+    return this.eventsThisWatch === 0 && lastedMs < 1000 && lastedMs < this.o.watchTimeoutSeconds * 1000;
   }
 
   private expire(message: string): void {
