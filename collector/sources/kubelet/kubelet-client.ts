@@ -1,0 +1,172 @@
+/**
+ * GETs against one kubelet's read-only endpoints (/metrics/resource,
+ * /metrics/cadvisor, /stats/summary, /pods), either straight to its port
+ * 10250 or through the API server's node proxy. Both end in the same
+ * response check: status, size limit, and a body that is what the endpoint
+ * should answer (a proxy or a misrouted port answers HTML login pages).
+ */
+import { readFile } from 'node:fs/promises';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { HttpMethod, RequestContext } from '@kubernetes/client-node';
+import type { Dispatcher } from 'undici';
+import { Agent, fetch } from 'undici';
+import type { Result } from '../../result.js';
+import { err } from '../../result.js';
+import { readKubeletResponse, describeCause } from './kubelet-response.js';
+import type { KubeletError, KubeletResponse } from './kubelet-response.js';
+
+/** The kubelet's own paths; what each answers is checked in `readKubeletResponse`. */
+export type KubeletPath = '/metrics/resource' | '/metrics/cadvisor' | '/stats/summary' | '/pods';
+
+export interface KubeletClient {
+  /** Where requests go, for messages: `https://10.0.0.5:10250` or `https://api:6443/api/v1/nodes/n1/proxy`. */
+  readonly baseUrl: string;
+  /** Never throws: timeouts, refused connections, HTML and oversized bodies are `KubeletError`s naming the URL. */
+  get(path: KubeletPath, signal?: AbortSignal): Promise<Result<KubeletResponse, KubeletError>>;
+}
+
+export interface KubeletRequestLimits {
+  /** Whole request, body included. Default 10 s (metrics-server's kubelet timeout). */
+  readonly timeoutMs?: number;
+  /** Largest body accepted; default 64 MiB (/metrics/cadvisor of a busy node is tens of MB). 0: none. */
+  readonly bodyLimitBytes?: number;
+}
+
+/**
+ * Straight to the kubelet, as a DaemonSet pod talks to its own node. Either
+ * `token` or `tokenFile`; the file is read on every request because bound
+ * ServiceAccount tokens are rotated under a running pod.
+ */
+export interface DirectKubeletOptions extends KubeletRequestLimits {
+  /** `https://NODE_IP:10250` (or `http://…:10255` for the deprecated read-only port). */
+  readonly url: string;
+  readonly token?: string;
+  readonly tokenFile?: string;
+  readonly caFile?: string;
+  readonly caPem?: string;
+  /**
+   * Accept any certificate, as metrics-server's --kubelet-insecure-tls: kind's
+   * and kubeadm's kubelets serve a self-signed certificate no CA vouches for.
+   */
+  readonly insecureSkipVerify?: boolean;
+}
+
+/** Through `/api/v1/nodes/<node>/proxy`, for running outside the cluster (needs `nodes/proxy`). */
+export interface ProxyKubeletOptions extends KubeletRequestLimits {
+  readonly kubeConfig: KubeConfig;
+  readonly node: string;
+}
+
+export const DEFAULT_KUBELET_TIMEOUT_MS = 10_000;
+export const DEFAULT_KUBELET_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+
+interface Prepared {
+  readonly headers: Record<string, string>;
+  readonly dispatcher?: Dispatcher;
+}
+
+/**
+ * @example
+ * const client = createDirectKubeletClient({
+ *   url: `https://${process.env.NODE_IP}:10250`,
+ *   tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+ *   caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+ * });
+ */
+export function createDirectKubeletClient(options: DirectKubeletOptions): KubeletClient {
+  const baseUrl = options.url.replace(/\/+$/, '');
+  let agent: Promise<Result<Dispatcher | undefined, string>> | undefined;
+  const makeAgent = async (): Promise<Result<Dispatcher | undefined, string>> => {
+    if (!baseUrl.startsWith('https:')) return { ok: true, value: undefined };
+    let ca = options.caPem;
+    if (options.caFile !== undefined) {
+      try {
+        ca = await readFile(options.caFile, 'utf8');
+      } catch (e) {
+        return { ok: false, error: `${options.caFile}: cannot read CA: ${describeCause(e)}` };
+      }
+    }
+    const connect = { rejectUnauthorized: options.insecureSkipVerify !== true, ...(ca !== undefined ? { ca } : {}) };
+    return { ok: true, value: new Agent({ connect }) };
+  };
+  const prepare = async (): Promise<Result<Prepared, string>> => {
+    agent ??= makeAgent();
+    const a = await agent;
+    if (!a.ok) {
+      agent = undefined; // the CA may be mounted later; try again next time
+      return a;
+    }
+    let token = options.token;
+    if (options.tokenFile !== undefined) {
+      try {
+        token = (await readFile(options.tokenFile, 'utf8')).trim();
+      } catch (e) {
+        return { ok: false, error: `${options.tokenFile}: cannot read token: ${describeCause(e)}` };
+      }
+    }
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    return { ok: true, value: { headers, ...(a.value ? { dispatcher: a.value } : {}) } };
+  };
+  return clientFor(baseUrl, options, prepare);
+}
+
+/**
+ * @example
+ * const kc = loadKubeConfig({ kind: 'kubeconfig' });
+ * if (kc.ok) createProxyKubeletClient({ kubeConfig: kc.value, node: 'kind-control-plane' });
+ */
+export function createProxyKubeletClient(options: ProxyKubeletOptions): KubeletClient {
+  const cluster = options.kubeConfig.getCurrentCluster();
+  const server = (cluster?.server ?? '').replace(/\/+$/, '');
+  const baseUrl = `${server}/api/v1/nodes/${encodeURIComponent(options.node)}/proxy`;
+  const prepare = async (): Promise<Result<Prepared, string>> => {
+    if (!cluster) return { ok: false, error: 'the KubeConfig has no current cluster' };
+    try {
+      // client-node applies exactly what kubectl would: token (file), exec plugin, client cert, CA.
+      const ctx = new RequestContext(baseUrl, HttpMethod.GET);
+      await options.kubeConfig.applySecurityAuthentication(ctx);
+      const dispatcher = ctx.getDispatcher();
+      return { ok: true, value: { headers: { ...ctx.getHeaders() }, ...(dispatcher ? { dispatcher } : {}) } };
+    } catch (e) {
+      return { ok: false, error: `cannot authenticate to ${server}: ${describeCause(e)}` };
+    }
+  };
+  return clientFor(baseUrl, options, prepare);
+}
+
+function clientFor(
+  baseUrl: string,
+  limits: KubeletRequestLimits,
+  prepare: () => Promise<Result<Prepared, string>>,
+): KubeletClient {
+  const timeoutMs = limits.timeoutMs ?? DEFAULT_KUBELET_TIMEOUT_MS;
+  const bodyLimitBytes = limits.bodyLimitBytes ?? DEFAULT_KUBELET_BODY_LIMIT_BYTES;
+  return {
+    baseUrl,
+    async get(path, signal) {
+      const url = baseUrl + path;
+      const prepared = await prepare();
+      if (!prepared.ok) return err({ url, kind: 'config', message: `GET ${url}: ${prepared.error}` });
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      try {
+        const res = await fetch(url, {
+          signal: both,
+          headers: {
+            ...prepared.value.headers,
+            accept: path.startsWith('/metrics/') ? 'text/plain;version=0.0.4;q=0.9,*/*;q=0.1' : 'application/json',
+            'accept-encoding': 'gzip',
+            'user-agent': 'kubepulse',
+          },
+          ...(prepared.value.dispatcher ? { dispatcher: prepared.value.dispatcher } : {}),
+        });
+        return await readKubeletResponse(url, path, res, bodyLimitBytes);
+      } catch (e) {
+        if (timeout.aborted)
+          return err({ url, kind: 'timeout', message: `GET ${url}: timed out after ${timeoutMs} ms` });
+        if (signal?.aborted) return err({ url, kind: 'cancelled', message: `GET ${url}: cancelled` });
+        return err({ url, kind: 'network', message: `GET ${url}: ${describeCause(e)}` });
+      }
+    },
+  };
+}
