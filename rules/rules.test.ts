@@ -55,6 +55,7 @@ async function promtool(args: readonly string[]): Promise<{ code: number; output
   }
 }
 
+// The three slow checks overlap: two are promtool child processes.
 describe('rule pack', () => {
   it('has one rule file per area, each with its unit tests', () => {
     expect(ruleFiles).toEqual([
@@ -68,7 +69,7 @@ describe('rule pack', () => {
     expect(testFiles).toEqual(ruleFiles.map((f) => f.replace(/\.yaml$/, '.test.yaml')));
   });
 
-  it('passes every unit test under kubepulse rules test', async () => {
+  it.concurrent('passes every unit test under kubepulse rules test', async ({ expect }) => {
     let out = '';
     const code = await runRuleTests(testFiles.map(abs), { stdout: (t) => (out += t) });
     expect(out, out).not.toContain('FAILED');
@@ -83,12 +84,12 @@ describe('rule pack', () => {
     }
   });
 
-  it('passes the real promtool check rules', async () => {
+  it.concurrent('passes the real promtool check rules', async ({ expect }) => {
     const r = await promtool(['check', 'rules', ...ruleFiles]);
     expect(r.code, r.output).toBe(0);
   });
 
-  it('passes the real promtool test rules (left-closed windows, 2.x)', async () => {
+  it.concurrent('passes the real promtool test rules (left-closed windows, 2.x)', async ({ expect }) => {
     const r = await promtool(['test', 'rules', ...testFiles]);
     expect(r.code, r.output).toBe(0);
   });
