@@ -65,6 +65,20 @@ describe('loadKubeConfig', () => {
     expect(!noCa.ok && noCa.error.message).toBe('/nonexistent/ca.crt: CA file does not exist');
   });
 
+  it('finds no kubeconfig instead of falling back to localhost:8080', () => {
+    const saved = { kubeconfig: process.env['KUBECONFIG'], host: process.env['KUBERNETES_SERVICE_HOST'] };
+    process.env['KUBECONFIG'] = '/nonexistent/a:/nonexistent/b';
+    delete process.env['KUBERNETES_SERVICE_HOST'];
+    try {
+      const r = loadKubeConfig({ kind: 'auto' });
+      expect(!r.ok && r.error.message).toBe('no kubeconfig found (looked at /nonexistent/a, /nonexistent/b)');
+    } finally {
+      if (saved.kubeconfig === undefined) delete process.env['KUBECONFIG'];
+      else process.env['KUBECONFIG'] = saved.kubeconfig;
+      if (saved.host !== undefined) process.env['KUBERNETES_SERVICE_HOST'] = saved.host;
+    }
+  });
+
   it('says when it is not running in a pod', () => {
     const saved = { host: process.env['KUBERNETES_SERVICE_HOST'], port: process.env['KUBERNETES_SERVICE_PORT'] };
     delete process.env['KUBERNETES_SERVICE_HOST'];

@@ -4,6 +4,8 @@
  * exec plugins and token-file rotation behave exactly as in kubectl.
  */
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
@@ -12,6 +14,8 @@ import { err, ok } from '../../result.js';
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export type KubeConnection =
+  /** In a pod, the ServiceAccount; elsewhere KUBECONFIG or ~/.kube/config — what `kubepulse start` wants. */
+  | { readonly kind: 'auto' }
   /** A kubeconfig file; without `path`, KUBECONFIG or ~/.kube/config as kubectl finds them. */
   | { readonly kind: 'kubeconfig'; readonly path?: string; readonly context?: string }
   /** The pod's ServiceAccount: KUBERNETES_SERVICE_HOST/PORT and the mounted token and CA. */
@@ -40,6 +44,8 @@ export function loadKubeConfig(connection: KubeConnection): Result<KubeConfig, K
   const kc = new KubeConfig();
   try {
     switch (connection.kind) {
+      case 'auto':
+        return process.env['KUBERNETES_SERVICE_HOST'] ? fromCluster(kc, '') : fromFile(kc, undefined, undefined);
       case 'kubeconfig':
         return fromFile(kc, connection.path, connection.context);
       case 'in-cluster':
@@ -65,6 +71,12 @@ function fromFile(
     if (!existsSync(file)) return err(new KubeConfigError(`${file}: kubeconfig file does not exist`));
     kc.loadFromFile(file);
   } else {
+    // loadFromDefault() quietly falls back to http://localhost:8080 when it finds nothing; say so instead.
+    const candidates = (process.env['KUBECONFIG'] ?? '').split(path.delimiter).filter((p) => p !== '');
+    if (candidates.length === 0) candidates.push(path.join(homedir(), '.kube', 'config'));
+    if (!candidates.some((p) => existsSync(p))) {
+      return err(new KubeConfigError(`no kubeconfig found (looked at ${candidates.join(', ')})`));
+    }
     kc.loadFromDefault();
   }
   if (context !== undefined) {

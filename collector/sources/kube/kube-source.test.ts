@@ -313,6 +313,20 @@ describe('kube source: watch', () => {
     await eventually(source, (c) => value(c, 'kube_pod_info', { pod: 'mover' }) === undefined);
   });
 
+  it('re-opens a watch that has gone silent', async () => {
+    const { server, source } = await setup({ resources: ['nodes'], watchIdleTimeoutMs: 200 });
+    await source.collect();
+    await server.waitForWatches('nodes', 1);
+    const deadline = Date.now() + 10_000;
+    while ((source.status().nodes?.errors ?? 0) === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(source.status().nodes?.lastError).toMatch(/watch connection broke: .*no data for 200 ms/);
+    await server.waitForWatches('nodes', 1);
+    expect(server.requests.filter((r) => r.watch).length).toBeGreaterThanOrEqual(2);
+    expect(source.status().nodes?.relists).toBe(1);
+  });
+
   it('reconnects after a dropped connection and resumes from its resourceVersion', async () => {
     const { server, source } = await setup({ resources: ['pods'] });
     await source.collect();

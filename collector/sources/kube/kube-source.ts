@@ -41,6 +41,8 @@ export interface KubeSourceOptions {
   readonly backoff?: Partial<BackoffOptions>;
   /** timeoutSeconds asked of the server per watch (default 300). */
   readonly watchTimeoutSeconds?: number;
+  /** A watch silent for this long is a dead connection and is re-opened (default timeoutSeconds + 30 s). */
+  readonly watchIdleTimeoutMs?: number;
   /** How long the first collect() waits for the initial lists (default 10 000). */
   readonly initialSyncTimeoutMs?: number;
   readonly sleep?: Sleep;
@@ -147,6 +149,7 @@ function makeReflector(
     logger,
     backoff: { initialMs: 500, maxMs: 30_000, ...o.backoff },
     watchTimeoutSeconds: o.watchTimeoutSeconds ?? 300,
+    ...(o.watchIdleTimeoutMs !== undefined ? { idleTimeoutMs: o.watchIdleTimeoutMs } : {}),
     clock: o.clock ?? Date.now,
     ...(fieldSelector !== undefined ? { fieldSelector } : {}),
     ...(o.sleep !== undefined ? { sleep: o.sleep } : {}),

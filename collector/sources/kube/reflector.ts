@@ -24,6 +24,8 @@ export interface ReflectorOptions<T extends KubeObject> {
   readonly backoff: BackoffOptions;
   /** Asked of the server per watch; it then ends the stream cleanly and we re-watch. */
   readonly watchTimeoutSeconds: number;
+  /** Silence longer than this aborts the watch; defaults to timeoutSeconds + 30 s. */
+  readonly idleTimeoutMs?: number;
   readonly clock: () => number;
   readonly sleep?: Sleep;
 }
@@ -103,7 +105,7 @@ export class Reflector<T extends KubeObject> {
         fieldSelector: this.o.fieldSelector,
       };
       // The server ends the stream after timeoutSeconds; silence well past that is a dead connection.
-      const idleTimeoutMs = (this.o.watchTimeoutSeconds + 30) * 1000;
+      const idleTimeoutMs = this.o.idleTimeoutMs ?? (this.o.watchTimeoutSeconds + 30) * 1000;
       const opened = await this.o.api.watch(this.o.path, query, { signal, idleTimeoutMs });
       if (signal.aborted) break;
       if (!opened.ok) {
