@@ -23,12 +23,18 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export class ProtobufReader {
   private pos: number;
   private readonly view: DataView;
+  /** The high and low 32 bits of the last varint read (fields, not a returned object: this runs per field). */
+  private lo = 0;
+  private hi = 0;
+  /** Bounds of the last string read by stringSpan(). */
+  spanStart = 0;
+  spanEnd = 0;
 
   /** Reads `buf[start, end)`; offsets in errors are relative to the start of `buf`. */
   constructor(
-    private readonly buf: Uint8Array,
+    readonly buf: Uint8Array,
     start = 0,
-    private readonly end = buf.length,
+    private end = buf.length,
   ) {
     this.pos = start;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -44,6 +50,12 @@ export class ProtobufReader {
 
   /** Returns the field number and wire type of the next field. */
   tag(): { readonly field: number; readonly wireType: WireType } {
+    const key = this.key();
+    return { field: key >>> 3, wireType: (key & 7) as WireType };
+  }
+
+  /** The next field's key (field number << 3 | wire type), checked like tag() but without an object per field. */
+  key(): number {
     const at = this.pos;
     const key = this.uint32();
     const field = key >>> 3;
@@ -52,33 +64,42 @@ export class ProtobufReader {
     if (wireType === 3 || wireType === 4)
       throw new ProtobufError(at, `field ${field}: groups (wire type ${wireType}) are not supported`);
     if (wireType > 5) throw new ProtobufError(at, `field ${field}: invalid wire type ${wireType}`);
-    return { field, wireType: wireType as WireType };
+    return key;
   }
 
   /** An unsigned varint that must fit in 32 bits (tags, lengths, enums). */
   uint32(): number {
-    const at = this.pos;
+    // One-byte varints (most tags and short lengths) skip the general loop.
+    const p = this.pos;
+    if (p < this.end) {
+      const b = this.buf[p]!;
+      if (b < 0x80) {
+        this.pos = p + 1;
+        return b;
+      }
+    }
     const v = this.uint64();
-    if (v > 0xffffffff) throw new ProtobufError(at, `varint ${v} does not fit in 32 bits`);
+    if (v > 0xffffffff) throw new ProtobufError(p, `varint ${v} does not fit in 32 bits`);
     return v;
   }
 
   /** An unsigned varint as a number; exact up to 2^53. */
   uint64(): number {
-    const { lo, hi } = this.varint64();
-    return hi * TWO_32 + lo;
+    this.varint64();
+    return this.hi * TWO_32 + this.lo;
   }
 
   /** A two's complement int64 varint (protobuf `int64`, e.g. timestamps in ms); exact within ±2^53. */
   int64(): number {
-    const { lo, hi } = this.varint64();
-    return (hi | 0) * TWO_32 + lo;
+    this.varint64();
+    return (this.hi | 0) * TWO_32 + this.lo;
   }
 
   /** A zig-zag varint (protobuf `sint32`/`sint64`). */
   sint64(): number {
-    const { lo, hi } = this.varint64();
-    const u = hi * TWO_32 + lo;
+    this.varint64();
+    const lo = this.lo;
+    const u = this.hi * TWO_32 + lo;
     return lo & 1 ? -(u + 1) / 2 : u / 2;
   }
 
@@ -120,6 +141,57 @@ export class ProtobufReader {
     } catch {
       throw new ProtobufError(at, 'string is not valid UTF-8');
     }
+  }
+
+  /**
+   * Checks a string field and records its bytes as [spanStart, spanEnd)
+   * without decoding it; returns true when it is plain ASCII. Other strings
+   * must be valid UTF-8 (checked here, so a bad one fails the whole message as string() would).
+   */
+  stringSpan(): boolean {
+    const at = this.pos;
+    const len = this.uint32();
+    const start = this.pos;
+    if (len > this.end - start) {
+      throw new ProtobufError(at, `length ${len} runs past the end of the message (${this.end - start} bytes left)`);
+    }
+    const stop = start + len;
+    this.pos = stop;
+    this.spanStart = start;
+    this.spanEnd = stop;
+    const buf = this.buf;
+    for (let i = start; i < stop; i++) {
+      if (buf[i]! >= 0x80) {
+        try {
+          decoder.decode(buf.subarray(start, stop));
+        } catch {
+          throw new ProtobufError(at, 'string is not valid UTF-8');
+        }
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Narrows the reader to the embedded message that follows (no new reader:
+   * this runs per label); returns the outer end, which leave() restores.
+   */
+  enter(): number {
+    const at = this.pos;
+    const len = this.uint32();
+    const outer = this.end;
+    if (len > outer - this.pos) {
+      throw new ProtobufError(at, `length ${len} runs past the end of the message (${outer - this.pos} bytes left)`);
+    }
+    this.end = this.pos + len;
+    return outer;
+  }
+
+  /** Ends an embedded message opened by enter(); the reader stands at its end. */
+  leave(outerEnd: number): void {
+    this.pos = this.end;
+    this.end = outerEnd;
   }
 
   /** A reader over an embedded message; offsets stay relative to the outer buffer. */
@@ -191,7 +263,7 @@ export class ProtobufReader {
       throw new ProtobufError(this.pos, `${what} needs ${n} bytes, ${this.end - this.pos} left`);
   }
 
-  private varint64(): { lo: number; hi: number } {
+  private varint64(): void {
     const at = this.pos;
     let lo = 0;
     let hi = 0;
@@ -205,7 +277,9 @@ export class ProtobufReader {
       } else hi |= (b & 0x7f) << (7 * i - 32);
       if (b < 0x80) {
         if (i === 9 && b > 1) throw new ProtobufError(at, 'varint overflows 64 bits');
-        return { lo: lo >>> 0, hi: hi >>> 0 };
+        this.lo = lo >>> 0;
+        this.hi = hi >>> 0;
+        return;
       }
     }
     throw new ProtobufError(at, 'varint longer than 10 bytes');

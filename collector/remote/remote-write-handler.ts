@@ -11,10 +11,10 @@ import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '../log/index.js';
 import { silentLogger } from '../log/index.js';
 import type { Appendable } from '../tsdb/interface.js';
-import { ingestWriteRequest, type IngestOutcome, type RejectReason } from './ingest.js';
+import { decodeFlatWriteRequest } from './flat-write-request.js';
+import { ingestFlatWriteRequest, type IngestOutcome, type RejectReason } from './ingest.js';
 import type { MetadataStore } from './metadata-store.js';
 import { snappyDecompress } from './snappy-block.js';
-import { decodeWriteRequest } from './write-request.js';
 
 export const DEFAULT_MAX_DECOMPRESSED_BYTES = 32 * 1024 * 1024;
 /** How many rejection reasons the 400 body lists; the rest are only counted. */
@@ -83,13 +83,13 @@ export function createRemoteWriteHandler(options: RemoteWriteOptions): RemoteWri
     if (body === 'aborted') return;
     const raw = snappyDecompress(body, maxBytes);
     if (!raw.ok) return refuse(res, raw.error.tooLarge ? 413 : 400, raw.error.message);
-    const decoded = decodeWriteRequest(raw.value);
+    const decoded = decodeFlatWriteRequest(raw.value);
     if (!decoded.ok) return refuse(res, 400, decoded.error.message);
 
     options.metadata?.add(decoded.value.metadata);
     let outcome: IngestOutcome;
     try {
-      outcome = await ingestWriteRequest(options.appendable, decoded.value);
+      outcome = await ingestFlatWriteRequest(options.appendable, decoded.value);
     } catch (e) {
       // A store that throws (closed during shutdown, a bug) must not take the server down; 500 makes the sender retry.
       log.error('remote write failed', { err: e });

@@ -160,7 +160,7 @@ function readHistogram(r: ProtobufReader): WireHistogram {
   return { timestamp };
 }
 
-function readMetadata(r: ProtobufReader): WireMetadata {
+export function readMetadata(r: ProtobufReader): WireMetadata {
   let type: WireMetricType = 'unknown';
   let metricFamilyName = '';
   let help = '';

@@ -47,9 +47,29 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * Label pairs as UTF-8 bytes, for receivers that get them encoded (remote
+ * write): pair i has its name at `buf[offsets[4i], offsets[4i+1])` and its
+ * value at `buf[offsets[4i+2], offsets[4i+3])`. Pairs are sorted by name,
+ * names are unique, and no value is empty.
+ */
+export interface EncodedLabels {
+  readonly buf: Uint8Array;
+  readonly offsets: Int32Array;
+  readonly count: number;
+}
+
 /** Samples become visible to queriers only after commit(). Do not reuse after commit/rollback. */
 export interface Appender {
   append(labels: Labels, t: number, v: number): Result<void, AppendError>;
+  /**
+   * Optional fast path (stores may leave it out): appends to the existing
+   * series with exactly these labels without decoding them into strings.
+   * Returns undefined when the store has no such series or cannot tell
+   * cheaply; the caller then decodes the labels and calls append(), which
+   * stays the reference (it validates and creates series).
+   */
+  appendEncoded?(labels: EncodedLabels, t: number, v: number): Result<void, AppendError> | undefined;
   commit(): Promise<Result<void, StoreError>>;
   rollback(): void;
 }

@@ -6,7 +6,7 @@
  */
 import { err, ok, type Result } from '../../result.js';
 import { floatHi, lastLo } from '../chunkenc/float-bits.js';
-import { AppendError, StoreError, type Appender, type Labels } from '../interface.js';
+import { AppendError, StoreError, type Appender, type EncodedLabels, type Labels } from '../interface.js';
 import { canonicalPairs } from '../labels/label-set.js';
 import type { AppendWindow, Head } from './head.js';
 import type { MemSeries } from './mem-series.js';
@@ -21,6 +21,9 @@ export interface CommitBatch {
   readonly vs: Float64Array;
   readonly length: number;
 }
+
+/** Results are immutable, so every successful append can share one. */
+const OK: Result<void, AppendError> = ok(undefined);
 
 export type DurableLog = (batch: CommitBatch) => Promise<Result<void, StoreError>>;
 
@@ -52,6 +55,17 @@ export class HeadAppender implements Appender {
       if (created instanceof AppendError) return this.reject(created);
       s = created.series;
     }
+    return this.appendTo(s, t, v);
+  }
+
+  appendEncoded(labels: EncodedLabels, t: number, v: number): Result<void, AppendError> | undefined {
+    if (this.done) throw new Error('appender used after commit or rollback');
+    const s = this.head.lookupEncoded(labels);
+    return s ? this.appendTo(s, t, v) : undefined;
+  }
+
+  private appendTo(s: MemSeries, t: number, v: number): Result<void, AppendError> {
+    const head = this.head;
     const idx = this.lastPending.get(s.ref);
     const lastT = idx !== undefined ? this.ts[idx]! : s.lastT;
     // Only a sample at the very same time needs the previous value compared.
@@ -59,10 +73,10 @@ export class HeadAppender implements Appender {
       t !== lastT ? undefined : idx !== undefined ? sameBits(this.vs[idx]!, v) : s.head?.lastValueIs(v) === true;
     const verdict = head.admit(s, t, v, lastT, isLast === true, this.window);
     if (verdict instanceof AppendError) return this.reject(verdict);
-    if (verdict === 'noop') return ok(undefined);
+    if (verdict === 'noop') return OK;
     if (verdict === 'in_order') this.lastPending.set(s.ref, this.n);
     this.push(s.ref, t, v);
-    return ok(undefined);
+    return OK;
   }
 
   private reject(e: AppendError): Result<void, AppendError> {
@@ -87,12 +101,15 @@ export class HeadAppender implements Appender {
     if (this.n === 0) return ok(undefined);
     const head = this.head;
     const newSeries: MemSeries[] = [];
-    for (const ref of new Set(this.refs)) {
-      if (!head.unlogged.has(ref)) continue;
-      const s = head.getByRef(ref);
-      if (!s) continue;
-      head.unlogged.delete(ref);
-      newSeries.push(s);
+    // Most batches create no series; deleting from unlogged as we go also skips repeated refs.
+    if (head.unlogged.size > 0) {
+      for (const ref of this.refs) {
+        if (!head.unlogged.has(ref)) continue;
+        const s = head.getByRef(ref);
+        if (!s) continue;
+        head.unlogged.delete(ref);
+        newSeries.push(s);
+      }
     }
     if (this.log) {
       const logged = await this.log({ newSeries, refs: this.refs, ts: this.ts, vs: this.vs, length: this.n });

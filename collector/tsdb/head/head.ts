@@ -6,8 +6,14 @@
  */
 import { AppendError } from '../interface.js';
 import { floatHi, lastLo } from '../chunkenc/float-bits.js';
-import { hashLabelSet, hashLabelSetPairs, type LabelPairs } from '../labels/label-set.js';
-import type { Labels } from '../interface.js';
+import {
+  equalsAscii,
+  hashEncodedPairs,
+  hashLabelSet,
+  hashLabelSetPairs,
+  type LabelPairs,
+} from '../labels/label-set.js';
+import type { EncodedLabels, Labels } from '../interface.js';
 import { PostingsIndex } from '../labels/postings-index.js';
 import { SymbolTable } from '../labels/symbol-table.js';
 import { ByteSlab } from '../chunkenc/byte-slab.js';
@@ -117,6 +123,29 @@ export class Head {
     if (hit === undefined) return undefined;
     if (!Array.isArray(hit)) return this.sameAsObject(hit, labels) ? hit : undefined;
     return hit.find((s) => this.sameAsObject(s, labels));
+  }
+
+  /**
+   * The series with exactly these labels given as bytes (remote write), found
+   * without decoding them; undefined when there is none or a byte is not ASCII.
+   */
+  lookupEncoded(labels: EncodedLabels): MemSeries | undefined {
+    const hash = hashEncodedPairs(labels.buf, labels.offsets, labels.count);
+    if (hash < 0) return undefined;
+    const hit = this.byHash.get(hash);
+    if (hit === undefined) return undefined;
+    if (!Array.isArray(hit)) return this.sameAsEncoded(hit, labels) ? hit : undefined;
+    return hit.find((s) => this.sameAsEncoded(s, labels));
+  }
+
+  private sameAsEncoded(s: MemSeries, labels: EncodedLabels): boolean {
+    if (s.idsLen !== 2 * labels.count) return false;
+    const ids = this.labelIds.ids;
+    const { buf, offsets } = labels;
+    for (let i = 0; i < s.idsLen; i++) {
+      if (!equalsAscii(this.symbols.get(ids[s.idsOff + i]!), buf, offsets[2 * i]!, offsets[2 * i + 1]!)) return false;
+    }
+    return true;
   }
 
   private sameAsObject(s: MemSeries, labels: Labels): boolean {

@@ -125,6 +125,51 @@ export function hashLabelSetPairs(pairs: LabelPairs): number {
   return hi * 4294967296 + lo;
 }
 
+/**
+ * hashLabelSetPairs of pairs given as UTF-8 bytes (see EncodedLabels), or -1
+ * when a byte is not ASCII: only for ASCII do the bytes equal the UTF-16 code
+ * units the string hash reads, and the caller then falls back to strings.
+ */
+export function hashEncodedPairs(buf: Uint8Array, offsets: Int32Array, count: number): number {
+  let lo = 0;
+  let hi = 0;
+  for (let p = 0; p < count; p++) {
+    let h1 = 0xdeadbeef;
+    let h2 = 0x41c6ce57;
+    let bits = 0;
+    const o = 4 * p;
+    for (let i = offsets[o]!, end = offsets[o + 1]!; i < end; i++) {
+      const ch = buf[i]!;
+      bits |= ch;
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ 0xff, 2654435761);
+    h2 = Math.imul(h2 ^ 0xff, 1597334677);
+    for (let i = offsets[o + 2]!, end = offsets[o + 3]!; i < end; i++) {
+      const ch = buf[i]!;
+      bits |= ch;
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    if (bits >= 0x80) return -1;
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+    h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+    h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    lo = (lo + (h1 >>> 0)) >>> 0;
+    hi = (hi + (2097151 & h2)) & 0x1fffff;
+  }
+  return hi * 4294967296 + lo;
+}
+
+/** True when string s has exactly the (ASCII) bytes buf[start, end). */
+export function equalsAscii(s: string, buf: Uint8Array, start: number, end: number): boolean {
+  if (s.length !== end - start) return false;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== buf[start + i]) return false;
+  return true;
+}
+
 /** cyrb53 of name\xffvalue\xff. */
 function pairHash(name: string, value: string): number {
   let h1 = 0xdeadbeef;

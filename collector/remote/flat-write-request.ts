@@ -1,0 +1,232 @@
+/**
+ * A WriteRequest decoded into flat typed arrays instead of an object per
+ * series, label and sample: remote write carries a few thousand series per
+ * request and, once a series is known, its labels never need to become
+ * strings (the store finds the series from the label bytes). Strings are
+ * checked for UTF-8 here, so a bad one still fails the whole request.
+ * Field numbers follow prompb/remote.proto and prompb/types.proto.
+ */
+import { err, ok, type Result } from '../result.js';
+import { ProtobufError, ProtobufReader, type WireType } from './protobuf-reader.js';
+import type { WireLabel, WireMetadata } from './write-request.js';
+import { readMetadata } from './write-request.js';
+
+/** Per series: first label, label count, first sample, sample count, first histogram, histogram count, flags. */
+export const SERIES_STRIDE = 7;
+/** Set in a series' flags when every label byte is ASCII (then UTF-16 units equal bytes). */
+export const FLAG_ASCII = 1;
+
+const utf8 = new TextDecoder('utf-8');
+
+export class FlatWriteRequest {
+  seriesCount = 0;
+  series: Int32Array = new Int32Array(SERIES_STRIDE * 64);
+  labelCount = 0;
+  /** Per label: name start, name end, value start, value end (byte offsets in buf). */
+  labels: Int32Array = new Int32Array(4 * 512);
+  sampleCount = 0;
+  ts: Float64Array = new Float64Array(64);
+  vs: Float64Array = new Float64Array(64);
+  histogramCount = 0;
+  hts: Float64Array = new Float64Array(8);
+  metadata: WireMetadata[] = [];
+
+  constructor(readonly buf: Uint8Array) {}
+
+  /** Series i's labels as objects, in wire order (for the slow path and for messages). */
+  wireLabels(i: number): WireLabel[] {
+    const first = this.series[i * SERIES_STRIDE]!;
+    const n = this.series[i * SERIES_STRIDE + 1]!;
+    const out: WireLabel[] = [];
+    for (let l = first; l < first + n; l++) out.push({ name: this.text(l, 0), value: this.text(l, 2) });
+    return out;
+  }
+
+  /** The name (part 0) or value (part 2) of label l. */
+  text(l: number, part: 0 | 2): string {
+    const a = this.labels[4 * l + part]!;
+    const b = this.labels[4 * l + part + 1]!;
+    return a === b ? '' : utf8.decode(this.buf.subarray(a, b));
+  }
+
+  startSeries(): number {
+    const i = this.seriesCount++;
+    if (this.series.length < this.seriesCount * SERIES_STRIDE) this.series = grow32(this.series);
+    const o = i * SERIES_STRIDE;
+    this.series[o] = this.labelCount;
+    this.series[o + 1] = 0;
+    this.series[o + 2] = this.sampleCount;
+    this.series[o + 3] = 0;
+    this.series[o + 4] = this.histogramCount;
+    this.series[o + 5] = 0;
+    this.series[o + 6] = FLAG_ASCII;
+    return o;
+  }
+
+  addLabel(): number {
+    const l = this.labelCount++;
+    if (this.labels.length < this.labelCount * 4) this.labels = grow32(this.labels);
+    this.labels.fill(0, 4 * l, 4 * l + 4);
+    return 4 * l;
+  }
+
+  addSample(t: number, v: number): void {
+    if (this.sampleCount === this.ts.length) {
+      this.ts = grow64(this.ts);
+      this.vs = grow64(this.vs);
+    }
+    this.ts[this.sampleCount] = t;
+    this.vs[this.sampleCount++] = v;
+  }
+
+  addHistogram(t: number): void {
+    if (this.histogramCount === this.hts.length) this.hts = grow64(this.hts);
+    this.hts[this.histogramCount++] = t;
+  }
+}
+
+function grow32(a: Int32Array): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(a.length * 2);
+  next.set(a);
+  return next;
+}
+
+function grow64(a: Float64Array): Float64Array<ArrayBuffer> {
+  const next = new Float64Array(a.length * 2);
+  next.set(a);
+  return next;
+}
+
+/** Decodes a serialized (uncompressed) WriteRequest; unknown fields are skipped. */
+export function decodeFlatWriteRequest(buf: Uint8Array): Result<FlatWriteRequest, ProtobufError> {
+  try {
+    const r = new ProtobufReader(buf);
+    const out = new FlatWriteRequest(buf);
+    while (!r.done()) {
+      const key = r.key();
+      const field = key >>> 3;
+      const wireType = key & 7;
+      if (field === 1) {
+        r.expect(wireType as WireType, 2, 'WriteRequest.timeseries');
+        const outer = r.enter();
+        readTimeSeries(r, out);
+        r.leave(outer);
+      } else if (field === 3) {
+        r.expect(wireType as WireType, 2, 'WriteRequest.metadata');
+        out.metadata.push(readMetadata(r.message()));
+      } else r.skip(wireType as WireType);
+    }
+    return ok(out);
+  } catch (e) {
+    if (e instanceof ProtobufError) return err(e);
+    throw e;
+  }
+}
+
+function readTimeSeries(r: ProtobufReader, out: FlatWriteRequest): void {
+  const o = out.startSeries();
+  const series = out.series;
+  let ascii = true;
+  while (!r.done()) {
+    const key = r.key();
+    const field = key >>> 3;
+    const wireType = key & 7;
+    if (field >= 1 && field <= 4) r.expect(wireType as WireType, 2, `TimeSeries field ${field}`);
+    if (field === 1) {
+      const outer = r.enter();
+      if (!readLabel(r, out)) ascii = false;
+      r.leave(outer);
+      series[o + 1]!++;
+    } else if (field === 2) {
+      const outer = r.enter();
+      readSample(r, out);
+      r.leave(outer);
+      series[o + 3]!++;
+    } else if (field === 3) {
+      const outer = r.enter();
+      readExemplar(r);
+      r.leave(outer);
+    } else if (field === 4) {
+      const outer = r.enter();
+      readHistogram(r, out);
+      r.leave(outer);
+      series[o + 5]!++;
+    } else r.skip(wireType as WireType);
+  }
+  if (!ascii) series[o + 6] = 0;
+}
+
+/** Records the label's byte spans; returns true when both strings are ASCII. */
+function readLabel(r: ProtobufReader, out: FlatWriteRequest | undefined): boolean {
+  const at = out ? out.addLabel() : -1;
+  let ascii = true;
+  while (!r.done()) {
+    const key = r.key();
+    const field = key >>> 3;
+    const wireType = key & 7;
+    if (field === 1 || field === 2) {
+      r.expect(wireType as WireType, 2, field === 1 ? 'Label.name' : 'Label.value');
+      if (!r.stringSpan()) ascii = false;
+      if (out) {
+        // A field given twice counts with its last value, as in every protobuf decoder.
+        const part = field === 1 ? 0 : 2;
+        out.labels[at + part] = r.spanStart;
+        out.labels[at + part + 1] = r.spanEnd;
+      }
+    } else r.skip(wireType as WireType);
+  }
+  return ascii;
+}
+
+function readSample(r: ProtobufReader, out: FlatWriteRequest): void {
+  let value = 0;
+  let timestamp = 0;
+  while (!r.done()) {
+    const key = r.key();
+    const field = key >>> 3;
+    const wireType = key & 7;
+    if (field === 1) {
+      r.expect(wireType as WireType, 1, 'Sample.value');
+      value = r.double();
+    } else if (field === 2) {
+      r.expect(wireType as WireType, 0, 'Sample.timestamp');
+      timestamp = r.int64();
+    } else r.skip(wireType as WireType);
+  }
+  out.addSample(timestamp, value);
+}
+
+/** Exemplars are checked (a malformed one fails the request) but not kept: the store has no place for them. */
+function readExemplar(r: ProtobufReader): void {
+  while (!r.done()) {
+    const key = r.key();
+    const field = key >>> 3;
+    const wireType = key & 7;
+    if (field === 1) {
+      r.expect(wireType as WireType, 2, 'Exemplar.labels');
+      const outer = r.enter();
+      readLabel(r, undefined);
+      r.leave(outer);
+    } else if (field === 2) {
+      r.expect(wireType as WireType, 1, 'Exemplar.value');
+      r.double();
+    } else if (field === 3) {
+      r.expect(wireType as WireType, 0, 'Exemplar.timestamp');
+      r.int64();
+    } else r.skip(wireType as WireType);
+  }
+}
+
+function readHistogram(r: ProtobufReader, out: FlatWriteRequest): void {
+  let timestamp = 0;
+  while (!r.done()) {
+    const key = r.key();
+    const field = key >>> 3;
+    const wireType = key & 7;
+    if (field === 15) {
+      r.expect(wireType as WireType, 0, 'Histogram.timestamp');
+      timestamp = r.int64();
+    } else r.skip(wireType as WireType);
+  }
+  out.addHistogram(timestamp);
+}
