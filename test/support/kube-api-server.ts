@@ -6,6 +6,7 @@
  * connections and go down, which a real API server does on its own schedule.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 export const KUBE_RESOURCES = {
@@ -64,7 +65,7 @@ export interface RecordedRequest {
 }
 
 export interface KubeApiServer {
-  /** `http://127.0.0.1:<port>`. */
+  /** `http://127.0.0.1:<port>`, or https with `options.tls`. */
   readonly url: string;
   readonly requests: readonly RecordedRequest[];
   /** Current resourceVersion (the last one handed out). */
@@ -98,8 +99,14 @@ export interface KubeApiServer {
 
 type FieldSelector = (obj: KubeObj) => boolean;
 
+export interface KubeApiServerOptions {
+  /** Serve HTTPS with this certificate and key (PEM) instead of plain HTTP. */
+  readonly tls?: { readonly cert: string; readonly key: string };
+}
+
 export async function startKubeApiServer(
   seed: Partial<Record<KubeResource, readonly KubeObj[]>> = {},
+  options: KubeApiServerOptions = {},
 ): Promise<KubeApiServer> {
   let rv = 1000;
   let compactedRv = 0;
@@ -153,7 +160,7 @@ export async function startKubeApiServer(
     }
   }
 
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const query = Object.fromEntries(url.searchParams);
     const watch = query['watch'] === '1' || query['watch'] === 'true';
@@ -174,8 +181,11 @@ export async function startKubeApiServer(
     const since = query['resourceVersion'] ?? '';
     if (!watch) return list(res, resource, since, selector);
     startWatch(req, res, resource, since, selector, query);
-  });
-  server.on('connection', (s) => {
+  };
+  const server: http.Server | https.Server = options.tls
+    ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handle)
+    : http.createServer(handle);
+  server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -256,7 +266,7 @@ export async function startKubeApiServer(
   const port = (server.address() as AddressInfo).port;
 
   const api: KubeApiServer = {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     resourceVersion: () => rv,
     objects: (r) => [...store.get(r)!.values()],

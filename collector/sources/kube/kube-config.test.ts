@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeApiServer } from '../../../test/support/kube-api-server.js';
 import { startKubeApiServer } from '../../../test/support/kube-api-server.js';
-import { readKubeList } from '../../../test/support/kube-fixtures.js';
+import { KUBE_FIXTURES, readKubeList } from '../../../test/support/kube-fixtures.js';
 import { createKubeSource, loadKubeConfig } from './index.js';
 
 let server: KubeApiServer | undefined;
@@ -98,5 +98,56 @@ describe('loadKubeConfig', () => {
       if (saved.port === undefined) delete process.env['KUBERNETES_SERVICE_PORT'];
       else process.env['KUBERNETES_SERVICE_PORT'] = saved.port;
     }
+  });
+
+  describe('over TLS', () => {
+    const tlsDir = path.join(KUBE_FIXTURES, 'tls');
+    const tls = {
+      cert: readFileSync(path.join(tlsDir, 'server.crt'), 'utf8'),
+      key: readFileSync(path.join(tlsDir, 'server.key'), 'utf8'),
+    };
+    const collectNodes = async (connection: Parameters<typeof loadKubeConfig>[0]) => {
+      const kc = loadKubeConfig(connection);
+      if (!kc.ok) throw kc.error;
+      const source = createKubeSource({ kubeConfig: kc.value, resources: ['nodes'], initialSyncTimeoutMs: 1000 });
+      try {
+        return await source.collect();
+      } finally {
+        await source.stop();
+      }
+    };
+    const nodeInfo = (c: Awaited<ReturnType<typeof collectNodes>>) =>
+      c.samples.filter((s) => s.labels['__name__'] === 'kube_node_info').length;
+
+    it('verifies the server against the given CA, from a file or as PEM text', async () => {
+      server = await startKubeApiServer({ nodes: readKubeList('nodes.yaml') }, { tls });
+      expect(server.url).toMatch(/^https:/);
+      const byFile = await collectNodes({
+        kind: 'server',
+        server: server.url,
+        token: 't',
+        caFile: path.join(tlsDir, 'server.crt'),
+      });
+      expect(byFile.problems).toEqual([]);
+      expect(nodeInfo(byFile)).toBe(1);
+      const byPem = await collectNodes({ kind: 'server', server: server.url, token: 't', caPem: tls.cert });
+      expect(nodeInfo(byPem)).toBe(1);
+      expect(server.requests.every((r) => r.authorization === 'Bearer t')).toBe(true);
+    });
+
+    it('refuses a server its CA did not sign, unless told to skip verification', async () => {
+      server = await startKubeApiServer({ nodes: readKubeList('nodes.yaml') }, { tls });
+      const wrongCa = await collectNodes({
+        kind: 'server',
+        server: server.url,
+        caFile: path.join(tlsDir, 'other-ca.crt'),
+      });
+      expect(nodeInfo(wrongCa)).toBe(0);
+      expect(wrongCa.problems[0]?.message).toMatch(
+        /^not listed yet: GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/nodes: .*(certificate|self.signed)/i,
+      );
+      const skip = await collectNodes({ kind: 'server', server: server.url, insecureSkipTlsVerify: true });
+      expect(nodeInfo(skip)).toBe(1);
+    });
   });
 });
