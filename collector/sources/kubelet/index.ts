@@ -20,6 +20,8 @@ export type {
 } from './kubelet-client.js';
 export type { KubeletError, KubeletErrorKind, KubeletResponse } from './kubelet-response.js';
 export { fetchPodLookup } from './pod-lookup.js';
+export { inClusterKubeletConnection } from './in-cluster.js';
+export type { InClusterKubeletOptions } from './in-cluster.js';
 export { parseKubeletMetrics, canonicalLabels } from './exposition-metrics.js';
 export type { ParsedKubeletMetrics } from './exposition-metrics.js';
 export { parseSummary, SUMMARY_METADATA } from './summary-metrics.js';

@@ -63,6 +63,8 @@ export const DEFAULT_KUBELET_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 interface Prepared {
   readonly headers: Record<string, string>;
   readonly dispatcher?: Dispatcher;
+  /** Closes a dispatcher made for this one request. */
+  readonly oneShot?: boolean;
 }
 
 /**
@@ -125,8 +127,13 @@ export function createProxyKubeletClient(options: ProxyKubeletOptions): KubeletC
       // client-node applies exactly what kubectl would: token (file), exec plugin, client cert, CA.
       const ctx = new RequestContext(baseUrl, HttpMethod.GET);
       await options.kubeConfig.applySecurityAuthentication(ctx);
+      // client-node builds a new Agent on every call (so rotated client certificates apply); it is closed
+      // after its one request rather than left holding idle sockets until keep-alive expires.
       const dispatcher = ctx.getDispatcher();
-      return { ok: true, value: { headers: { ...ctx.getHeaders() }, ...(dispatcher ? { dispatcher } : {}) } };
+      return {
+        ok: true,
+        value: { headers: { ...ctx.getHeaders() }, ...(dispatcher ? { dispatcher, oneShot: true } : {}) },
+      };
     } catch (e) {
       return { ok: false, error: `cannot authenticate to ${server}: ${describeCause(e)}` };
     }
@@ -147,26 +154,38 @@ function clientFor(
       const url = baseUrl + path;
       const prepared = await prepare();
       if (!prepared.ok) return err({ url, kind: 'config', message: `GET ${url}: ${prepared.error}` });
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
       try {
-        const res = await fetch(url, {
-          signal: both,
-          headers: {
-            ...prepared.value.headers,
-            accept: path.startsWith('/metrics/') ? 'text/plain;version=0.0.4;q=0.9,*/*;q=0.1' : 'application/json',
-            'accept-encoding': 'gzip',
-            'user-agent': 'kubepulse',
-          },
-          ...(prepared.value.dispatcher ? { dispatcher: prepared.value.dispatcher } : {}),
-        });
-        return await readKubeletResponse(url, path, res, bodyLimitBytes);
-      } catch (e) {
-        if (timeout.aborted)
-          return err({ url, kind: 'timeout', message: `GET ${url}: timed out after ${timeoutMs} ms` });
-        if (signal?.aborted) return err({ url, kind: 'cancelled', message: `GET ${url}: cancelled` });
-        return err({ url, kind: 'network', message: `GET ${url}: ${describeCause(e)}` });
+        return await request(url, path, prepared.value, signal);
+      } finally {
+        if (prepared.value.oneShot) await prepared.value.dispatcher?.close().catch(() => undefined);
       }
     },
   };
+
+  async function request(
+    url: string,
+    path: KubeletPath,
+    prepared: Prepared,
+    signal: AbortSignal | undefined,
+  ): Promise<Result<KubeletResponse, KubeletError>> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    try {
+      const res = await fetch(url, {
+        signal: both,
+        headers: {
+          ...prepared.headers,
+          accept: path.startsWith('/metrics/') ? 'text/plain;version=0.0.4;q=0.9,*/*;q=0.1' : 'application/json',
+          'accept-encoding': 'gzip',
+          'user-agent': 'kubepulse',
+        },
+        ...(prepared.dispatcher ? { dispatcher: prepared.dispatcher } : {}),
+      });
+      return await readKubeletResponse(url, path, res, bodyLimitBytes);
+    } catch (e) {
+      if (timeout.aborted) return err({ url, kind: 'timeout', message: `GET ${url}: timed out after ${timeoutMs} ms` });
+      if (signal?.aborted) return err({ url, kind: 'cancelled', message: `GET ${url}: cancelled` });
+      return err({ url, kind: 'network', message: `GET ${url}: ${describeCause(e)}` });
+    }
+  }
 }

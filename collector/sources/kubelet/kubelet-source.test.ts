@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import type { TestKubelet } from '../../../test/support/kubelet-server.js';
 import { captureRoutes, startKubeletServer } from '../../../test/support/kubelet-server.js';
 import { loadKubeConfig } from '../kube/index.js';
 import type { Collection } from '../source.js';
+import { inClusterKubeletConnection } from './in-cluster.js';
 import type { KubeletConnection, KubeletSourceOptions } from './kubelet-source.js';
 import { createKubeletSource } from './kubelet-source.js';
 
@@ -89,6 +90,24 @@ describe('kubelet source against a test kubelet over HTTPS', () => {
     const insecure = await collect(direct({ caPem: undefined, insecureSkipVerify: true }), { endpoints: ['resource'] });
     expect(problemLines(insecure)).toEqual([]);
     expect(valueOf(insecure, 'node_memory_working_set_bytes')).toBe(898445312);
+  });
+
+  it('in-cluster: the ServiceAccount token and CA under their usual paths', async () => {
+    const sa = join(dir, 'var/run/secrets/kubernetes.io/serviceaccount');
+    mkdirSync(sa, { recursive: true });
+    writeFileSync(join(sa, 'token'), TOKEN);
+    writeFileSync(join(sa, 'ca.crt'), kubelet.caPem);
+    const port = Number(new URL(kubelet.url).port);
+    const connection = inClusterKubeletConnection({ nodeAddress: '127.0.0.1', port, pathPrefix: dir });
+    const c = await collect(connection, { endpoints: ['resource'] });
+    expect(problemLines(c)).toEqual([]);
+    expect(valueOf(c, 'pod_memory_working_set_bytes', POD)).toBe(10661888);
+    expect(inClusterKubeletConnection({ nodeAddress: 'fd00::7', insecureSkipVerify: true })).toEqual({
+      kind: 'direct',
+      url: 'https://[fd00::7]:10250',
+      tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+      insecureSkipVerify: true,
+    });
   });
 
   it('the CA can come from a file', async () => {
