@@ -69,21 +69,26 @@ export class RuleGroup {
       externalUrl: options.externalUrl,
       limit: options.spec.limit,
     };
-    const app = options.appendable.appender();
     const seen = new Map<string, Labels>();
     for (const rule of this.rules) {
       const result = await rule.eval(at, ctx);
       if (result.error) options.logger.warn('rule evaluation failed', { group: this.name, file: this.file, rule: rule.name, error: result.error });
+      // Each rule's results are committed before the next rule runs, as in Prometheus,
+      // so a rule reading an earlier rule's output of this group sees this evaluation's.
+      const app = options.appendable.appender();
       for (const s of result.samples) {
         seen.set(labelKey(s.labels), s.labels);
         const r = app.append(s.labels, at, s.value);
         if (!r.ok && r.error.kind !== 'duplicate') options.logger.warn('rule result rejected', { rule: rule.name, error: r.error.message });
       }
+      const committed = await app.commit();
+      if (!committed.ok) options.logger.error('writing rule results failed', { group: this.name, rule: rule.name, error: committed.error.message });
     }
-    for (const [key, labels] of this.previousSeries) if (!seen.has(key)) app.append(labels, at, STALE_NAN);
+    const stale = options.appendable.appender();
+    for (const [key, labels] of this.previousSeries) if (!seen.has(key)) stale.append(labels, at, STALE_NAN);
     this.previousSeries = seen;
-    const committed = await app.commit();
-    if (!committed.ok) options.logger.error('writing rule results failed', { group: this.name, error: committed.error.message });
+    const committed = await stale.commit();
+    if (!committed.ok) options.logger.error('writing staleness markers failed', { group: this.name, error: committed.error.message });
 
     if (!this.restored) {
       this.restored = true;

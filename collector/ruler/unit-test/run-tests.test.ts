@@ -69,3 +69,17 @@ describe('rules test (promtool test rules)', () => {
     expect((await ours(file)).code).toBe(1);
   });
 });
+
+describe('rules test values', () => {
+  it('accepts YAML infinities in exp_samples, as promtool does', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kp-rules-inf-'));
+    await writeFile(path.join(dir, 'r.yaml'), 'groups: []\n');
+    const file = path.join(dir, 't.yaml');
+    await writeFile(
+      file,
+      "rule_files: [r.yaml]\ntests:\n  - input_series:\n      - series: 'x'\n        values: 'Inf'\n    promql_expr_test:\n      - expr: x\n        eval_time: 0m\n        exp_samples:\n          - labels: 'x'\n            value: .inf\n",
+    );
+    expect(await promtool(file)).toBe(0);
+    expect((await ours(file)).code).toBe(0);
+  });
+});

@@ -20,7 +20,16 @@ const AlertTestSchema = z.strictObject({
   alertname: z.string(),
   exp_alerts: z.array(AlertSchema).nullish().transform((a) => a ?? []),
 });
-const SampleSchema = z.strictObject({ labels: z.string(), value: z.union([z.number(), z.string()]).transform((v) => Number(v)) });
+// YAML's .inf / -.inf / .nan arrive as non-finite numbers, which z.number() refuses.
+const sampleValue = z.unknown().transform((v, ctx) => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.replace(/^([+-]?)\.?inf$/i, '$1Infinity')) : NaN;
+  if (Number.isNaN(n) && !(typeof v === 'number' || (typeof v === 'string' && /^\.?nan$/i.test(v)))) {
+    ctx.addIssue({ code: 'custom', message: `expected a number, got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return n;
+});
+const SampleSchema = z.strictObject({ labels: z.string(), value: sampleValue });
 const ExprTestSchema = z.strictObject({
   expr: z.string(),
   eval_time: duration,
