@@ -8,11 +8,19 @@
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createRemoteWriteHandler } from '../../collector/remote/index.js';
+import {
+  createRemoteWriteHandler,
+  decodeWriteRequest,
+  snappyDecompress,
+  type WriteRequest,
+} from '../../collector/remote/index.js';
 import { openTsdb, type Tsdb } from '../../collector/tsdb/index.js';
 
-/** Return true when the request was answered and must not reach the receiver. */
-export type Intercept = (req: IncomingMessage, res: ServerResponse) => boolean;
+/**
+ * Return true when the request was answered and must not reach the receiver.
+ * One that reads the body must leave it in `req.body` (the receiver takes it from there).
+ */
+export type Intercept = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 export interface TestHub {
   readonly url: string;
@@ -50,12 +58,11 @@ export async function startTestHub(port = 0): Promise<TestHub> {
     async startHttp() {
       const s = createServer((req, res) => {
         hub.requests++;
-        if (hub.intercept?.(req, res)) return;
-        if (req.method === 'POST' && req.url === '/api/v1/write') {
-          void receive(req, res);
-          return;
-        }
-        res.writeHead(404).end();
+        void (async () => {
+          if (await hub.intercept?.(req, res)) return;
+          if (req.method === 'POST' && req.url === '/api/v1/write') return receive(req, res);
+          res.writeHead(404).end();
+        })();
       });
       s.keepAliveTimeout = 60_000;
       s.listen(hub.port, '127.0.0.1');
@@ -95,4 +102,16 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 20
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Reads a remote-write body and decodes it, leaving the raw body in `req.body` for the receiver. */
+export async function readWriteRequest(req: IncomingMessage): Promise<WriteRequest | undefined> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const body = Buffer.concat(chunks);
+  (req as IncomingMessage & { body?: Uint8Array }).body = body;
+  const raw = snappyDecompress(body, 64 << 20);
+  if (!raw.ok) return undefined;
+  const decoded = decodeWriteRequest(raw.value);
+  return decoded.ok ? decoded.value : undefined;
 }

@@ -21,13 +21,17 @@ const series = toQueuedSeries({ __name__: 'up', job: 'a' });
 const record = (from: number, n: number): Uint8Array =>
   encodeRecord(Array.from({ length: n }, (_, i): QueuedSample => ({ series, t: from + i, v: from + i })));
 
-async function openQueue(dir: string, extra: { maxBytes?: number; segmentMaxBytes?: number } = {}) {
+async function openQueue(
+  dir: string,
+  extra: { maxBytes?: number; segmentMaxBytes?: number; partitions?: number } = {},
+) {
   const lines: string[] = [];
   const drops: [number, string][] = [];
   const q = await DiskQueue.open({
     dir,
     maxBytes: extra.maxBytes ?? 1 << 30,
     segmentMaxBytes: extra.segmentMaxBytes ?? 1 << 20,
+    partitions: extra.partitions ?? 2,
     logger: createLogger({ level: 'debug', format: 'json', write: (l) => lines.push(l) }),
     onDrop: (n, reason) => drops.push([n, reason]),
   });
@@ -67,6 +71,32 @@ describe('DiskQueue', () => {
     expect(again.stats().pendingSamples).toBe(20);
     expect((await readAll(again)).flatMap((r) => r.ts)).toEqual(Array.from({ length: 20 }, (_, i) => 30 + i));
     await again.close();
+  });
+
+  it('remembers per-shard progress past the acknowledged prefix, for the same shard count only', async () => {
+    const dir = await tempDir();
+    const { q } = await openQueue(dir);
+    await q.append(record(0, 4));
+    await q.append(record(4, 4));
+    const [first, second] = await readAll(q);
+    if (!first || !second) throw new Error('two records expected');
+    second.ref.progress.set(1, 3); // shard 1 sent three samples of the second record; the first record is not done
+    q.ack(second.ref, 3);
+    await q.close();
+
+    const { q: same } = await openQueue(dir);
+    const again = await readAll(same);
+    expect(again.map((r) => r.ts)).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
+    expect(same.resumeProgress(again[0]?.ref as RecordRef)).toBeUndefined();
+    expect([...(same.resumeProgress(again[1]?.ref as RecordRef) ?? [])]).toEqual([[1, 3]]);
+    await same.close();
+    const { q: other } = await openQueue(dir, { partitions: 3 });
+    const third = await readAll(other);
+    expect(other.resumeProgress(third[1]?.ref as RecordRef)).toBeUndefined();
+    await other.close();
   });
 
   it('truncates a torn tail with a warning naming the file and offset', async () => {

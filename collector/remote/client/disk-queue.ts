@@ -10,10 +10,10 @@
  * - Past `maxBytes` the oldest segments are dropped; unread samples in them
  *   are reported through `onDrop` so the loss is counted, never silent.
  */
-import { mkdir, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
-import path from 'node:path';
+import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import type { Logger } from '../../log/index.js';
 import { err, ok, type Result } from '../../result.js';
+import { CheckpointWriter, readCheckpoint, type AckCheckpoint } from './ack-checkpoint.js';
 import { decodeRecord, recordSampleCount, type QueuedSample } from './record-codec.js';
 import { frame, scanFrame } from './segment-frame.js';
 import { openSegments, segmentPath, type Segment } from './segment-scan.js';
@@ -22,16 +22,22 @@ export interface DiskQueueOptions {
   readonly dir: string;
   readonly maxBytes: number;
   readonly segmentMaxBytes: number;
+  /** How many shards the caller splits records into; per-shard progress survives a restart only if it is unchanged. */
+  readonly partitions: number;
   readonly logger: Logger;
   /** Unread samples lost to the size cap or to a corrupt record. */
   readonly onDrop: (samples: number, reason: 'queue_full' | 'corrupt') => void;
 }
 
-/** A record handed to the senders; `remaining` counts its samples not yet acknowledged. */
+/**
+ * A record handed to the senders; `remaining` counts its samples not yet
+ * acknowledged, `progress` (kept by the caller) how many per shard were.
+ */
 export interface RecordRef {
   readonly segment: number;
   readonly end: number;
   remaining: number;
+  readonly progress: Map<number, number>;
 }
 
 export interface QueueStats {
@@ -55,7 +61,6 @@ interface PendingWrite {
 }
 
 const READ_CHUNK_BYTES = 1024 * 1024;
-const ACKED_FILE = 'acked';
 
 export class DiskQueue {
   private pending: PendingWrite[] = [];
@@ -68,7 +73,10 @@ export class DiskQueue {
   private readBuf: { segment: number; base: number; buf: Uint8Array } | undefined;
   private pendingSamples: number;
   private wakeReaders: (() => void)[] = [];
-  private checkpointChain: Promise<void> = Promise.resolve();
+  private readonly checkpoint: CheckpointWriter;
+  private ackedPos: { segment: number; offset: number };
+  private deletable: string[] = [];
+  private readonly resume: Map<string, ReadonlyMap<number, number>>;
   private closed = false;
   private version = 0;
 
@@ -76,16 +84,30 @@ export class DiskQueue {
     private readonly o: DiskQueueOptions,
     private readonly segments: Segment[],
     private writer: { segment: Segment; fh: FileHandle },
-    acked: { segment: number; offset: number },
+    start: { segment: number; offset: number },
+    acked: AckCheckpoint,
   ) {
-    this.readPos = { ...acked };
+    this.readPos = { ...start };
+    this.ackedPos = { ...start };
     this.pendingSamples = segments.reduce((n, s) => n + s.samples, 0);
+    const usable = acked.partitions === o.partitions;
+    this.resume = new Map(usable ? acked.partial.map((p) => [`${p.segment}:${p.end}`, new Map(p.progress)]) : []);
+    this.checkpoint = new CheckpointWriter(o.dir, o.logger, () => ({
+      checkpoint: {
+        ...this.ackedPos,
+        partitions: o.partitions,
+        partial: this.inFlight
+          .filter((r) => r.progress.size > 0)
+          .map((r) => ({ segment: r.segment, end: r.end, progress: [...r.progress] })),
+      },
+      deletable: this.deletable.splice(0),
+    }));
   }
 
   static async open(o: DiskQueueOptions): Promise<Result<DiskQueue, QueueError>> {
     try {
       await mkdir(o.dir, { recursive: true });
-      const acked = await readAcked(o.dir);
+      const acked = await readCheckpoint(o.dir, o.logger);
       const segments = await openSegments(o.dir, acked, o.logger);
       // Writing always starts a fresh segment: the old last one may have been truncated, and sealed ones are simpler.
       const index = (segments.at(-1)?.index ?? acked.segment) + 1;
@@ -95,7 +117,7 @@ export class DiskQueue {
       segments.push(seg);
       const first = segments[0] as Segment;
       const start = acked.segment === first.index ? acked : { segment: first.index, offset: 0 };
-      return ok(new DiskQueue(o, segments, { segment: seg, fh }, start));
+      return ok(new DiskQueue(o, segments, { segment: seg, fh }, start, acked));
     } catch (e) {
       return err(new QueueError(`cannot open remote-write queue ${o.dir}: ${(e as Error).message}`, { cause: e }));
     }
@@ -219,7 +241,7 @@ export class DiskQueue {
         continue;
       }
       const samples = decodeRecord(scanned.payload);
-      const ref: RecordRef = { segment: seg.index, end: scanned.end, remaining: samples.length };
+      const ref: RecordRef = { segment: seg.index, end: scanned.end, remaining: samples.length, progress: new Map() };
       this.readPos.offset = scanned.end;
       this.readSamplesInSegment += samples.length;
       this.inFlight.push(ref);
@@ -276,31 +298,31 @@ export class DiskQueue {
     for (const wake of this.wakeReaders.splice(0)) wake();
   }
 
-  /** `n` samples of `ref` were acknowledged (sent, or given up on). */
+  /**
+   * Per-shard progress an earlier run recorded for this record (samples of
+   * each shard already acknowledged), or undefined.
+   */
+  resumeProgress(ref: RecordRef): ReadonlyMap<number, number> | undefined {
+    return this.resume.get(`${ref.segment}:${ref.end}`);
+  }
+
+  /** `n` samples of `ref` were acknowledged (sent, or given up on); update `ref.progress` first. */
   ack(ref: RecordRef, n: number): void {
     ref.remaining -= n;
     this.pendingSamples -= n;
     let acked: RecordRef | undefined;
     while (this.inFlight.length > 0 && (this.inFlight[0] as RecordRef).remaining <= 0) acked = this.inFlight.shift();
-    if (acked) this.advanceAcked(acked.segment, acked.end);
-  }
-
-  private advanceAcked(segment: number, offset: number): void {
-    const done = this.segments.filter(
-      (s) => s.sealed && (s.index < segment || (s.index === segment && offset >= s.bytes)),
-    );
-    for (const s of done) this.segments.splice(this.segments.indexOf(s), 1);
-    const dir = this.o.dir;
-    // Serialised so an older position can never overwrite a newer one.
-    this.checkpointChain = this.checkpointChain.then(async () => {
-      try {
-        await writeFile(path.join(dir, ACKED_FILE + '.tmp'), JSON.stringify({ segment, offset }));
-        await rename(path.join(dir, ACKED_FILE + '.tmp'), path.join(dir, ACKED_FILE));
-        for (const s of done) await rm(segmentPath(dir, s.index), { force: true });
-      } catch (e) {
-        this.o.logger.warn('cannot record the acknowledged queue position', { dir, error: (e as Error).message });
+    if (acked) {
+      this.ackedPos = { segment: acked.segment, offset: acked.end };
+      const done = this.segments.filter(
+        (s) => s.sealed && (s.index < acked.segment || (s.index === acked.segment && acked.end >= s.bytes)),
+      );
+      for (const s of done) {
+        this.segments.splice(this.segments.indexOf(s), 1);
+        this.deletable.push(segmentPath(this.o.dir, s.index));
       }
-    });
+    }
+    this.checkpoint.schedule();
   }
 
   bytes(): number {
@@ -316,24 +338,10 @@ export class DiskQueue {
     if (this.closed) return;
     this.closed = true;
     await this.flushing;
-    await this.checkpointChain;
+    await this.checkpoint.flush();
     await this.writer.fh.close();
     await this.readFile?.fh.close();
     this.readFile = undefined;
     this.wake();
   }
-}
-
-async function readAcked(dir: string): Promise<{ segment: number; offset: number }> {
-  try {
-    const v: unknown = JSON.parse(await readFile(path.join(dir, ACKED_FILE), 'utf8'));
-    if (typeof v === 'object' && v !== null && 'segment' in v && 'offset' in v) {
-      const { segment, offset } = v;
-      if (Number.isSafeInteger(segment) && Number.isSafeInteger(offset))
-        return { segment: Number(segment), offset: Number(offset) };
-    }
-  } catch {
-    // No position yet (a new queue) or a damaged file: read from the first segment; at worst samples go twice.
-  }
-  return { segment: 0, offset: 0 };
 }

@@ -85,6 +85,7 @@ export function createRemoteWriteClient(options: RemoteWriteClientOptions): Remo
     dir: o.queueDir,
     maxBytes: o.maxQueueBytes,
     segmentMaxBytes: o.segmentMaxBytes,
+    partitions: o.shards,
     logger,
     onDrop: (n, reason) => {
       totals.dropped += n;
@@ -95,10 +96,13 @@ export function createRemoteWriteClient(options: RemoteWriteClientOptions): Remo
   let dispatching: Promise<void> = Promise.resolve();
 
   const events: ShardEvents = {
-    acked(items) {
+    acked(shard, items) {
       const byRef = new Map<ShardItem['ref'], number>();
       for (const it of items) byRef.set(it.ref, (byRef.get(it.ref) ?? 0) + 1);
-      for (const [ref, n] of byRef) queue?.ack(ref, n);
+      for (const [ref, n] of byRef) {
+        ref.progress.set(shard, (ref.progress.get(shard) ?? 0) + n);
+        queue?.ack(ref, n);
+      }
       inMemory -= items.length;
       space?.();
       updateGauges();
@@ -157,8 +161,25 @@ export function createRemoteWriteClient(options: RemoteWriteClientOptions): Remo
         await q.whenReadable(version);
         continue;
       }
-      inMemory += rec.samples.length;
-      for (const sample of rec.samples) shards[shardOf(sample.series, o.shards)]?.add({ sample, ref: rec.ref });
+      // Samples a shard sent before a restart (see ack-checkpoint.ts) are a prefix of that shard's part: skip them.
+      const resume = q.resumeProgress(rec.ref);
+      const seen = new Map<number, number>();
+      let skipped = 0;
+      for (const sample of rec.samples) {
+        const shard = shardOf(sample.series, o.shards);
+        const nth = seen.get(shard) ?? 0;
+        seen.set(shard, nth + 1);
+        if (resume && nth < (resume.get(shard) ?? 0)) {
+          skipped++;
+          continue;
+        }
+        inMemory++;
+        shards[shard]?.add({ sample, ref: rec.ref });
+      }
+      if (resume) {
+        for (const [shard, n] of resume) rec.ref.progress.set(shard, n);
+        if (skipped > 0) q.ack(rec.ref, skipped);
+      }
     }
   };
 

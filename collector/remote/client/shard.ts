@@ -18,7 +18,7 @@ export interface ShardItem {
 
 export interface ShardEvents {
   /** The batch is done with: sent, or dropped after a non-retryable answer. */
-  acked(items: readonly ShardItem[]): void;
+  acked(shard: number, items: readonly ShardItem[]): void;
   sent(items: readonly ShardItem[], seconds: number): void;
   retried(items: readonly ShardItem[], reason: string, attempt: number, seconds: number): void;
   failed(items: readonly ShardItem[], status: number, body: string, seconds: number): void;
@@ -94,12 +94,12 @@ export class Shard {
       const seconds = (performance.now() - started) / 1000;
       if (outcome.kind === 'sent') {
         this.events.sent(batch, seconds);
-        this.events.acked(batch);
+        this.events.acked(this.id, batch);
         return;
       }
       if (outcome.kind === 'drop') {
         this.events.failed(batch, outcome.status, outcome.body, seconds);
-        this.events.acked(batch);
+        this.events.acked(this.id, batch);
         return;
       }
       if (this.signal.aborted) return; // shutting down: the batch stays queued on disk for the next start
