@@ -11,6 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +32,8 @@ export interface KubeletRoute {
 export interface RecordedKubeletRequest {
   readonly path: string;
   readonly authorization?: string;
+  /** True when the answer went out gzip-compressed. */
+  readonly gzipped: boolean;
 }
 
 export interface KubeletServerOptions {
@@ -112,7 +115,13 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    requests.push({ path, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    // Like the kubelet's promhttp handlers: /metrics/* are gzipped when the client accepts it.
+    const gzipped = path.includes('/metrics/') && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+    requests.push({
+      path,
+      gzipped,
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+    });
     if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) {
       res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' }).end('Unauthorized');
       return;
@@ -121,6 +130,12 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
     if (hanging.has(path.slice(prefix.length))) return; // never answered; close() drops the socket
     if (!route) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('404 page not found\n');
+      return;
+    }
+    if (gzipped) {
+      res
+        .writeHead(route.status ?? 200, { 'content-type': route.contentType, 'content-encoding': 'gzip' })
+        .end(gzipSync(route.body));
       return;
     }
     res.writeHead(route.status ?? 200, { 'content-type': route.contentType }).end(route.body);

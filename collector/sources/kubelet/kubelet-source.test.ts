@@ -53,6 +53,12 @@ describe('kubelet source against a test kubelet over HTTPS', () => {
     const seen = kubelet.requests.slice(before);
     expect(seen.map((r) => r.path).sort()).toEqual(['/metrics/cadvisor', '/metrics/resource', '/stats/summary']);
     expect(seen.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    // The metrics came gzipped, as a real kubelet sends them; the summary JSON did not.
+    expect(seen.map((r) => [r.path, r.gzipped]).sort()).toEqual([
+      ['/metrics/cadvisor', true],
+      ['/metrics/resource', true],
+      ['/stats/summary', false],
+    ]);
   });
 
   it('reads the token file on every collection, so a rotated token is picked up', async () => {
