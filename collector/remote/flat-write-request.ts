@@ -31,7 +31,17 @@ export class FlatWriteRequest {
   hts: Float64Array = new Float64Array(8);
   metadata: WireMetadata[] = [];
 
-  constructor(readonly buf: Uint8Array) {}
+  constructor(public buf: Uint8Array) {}
+
+  /** Empties the request for reuse over another buffer, keeping the arrays it has grown. */
+  reset(buf: Uint8Array): void {
+    this.buf = buf;
+    this.seriesCount = 0;
+    this.labelCount = 0;
+    this.sampleCount = 0;
+    this.histogramCount = 0;
+    this.metadata = [];
+  }
 
   /** Series i's labels as objects, in wire order (for the slow path and for messages). */
   wireLabels(i: number): WireLabel[] {
@@ -97,11 +107,18 @@ function grow64(a: Float64Array): Float64Array<ArrayBuffer> {
   return next;
 }
 
-/** Decodes a serialized (uncompressed) WriteRequest; unknown fields are skipped. */
-export function decodeFlatWriteRequest(buf: Uint8Array): Result<FlatWriteRequest, ProtobufError> {
+/**
+ * Decodes a serialized (uncompressed) WriteRequest; unknown fields are
+ * skipped. `reuse` (a request done with) is reset and filled instead of a new one.
+ */
+export function decodeFlatWriteRequest(
+  buf: Uint8Array,
+  reuse?: FlatWriteRequest,
+): Result<FlatWriteRequest, ProtobufError> {
   try {
     const r = new ProtobufReader(buf);
-    const out = new FlatWriteRequest(buf);
+    const out = reuse ?? new FlatWriteRequest(buf);
+    out.reset(buf);
     while (!r.done()) {
       const key = r.key();
       const field = key >>> 3;
@@ -133,6 +150,10 @@ function readTimeSeries(r: ProtobufReader, out: FlatWriteRequest): void {
     const wireType = key & 7;
     if (field >= 1 && field <= 4) r.expect(wireType as WireType, 2, `TimeSeries field ${field}`);
     if (field === 1) {
+      if (tightLabel(r, out)) {
+        series[o + 1]!++;
+        continue;
+      }
       const outer = r.enter();
       if (!readLabel(r, out)) ascii = false;
       r.leave(outer);
@@ -154,6 +175,43 @@ function readTimeSeries(r: ProtobufReader, out: FlatWriteRequest): void {
     } else r.skip(wireType as WireType);
   }
   if (!ascii) series[o + 6] = 0;
+}
+
+/**
+ * The common label shape, read straight from the bytes: a one-byte length,
+ * then name (tag 0x0a) and value (tag 0x12) each with a one-byte length and
+ * ASCII text. Returns false (nothing consumed) for any other shape, which
+ * the general reader then handles, errors included.
+ */
+function tightLabel(r: ProtobufReader, out: FlatWriteRequest): boolean {
+  const buf = r.buf;
+  const p = r.offset;
+  const end = r.limit;
+  if (p + 1 > end) return false;
+  const len = buf[p]!;
+  const stop = p + 1 + len;
+  if (len >= 0x80 || stop > end || len < 4) return false;
+  if (buf[p + 1] !== 0x0a) return false;
+  const nameLen = buf[p + 2]!;
+  const ns = p + 3;
+  const ne = ns + nameLen;
+  if (nameLen >= 0x80 || ne + 2 > stop || buf[ne] !== 0x12) return false;
+  const valueLen = buf[ne + 1]!;
+  const vs = ne + 2;
+  const ve = vs + valueLen;
+  if (valueLen >= 0x80 || ve !== stop) return false;
+  let bits = 0;
+  for (let i = ns; i < ne; i++) bits |= buf[i]!;
+  for (let i = vs; i < ve; i++) bits |= buf[i]!;
+  if (bits >= 0x80) return false; // not ASCII: the general reader checks the UTF-8
+  const at = out.addLabel();
+  const labels = out.labels;
+  labels[at] = ns;
+  labels[at + 1] = ne;
+  labels[at + 2] = vs;
+  labels[at + 3] = ve;
+  r.seek(stop);
+  return true;
 }
 
 /** Records the label's byte spans; returns true when both strings are ASCII. */

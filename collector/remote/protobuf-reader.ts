@@ -44,6 +44,16 @@ export class ProtobufReader {
     return this.pos;
   }
 
+  /** The end of the message being read (of the innermost one entered). */
+  get limit(): number {
+    return this.end;
+  }
+
+  /** Moves to `pos`, which the caller has checked lies within the current message. */
+  seek(pos: number): void {
+    this.pos = pos;
+  }
+
   done(): boolean {
     return this.pos >= this.end;
   }

@@ -11,12 +11,17 @@ import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '../log/index.js';
 import { silentLogger } from '../log/index.js';
 import type { Appendable } from '../tsdb/interface.js';
-import { decodeFlatWriteRequest } from './flat-write-request.js';
+import { decodeFlatWriteRequest, type FlatWriteRequest } from './flat-write-request.js';
 import { ingestFlatWriteRequest, type IngestOutcome, type RejectReason } from './ingest.js';
 import type { MetadataStore } from './metadata-store.js';
 import { snappyDecompress } from './snappy-block.js';
 
 export const DEFAULT_MAX_DECOMPRESSED_BYTES = 32 * 1024 * 1024;
+/** Decoding buffers kept for reuse: about as many as senders have requests in flight. */
+const POOL_SIZE = 4;
+/** A decompression buffer larger than this is not kept for reuse (idle memory). */
+const POOLED_BUFFER_MAX = 4 * 1024 * 1024;
+
 /** How many rejection reasons the 400 body lists; the rest are only counted. */
 const REASONS_IN_BODY = 5;
 
@@ -62,6 +67,16 @@ export function createRemoteWriteHandler(options: RemoteWriteOptions): RemoteWri
     registers,
   });
 
+  // Each request decompresses and decodes into buffers taken from here and
+  // given back once its samples are in the store: steady remote write then
+  // allocates almost nothing per request (less GC work, a smaller heap).
+  const pool: Array<{ raw: Uint8Array; flat: FlatWriteRequest | undefined }> = [];
+  const release = (raw: Uint8Array, flat: FlatWriteRequest | undefined): void => {
+    if (pool.length < POOL_SIZE && raw.buffer.byteLength <= POOLED_BUFFER_MAX) {
+      pool.push({ raw: new Uint8Array(raw.buffer, 0, raw.buffer.byteLength), flat });
+    }
+  };
+
   const refuse = (res: ServerResponse, status: number, message: string): void => {
     badRequests.inc();
     reply(res, status, message);
@@ -81,10 +96,17 @@ export function createRemoteWriteHandler(options: RemoteWriteOptions): RemoteWri
       );
     }
     if (body === 'aborted') return;
-    const raw = snappyDecompress(body, maxBytes);
-    if (!raw.ok) return refuse(res, raw.error.tooLarge ? 413 : 400, raw.error.message);
-    const decoded = decodeFlatWriteRequest(raw.value);
-    if (!decoded.ok) return refuse(res, 400, decoded.error.message);
+    const pooled = pool.pop();
+    const raw = snappyDecompress(body, maxBytes, pooled?.raw);
+    if (!raw.ok) {
+      if (pooled) pool.push(pooled);
+      return refuse(res, raw.error.tooLarge ? 413 : 400, raw.error.message);
+    }
+    const decoded = decodeFlatWriteRequest(raw.value, pooled?.flat);
+    if (!decoded.ok) {
+      release(raw.value, pooled?.flat);
+      return refuse(res, 400, decoded.error.message);
+    }
 
     options.metadata?.add(decoded.value.metadata);
     let outcome: IngestOutcome;
@@ -94,6 +116,9 @@ export function createRemoteWriteHandler(options: RemoteWriteOptions): RemoteWri
       // A store that throws (closed during shutdown, a bug) must not take the server down; 500 makes the sender retry.
       log.error('remote write failed', { err: e });
       return reply(res, 500, `storing the samples failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      // Nothing keeps a view of the buffers past ingestion: the store copies label strings it keeps.
+      release(raw.value, decoded.value);
     }
     if (outcome.commitError) {
       log.error('remote write commit failed', { err: outcome.commitError });

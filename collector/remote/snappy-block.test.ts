@@ -27,6 +27,20 @@ describe('snappy block format', () => {
     }
   });
 
+  it('decompresses into a reused buffer whatever it held before', () => {
+    const reused = new Uint8Array(400_000).fill(0xee);
+    for (const n of [300_000, 61, 70_000]) {
+      const src = pseudoRandomText(n, n + 7);
+      const round = snappyDecompress(snappyCompress(src), Number.MAX_SAFE_INTEGER, reused);
+      expect(round.ok && round.value.buffer === reused.buffer).toBe(true);
+      expect(round.ok && Buffer.from(round.value).equals(Buffer.from(src))).toBe(true);
+    }
+    // Too small a buffer is not used.
+    const src = pseudoRandomText(1000, 3);
+    const round = snappyDecompress(snappyCompress(src), Number.MAX_SAFE_INTEGER, new Uint8Array(10));
+    expect(round.ok && round.value.length === 1000 && Buffer.from(round.value).equals(Buffer.from(src))).toBe(true);
+  });
+
   it('decodes hand-written literals and overlapping copies', () => {
     // length 10, literal "ab", copy-1 len 8 offset 2 -> "ababababab"
     const block = Uint8Array.from([10, 0x04, 0x61, 0x62, 0x01 | ((8 - 4) << 2), 2]);

@@ -34,15 +34,26 @@ export function snappyDecodedLength(src: Uint8Array): Result<{ length: number; h
   return err(new SnappyError(0, 'length preamble longer than 5 bytes'));
 }
 
-/** Decompresses one block; refuses blocks that declare more than `maxBytes` before allocating. */
-export function snappyDecompress(src: Uint8Array, maxBytes = Number.MAX_SAFE_INTEGER): Result<Uint8Array, SnappyError> {
+/** Below this many bytes a plain loop beats set()/copyWithin() and the view they need. */
+const SHORT_COPY = 16;
+
+/**
+ * Decompresses one block; refuses blocks that declare more than `maxBytes`
+ * before allocating. With `into` large enough, the result is a view of it
+ * (a receiver reuses one buffer across requests instead of a new one each).
+ */
+export function snappyDecompress(
+  src: Uint8Array,
+  maxBytes = Number.MAX_SAFE_INTEGER,
+  into?: Uint8Array,
+): Result<Uint8Array, SnappyError> {
   const header = snappyDecodedLength(src);
   if (!header.ok) return header;
   const { length, headerBytes } = header.value;
   if (length > maxBytes) {
     return err(new SnappyError(0, `decompressed size ${length} bytes exceeds the limit of ${maxBytes} bytes`, true));
   }
-  const out = new Uint8Array(length);
+  const out = into && into.length >= length ? into.subarray(0, length) : new Uint8Array(length);
   let pos = headerBytes;
   let o = 0;
   while (pos < src.length) {
@@ -64,7 +75,8 @@ export function snappyDecompress(src: Uint8Array, maxBytes = Number.MAX_SAFE_INT
         if (pos + len > src.length)
           return err(new SnappyError(at, `literal of ${len} bytes runs past the end of the input`));
         if (o + len > length) return err(new SnappyError(at, `literal overflows the declared length ${length}`));
-        out.set(src.subarray(pos, pos + len), o);
+        if (len <= SHORT_COPY) for (let i = 0; i < len; i++) out[o + i] = src[pos + i]!;
+        else out.set(src.subarray(pos, pos + len), o);
         pos += len;
         o += len;
         continue;
@@ -93,8 +105,13 @@ export function snappyDecompress(src: Uint8Array, maxBytes = Number.MAX_SAFE_INT
     if (offset === 0 || offset > o)
       return err(new SnappyError(at, `copy offset ${offset} points before the start of the output (at ${o})`));
     if (o + len > length) return err(new SnappyError(at, `copy overflows the declared length ${length}`));
-    // Byte by byte on purpose: a copy may overlap its own output (offset < len) to repeat a pattern.
-    for (let i = 0; i < len; i++, o++) out[o] = out[o - offset] as number;
+    if (offset >= len && len > SHORT_COPY) {
+      out.copyWithin(o, o - offset, o - offset + len);
+      o += len;
+    } else {
+      // Byte by byte: a copy may overlap its own output (offset < len) to repeat a pattern.
+      for (let i = 0; i < len; i++, o++) out[o] = out[o - offset]!;
+    }
   }
   if (o !== length) return err(new SnappyError(src.length, `input ended after ${o} of ${length} declared bytes`));
   return ok(out);
