@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { samplesOf, valueOf } from '../../../test/support/collection-lookup.js';
 import { CAPTURED_VERSIONS, KUBELET_CAPTURES_DIR } from '../../../test/support/kubelet-server.js';
 import type { Collection } from '../source.js';
+import { parseKubeletMetrics } from './exposition-metrics.js';
 import { parseSummary } from './summary-metrics.js';
 
 const target = { job: 'kubelet', node: 'n1', metrics_path: '/stats/summary' };
@@ -60,6 +61,39 @@ describe('/stats/summary captures', () => {
     expect(valueOf(c, 'container_network_transmit_bytes_total', { ...pod, interface: 'eth0' })).toBe(796);
     expect(valueOf(c, 'node_cpu_usage_seconds_total')).toBe(63.349226);
     expect(c.metadata.find((m) => m.name === 'pod_cpu_usage_seconds_total')?.type).toBe('counter');
+  });
+});
+
+describe('/stats/summary agrees with /metrics/cadvisor of the same capture', () => {
+  it.each(CAPTURED_VERSIONS)("%s: every pod's CPU counter and working set equal its pod cgroup's", (v) => {
+    const summary = summaryOf(v);
+    const cad = parseKubeletMetrics(
+      readFileSync(join(KUBELET_CAPTURES_DIR, v, 'kubelet/metrics/cadvisor')),
+      undefined,
+      {},
+    );
+    if (!cad.ok) throw new Error(cad.error);
+    // The pod-level cgroup: no container label, id ending in pod<uid> (cgroupfs) or …pod<uid>.slice (systemd).
+    const podCgroup = (name: string, ns: string, pod: string): number | undefined =>
+      cad.value.samples.find(
+        (s) =>
+          s.labels.__name__ === name &&
+          s.labels.namespace === ns &&
+          s.labels.pod === pod &&
+          s.labels.container === undefined &&
+          /\/[^/]*pod[^/]*$/.test(s.labels.id ?? ''),
+      )?.value;
+    const pods = samplesOf(summary, 'pod_cpu_usage_seconds_total');
+    expect(pods.length).toBe(v === '1_18' ? 15 : 18);
+    for (const s of pods) {
+      const ns = s.labels.namespace ?? '';
+      const pod = s.labels.pod ?? '';
+      expect([pod, s.value]).toEqual([pod, podCgroup('container_cpu_usage_seconds_total', ns, pod)]);
+      expect([pod, valueOf(summary, 'pod_memory_working_set_bytes', { namespace: ns, pod })]).toEqual([
+        pod,
+        podCgroup('container_memory_working_set_bytes', ns, pod),
+      ]);
+    }
   });
 });
 
