@@ -152,13 +152,17 @@ export class BitReader {
   constructor(
     private readonly buf: Uint8Array,
     private readonly start: number,
+    /** Offset just past the last byte to read (default: the end of buf). */
+    end: number = buf.length,
+    /** Where the enclosing record (a chunk inside a page) starts; error offsets count from it. */
+    private readonly origin = 0,
   ) {
-    this.endBits = (buf.length - start) * 8;
+    this.endBits = (end - start) * 8;
   }
 
-  /** Byte offset (into the whole buffer) of the next unread bit; used in error messages. */
+  /** Byte offset (from origin) of the next unread bit; used in error messages. */
   get byteOffset(): number {
-    return this.start + (this.pos >>> 3);
+    return this.start - this.origin + (this.pos >>> 3);
   }
 
   readBit(): boolean {

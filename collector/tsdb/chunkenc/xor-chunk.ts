@@ -244,11 +244,14 @@ export class XorIterator implements SampleIterator {
   leading = 0;
   trailing = 0;
 
-  constructor(bytes: Uint8Array) {
-    this.total = bytes.length >= HEADER_BYTES ? (bytes[0]! << 8) | bytes[1]! : 0;
-    this.r = new BitReader(bytes, HEADER_BYTES);
-    if (bytes.length < HEADER_BYTES)
-      this.error = new RangeError(`XOR chunk needs at least 2 bytes, got ${bytes.length}`);
+  /**
+   * @param offset, length where the chunk sits in `bytes` (default: all of it);
+   * reading a chunk in place inside a larger page saves a subarray per chunk.
+   */
+  constructor(bytes: Uint8Array, offset = 0, length: number = bytes.length - offset) {
+    this.total = length >= HEADER_BYTES ? (bytes[offset]! << 8) | bytes[offset + 1]! : 0;
+    this.r = new BitReader(bytes, offset + HEADER_BYTES, offset + Math.max(length, HEADER_BYTES), offset);
+    if (length < HEADER_BYTES) this.error = new RangeError(`XOR chunk needs at least 2 bytes, got ${length}`);
   }
 
   /** Bits consumed after the header. */

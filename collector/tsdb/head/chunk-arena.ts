@@ -37,6 +37,17 @@ export class ChunkArena {
     return page.subarray(off, off + length);
   }
 
+  /** The page holding a stored chunk, to read it in place at offsetOf(ref) (no view per chunk). */
+  pageOf(ref: number): Uint8Array {
+    const page = this.pages[Math.floor(ref / PAGE_BYTES)];
+    if (!page) throw new RangeError(`chunk ref ${ref} points into a released page`);
+    return page;
+  }
+
+  offsetOf(ref: number): number {
+    return ref % PAGE_BYTES;
+  }
+
   free(ref: number): void {
     const page = Math.floor(ref / PAGE_BYTES);
     const n = --this.live[page]!;

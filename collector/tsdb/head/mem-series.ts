@@ -8,6 +8,7 @@ import type { ByteAllocator } from '../chunkenc/byte-slab.js';
 import type { ChunkArena } from './chunk-arena.js';
 import { computeChunkEndTime, rangeForTimestamp, SAMPLES_PER_CHUNK } from './chunk-range.js';
 import type { OooBuffer } from './ooo-buffer.js';
+import type { ChunkView } from './series-iterator.js';
 
 /** A chunk as the read path sees it. */
 export interface ChunkMeta {
@@ -107,6 +108,27 @@ export class MemSeries {
       out.push({ minT: this.headMinT, maxT: h.lastT!, bytes: h.bytes().slice() });
     }
     return out;
+  }
+
+  /**
+   * Completed chunks overlapping [minT, maxT], oldest first, appended to `out`
+   * as places in their arena pages: the read path decodes them in place
+   * instead of making a view per chunk. Valid while the chunks live.
+   */
+  closedViews(minT: number, maxT: number, arena: ChunkArena, out: ChunkView[]): void {
+    const cl = this.closed;
+    if (!cl) return;
+    for (let i = 0; i < cl.length; i += STRIDE) {
+      if (cl[i + 1]! < minT || cl[i]! > maxT) continue;
+      const ref = cl[i + 2]!;
+      out.push({
+        minT: cl[i]!,
+        maxT: cl[i + 1]!,
+        bytes: arena.pageOf(ref),
+        offset: arena.offsetOf(ref),
+        length: cl[i + 3]!,
+      });
+    }
   }
 
   /**

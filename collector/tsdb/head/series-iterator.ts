@@ -16,6 +16,12 @@ export function deleted(intervals: Intervals | undefined, t: number): boolean {
   return false;
 }
 
+/** A chunk that may sit inside a larger buffer (an arena page): its bytes are [offset, offset + length). */
+export interface ChunkView extends ChunkMeta {
+  readonly offset?: number;
+  readonly length?: number;
+}
+
 export class HeadSeriesIterator implements SampleIterator {
   private chunkIdx = -1;
   private it: XorIterator | undefined;
@@ -29,7 +35,7 @@ export class HeadSeriesIterator implements SampleIterator {
   v = 0;
 
   constructor(
-    private readonly chunks: readonly ChunkMeta[],
+    private readonly chunks: readonly ChunkView[],
     /** Out-of-order samples inside [minT, maxT], sorted (copies). */
     private readonly oooTs: Float64Array,
     private readonly oooVs: Float64Array,
@@ -53,7 +59,7 @@ export class HeadSeriesIterator implements SampleIterator {
       this.chunkIdx++;
       const c = this.chunks[this.chunkIdx];
       if (!c || c.minT > this.maxT) break;
-      this.it = new XorIterator(c.bytes);
+      this.it = c.offset === undefined ? new XorIterator(c.bytes) : new XorIterator(c.bytes, c.offset, c.length);
     }
     this.aOk = false;
     this.it = undefined;
