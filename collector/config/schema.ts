@@ -45,6 +45,14 @@ export const ConfigSchema = z.strictObject({
       format: z.enum(['auto', 'json', 'text']).default('auto'),
     })
     .prefault({}),
+  storage: z
+    .strictObject({
+      /** Blocks older than this are deleted (Prometheus' --storage.tsdb.retention.time). */
+      retention: duration('15d').default(15 * 24 * 3600_000),
+      /** Oldest blocks are deleted while the data directory is larger (bytes; Prometheus' retention.size). */
+      retentionBytes: z.number().int().positive().optional(),
+    })
+    .prefault({}),
   scrape: z
     .strictObject({
       interval: duration('15s').default(15_000),

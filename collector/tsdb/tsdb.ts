@@ -67,6 +67,12 @@ export interface Tsdb extends Appendable, Queryable {
   /** WAL segments replayed at open, as /api/v1/status/walreplay reports them. */
   walReplayStatus(): { readonly min: number; readonly max: number; readonly current: number };
   /**
+   * Deletes persisted blocks beyond the retention time (measured from `nowMs`)
+   * or size. Also runs after every head persistence; this is for the periodic
+   * check that catches a store that stopped receiving samples.
+   */
+  enforceRetention(nowMs: number): Promise<void>;
+  /**
    * Deletes the samples of matching series in [minT, maxT] (tombstones, applied
    * on read). Resolves to the number of series affected.
    */
@@ -163,15 +169,25 @@ export class HeadTsdb implements Tsdb {
     if (this.closed) return;
     const compacted = await blocks.compact(r);
     if (!compacted.ok) this.logger.error('block compaction failed', { error: compacted.error });
+    await this.retain(blocks, head.maxT);
+  }
+
+  private async retain(blocks: BlockSet, nowMs: number): Promise<void> {
     const { retentionMs, retentionBytes } = this.options;
     if (retentionMs === undefined && retentionBytes === undefined) return;
     const kept = await blocks.applyRetention({
       retentionMs,
       maxBytes: retentionBytes,
-      nowMs: head.maxT,
+      nowMs,
       extraBytes: this.walBytes(),
     });
     if (!kept.ok) this.logger.error('retention failed', { error: kept.error });
+  }
+
+  enforceRetention(nowMs: number): Promise<void> {
+    const blocks = this.blockSet;
+    if (!blocks || this.closed) return Promise.resolve();
+    return this.serially(() => this.retain(blocks, Math.max(nowMs, this.head.maxT)));
   }
 
   /** Writes head data in [start, end) as a block, then truncates the head below end. */

@@ -5,7 +5,7 @@
  */
 import express from 'express';
 import { createApiRouter } from '../../api/index.js';
-import type { Config } from '../../config/index.js';
+import { formatDuration, type Config } from '../../config/index.js';
 import { healthRouter } from '../../http/health.js';
 import { createSelfRegistry } from '../../http/self-metrics.js';
 import { listen } from '../../http/server.js';
@@ -24,6 +24,7 @@ import { startRuler } from './rules-wiring.js';
 import { reloadAlertmanager, startEmbeddedAlertmanager } from './alertmanager-wiring.js';
 import { clusterPipeline, kubeConnection, type Role } from './cluster-pipeline.js';
 import { nodeLocalPipelines } from './local-pipelines.js';
+import { scheduleHousekeeping } from './housekeeping.js';
 
 export interface RunningStack {
   readonly address: string;
@@ -46,7 +47,13 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
   const server = await listen(app, config.listen);
   if (!server.ok) return server;
 
-  const opened = await openTsdb({ dir: config.dataDir, logger: logger.child({ component: 'tsdb' }), registry });
+  const opened = await openTsdb({
+    dir: config.dataDir,
+    logger: logger.child({ component: 'tsdb' }),
+    registry,
+    retentionMs: config.storage.retention,
+    ...(config.storage.retentionBytes !== undefined ? { retentionBytes: config.storage.retentionBytes } : {}),
+  });
   if (!opened.ok) {
     await server.value.close(0);
     return { ok: false, error: `cannot open the store in ${config.dataDir}: ${opened.error.message}` };
@@ -108,7 +115,10 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
       startTimeMs,
       rules: () => rulesStatus(ruler.value),
       alerts: () => alertsStatus(ruler.value),
-      tsdbStatus: () => tsdb.stats(),
+      tsdbStatus: (limit) => tsdb.stats(limit),
+      walReplay: () => tsdb.walReplayStatus(),
+      admin: tsdb,
+      storageRetention: formatDuration(config.storage.retention),
       formatQuery: (expr) => {
         const parsed = parseExpr(expr);
         return parsed.ok ? ok(formatExpr(parsed.value)) : parsed;
@@ -119,6 +129,7 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
   if (config.dashboard.enabled) app.use(createDashboardRouter({ scrapeIntervalMs: config.scrape.interval }));
 
   const running = pipelines.map((p) => p.run(stopping.signal));
+  scheduleHousekeeping(tsdb, logger, stopping.signal);
   ready = true;
   logger.info('kubepulse started', { role, version: VERSION, listen: server.value.address, dataDir: config.dataDir });
 
