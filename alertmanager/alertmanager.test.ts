@@ -34,13 +34,23 @@ async function start(rcv: HttpReceiver, dataDir?: string, extra = ''): Promise<{
   const dir = dataDir ?? (await mkdtemp(path.join(tmpdir(), 'am-')));
   const loaded = config(rcv.url, extra);
   if (!loaded.ok) throw loaded.error;
-  const am = await AlertmanagerCore.open({ config: loaded.value, dataDir: dir, externalUrl: 'http://am.example', initialBackoffMs: 50 });
+  const am = await AlertmanagerCore.open({
+    config: loaded.value,
+    dataDir: dir,
+    externalUrl: 'http://am.example',
+    initialBackoffMs: 50,
+  });
   if (!am.ok) throw am.error;
   cleanups.push(() => am.value.stop());
   return { am: am.value, dir };
 }
 
-type Payload = { status: string; alerts: Array<{ labels: Record<string, string>; status: string; endsAt: string }>; groupKey: string; groupLabels: Record<string, string> };
+type Payload = {
+  status: string;
+  alerts: Array<{ labels: Record<string, string>; status: string; endsAt: string }>;
+  groupKey: string;
+  groupLabels: Record<string, string>;
+};
 const names = (p: unknown): string[] => (p as Payload).alerts.map((a) => `${a.labels.instance}:${a.status}`);
 
 describe('AlertmanagerCore', () => {
@@ -78,7 +88,10 @@ describe('AlertmanagerCore', () => {
     // A restart with the same data dir remembers what was sent.
     await am.stop();
     const again = await start(rcv, dir);
-    again.am.postAlerts([{ labels: { alertname: 'Down', instance: 'a' } }, { labels: { alertname: 'Other', instance: 'c' } }]);
+    again.am.postAlerts([
+      { labels: { alertname: 'Down', instance: 'a' } },
+      { labels: { alertname: 'Other', instance: 'c' } },
+    ]);
     await new Promise((r) => setTimeout(r, 1000));
     expect(rcv.received).toHaveLength(3);
   });

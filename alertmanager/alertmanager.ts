@@ -127,7 +127,8 @@ export class AlertmanagerCore {
       signal: this.#abort.signal,
       log: (msg, fields) => this.log('error', msg, fields),
     });
-    this.#dispatcher?.stop();
+    // The old groups' running flushes finish on their own; their alerts are regrouped below.
+    void this.#dispatcher?.stop();
     this.#dispatcher = new Dispatcher({
       route: this.#route,
       store: this.store,
@@ -168,7 +169,7 @@ export class AlertmanagerCore {
   }
 
   /** The ruler's AlertSink: endsAt/startsAt 0 mean unset. */
-  async post(alerts: readonly Alert[]): Promise<void> {
+  post(alerts: readonly Alert[]): Promise<void> {
     const r = this.postAlerts(
       alerts.map((a) => ({
         labels: a.labels,
@@ -179,6 +180,7 @@ export class AlertmanagerCore {
       })),
     );
     for (const e of r.errors) this.log('warn', 'alert rejected', { error: e });
+    return Promise.resolve();
   }
 
   async #gc(): Promise<void> {
@@ -191,10 +193,14 @@ export class AlertmanagerCore {
     }
   }
 
+  /** Cancels notifications in progress, waits for them to end, and for state files to be written. */
   async stop(): Promise<void> {
     clearInterval(this.#gcTimer);
     this.#abort.abort();
-    this.#dispatcher?.stop();
+    const d = this.#dispatcher;
     this.#dispatcher = undefined;
+    await d?.stop();
+    await this.nflog.close();
+    await this.silences.close();
   }
 }

@@ -14,11 +14,16 @@ const cfg = (receiver: string) => {
 };
 
 describe('createAlertmanager', () => {
-  it('takes the ruler\'s alerts, serves them over API v2, and reloads', async () => {
+  it("takes the ruler's alerts, serves them over API v2, and reloads", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'am-create-'));
     const t0 = Date.UTC(2026, 0, 1);
     let now = t0;
-    const am = await createAlertmanager({ config: cfg('first'), dataDir: dir, externalUrl: 'http://x', clock: () => now });
+    const am = await createAlertmanager({
+      config: cfg('first'),
+      dataDir: dir,
+      externalUrl: 'http://x',
+      clock: () => now,
+    });
     if (!am.ok) throw am.error;
     const app = express().use(am.value.router);
     const server = app.listen(0, '127.0.0.1');
@@ -26,18 +31,24 @@ describe('createAlertmanager', () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       await am.value.post([
-        { labels: { alertname: 'Up' }, annotations: {}, startsAt: t0 - 60_000, endsAt: 0, generatorURL: 'http://prom/graph' },
+        {
+          labels: { alertname: 'Up' },
+          annotations: {},
+          startsAt: t0 - 60_000,
+          endsAt: 0,
+          generatorURL: 'http://prom/graph',
+        },
         { labels: {}, annotations: {}, startsAt: t0, endsAt: 0, generatorURL: '' },
       ]);
       const alerts = (await (await fetch(`${base}/api/v2/alerts`)).json()) as Array<Record<string, unknown>>;
       expect(alerts).toHaveLength(1);
+      expect(alerts[0]?.fingerprint).toMatch(/^[0-9a-f]{16}$/);
       expect(alerts[0]).toMatchObject({
         labels: { alertname: 'Up' },
         startsAt: new Date(t0 - 60_000).toISOString(),
         endsAt: new Date(t0 + 5 * 60_000).toISOString(), // resolve_timeout
         generatorURL: 'http://prom/graph',
         receivers: [{ name: 'first' }],
-        fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
       });
       now = t0 + 6 * 60_000; // past resolve_timeout: resolved, so no longer listed
       expect(await (await fetch(`${base}/api/v2/alerts`)).json()).toEqual([]);

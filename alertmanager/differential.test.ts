@@ -83,7 +83,11 @@ async function startReal(dir: string, hook: string): Promise<string> {
 async function startOurs(dir: string, hook: string): Promise<string> {
   const loaded = loadConfigText(path.join(dir, 'ours.yml'), config(hook));
   if (!loaded.ok) throw loaded.error;
-  const am = await createAlertmanager({ config: loaded.value, dataDir: path.join(dir, 'ours-data'), externalUrl: 'http://am.example' });
+  const am = await createAlertmanager({
+    config: loaded.value,
+    dataDir: path.join(dir, 'ours-data'),
+    externalUrl: 'http://am.example',
+  });
   if (!am.ok) throw am.error;
   const a: Alertmanager = am.value;
   const server = express().use(a.router).listen(0, '127.0.0.1');
@@ -120,7 +124,10 @@ describe('differential: real Alertmanager 0.25 vs ours', () => {
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const realHook = await startHttpReceiver();
     const ourHook = await startHttpReceiver();
-    cleanups.push(() => realHook.close(), () => ourHook.close());
+    cleanups.push(
+      () => realHook.close(),
+      () => ourHook.close(),
+    );
     const urls = await Promise.all([startReal(dir, realHook.url), startOurs(dir, ourHook.url)]);
 
     const t0 = Date.now();
@@ -129,7 +136,11 @@ describe('differential: real Alertmanager 0.25 vs ours', () => {
     const post = (alerts: unknown[]): Promise<unknown> =>
       Promise.all(
         urls.map(async (u) => {
-          const res = await fetch(`${u}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+          const res = await fetch(`${u}/api/v2/alerts`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(alerts),
+          });
           if (!res.ok) throw new Error(`${u}: ${res.status} ${await res.text()}`);
         }),
       );

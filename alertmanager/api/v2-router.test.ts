@@ -68,11 +68,23 @@ afterAll(async () => {
 
 describe('API v2 with amtool', () => {
   it('adds and queries alerts, with receivers, inhibition and silencing', async () => {
-    await amtool('alert', 'add', 'DiskFull', 'instance=db-1', 'team=db', 'severity=warning', '--annotation=summary=disk is full');
+    await amtool(
+      'alert',
+      'add',
+      'DiskFull',
+      'instance=db-1',
+      'team=db',
+      'severity=warning',
+      '--annotation=summary=disk is full',
+    );
     await amtool('alert', 'add', 'NodeDown', 'instance=db-1', 'severity=critical');
     await amtool('alert', 'add', 'CPUHigh', 'instance=web-1', 'severity=warning');
     const active = await amtool('alert', 'query', '-o', 'json');
-    const alerts = JSON.parse(active) as Array<{ labels: Record<string, string>; status: { state: string }; receivers: Array<{ name: string }> }>;
+    const alerts = JSON.parse(active) as Array<{
+      labels: Record<string, string>;
+      status: { state: string };
+      receivers: Array<{ name: string }>;
+    }>;
     // DiskFull is inhibited by NodeDown on the same instance, so only two are active.
     expect(alerts.map((a) => a.labels.alertname).sort()).toEqual(['CPUHigh', 'NodeDown']);
     const all = JSON.parse(await amtool('alert', 'query', '-i', '-o', 'json')) as typeof alerts;
@@ -82,20 +94,29 @@ describe('API v2 with amtool', () => {
     const simple = await amtool('alert', 'query', 'alertname=~CPU.*');
     expect(simple).toContain('CPUHigh');
     expect(simple).not.toContain('NodeDown');
-    const byReceiver = JSON.parse(await amtool('alert', 'query', '-i', '--receiver=dba', '-o', 'json')) as typeof alerts;
+    const byReceiver = JSON.parse(
+      await amtool('alert', 'query', '-i', '--receiver=dba', '-o', 'json'),
+    ) as typeof alerts;
     expect(byReceiver.map((a) => a.labels.alertname)).toEqual(['DiskFull']);
   });
 
   it('adds, queries and expires silences', async () => {
-    const id = (await amtool('silence', 'add', 'alertname=CPUHigh', '--comment=maintenance', '--author=ops', '--duration=2h')).trim();
+    const id = (
+      await amtool('silence', 'add', 'alertname=CPUHigh', '--comment=maintenance', '--author=ops', '--duration=2h')
+    ).trim();
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const q = await amtool('silence', 'query');
     expect(q).toContain(id);
     expect(q).toContain('alertname="CPUHigh"');
     expect(q).toContain('maintenance');
-    const active = JSON.parse(await amtool('alert', 'query', '-o', 'json')) as Array<{ labels: Record<string, string> }>;
+    const active = JSON.parse(await amtool('alert', 'query', '-o', 'json')) as Array<{
+      labels: Record<string, string>;
+    }>;
     expect(active.map((a) => a.labels.alertname)).toEqual(['NodeDown']);
-    const silenced = JSON.parse(await amtool('alert', 'query', '-s', '-o', 'json')) as Array<{ labels: Record<string, string>; status: { silencedBy: string[] } }>;
+    const silenced = JSON.parse(await amtool('alert', 'query', '-s', '-o', 'json')) as Array<{
+      labels: Record<string, string>;
+      status: { silencedBy: string[] };
+    }>;
     expect(silenced.find((a) => a.labels.alertname === 'CPUHigh')?.status.silencedBy).toEqual([id]);
     expect(await amtool('silence', 'query', 'alertname=NodeDown')).not.toContain(id);
     await amtool('silence', 'expire', id);
@@ -111,14 +132,21 @@ describe('API v2 with amtool', () => {
     expect(out).not.toContain('SECRET');
     const res = await fetch(`${base}/api/v2/receivers`);
     expect(await res.json()).toEqual([{ name: 'default' }, { name: 'dba' }]);
-    const status = (await (await fetch(`${base}/api/v2/status`)).json()) as { cluster: { status: string }; versionInfo: { version: string } };
+    const status = (await (await fetch(`${base}/api/v2/status`)).json()) as {
+      cluster: { status: string };
+      versionInfo: { version: string };
+    };
     expect(status.cluster.status).toBe('disabled');
     expect(status.versionInfo.version).toBe('0.1.0-test');
   });
 
   it('rejects bad input with a message naming the problem', async () => {
     const post = (body: unknown) =>
-      fetch(`${base}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${base}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     let res = await post([{ labels: {} }]);
     expect(res.status).toBe(400);
     expect(await res.json()).toBe('alerts[0]: at least one label pair required');

@@ -31,7 +31,7 @@ const bad = (res: Response, status: number, msg: string): void => void res.statu
 
 function queryList(v: unknown): string[] {
   if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).map(String);
+  return (Array.isArray(v) ? v : [v]).map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
 }
 
 function boolParam(req: Request, name: string, dflt: boolean): boolean | string {
@@ -39,7 +39,7 @@ function boolParam(req: Request, name: string, dflt: boolean): boolean | string 
   if (v === undefined) return dflt;
   if (v === 'true') return true;
   if (v === 'false') return false;
-  return `${name}: expected true or false, got ${JSON.stringify(String(v))}`;
+  return `${name}: expected true or false, got ${JSON.stringify(v)}`;
 }
 
 function filterMatchers(req: Request): Matcher[] | string {
@@ -187,7 +187,12 @@ export function createV2Router(am: AlertmanagerCore, o: V2RouterOptions = {}): R
     const b = parsed.data;
     const r = await am.silences.set({
       id: b.id || undefined,
-      matchers: b.matchers.map((m) => ({ name: m.name, value: m.value, isRegex: m.isRegex, isEqual: m.isEqual ?? true })),
+      matchers: b.matchers.map((m) => ({
+        name: m.name,
+        value: m.value,
+        isRegex: m.isRegex,
+        isEqual: m.isEqual ?? true,
+      })),
       startsAt: Date.parse(b.startsAt),
       endsAt: Date.parse(b.endsAt),
       createdBy: b.createdBy,

@@ -32,6 +32,7 @@ export class AggrGroup {
   #timer: NodeJS.Timeout | undefined;
   #hasFlushed = false;
   #flushing = false;
+  #inFlight: Promise<void> = Promise.resolve();
   #tickPending = false;
   #stopped = false;
 
@@ -59,9 +60,11 @@ export class AggrGroup {
     return [...this.#alerts.values()];
   }
 
-  stop(): void {
+  /** Stops the timer; resolves when a flush still running has finished. */
+  stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    return this.#inFlight;
   }
 
   #schedule(ms: number): void {
@@ -80,7 +83,7 @@ export class AggrGroup {
     this.#hasFlushed = true;
     this.#schedule(this.route.opts.groupIntervalMs);
     this.#flushing = true;
-    this.#flush()
+    this.#inFlight = this.#flush()
       .catch(this.onError)
       .finally(() => {
         this.#flushing = false;
@@ -98,9 +101,7 @@ export class AggrGroup {
     const resolved = snapshot.filter((a) => resolvedAt(a, now));
     // Firing alerts go out without an end time, so that they cannot turn
     // resolved on their way through the pipeline.
-    const alerts = snapshot
-      .map((a) => (resolvedAt(a, now) ? a : { ...a, endsAt: 0 }))
-      .sort(compareAlerts);
+    const alerts = snapshot.map((a) => (resolvedAt(a, now) ? a : { ...a, endsAt: 0 })).sort(compareAlerts);
     const sent = await this.flushFn({
       groupKey: this.groupKey,
       groupLabels: this.groupLabels,

@@ -20,7 +20,10 @@ interface Payload {
   truncatedAlerts: number;
 }
 
-async function setup(yaml: (url: string) => string, clock?: () => number): Promise<{ am: AlertmanagerCore; rcv: HttpReceiver }> {
+async function setup(
+  yaml: (url: string) => string,
+  clock?: () => number,
+): Promise<{ am: AlertmanagerCore; rcv: HttpReceiver }> {
   const rcv = await startHttpReceiver();
   cleanups.push(() => rcv.close());
   const dir = await mkdtemp(path.join(tmpdir(), 'am-dispatch-'));
@@ -65,7 +68,9 @@ receivers:
     ]);
     await rcv.waitFor(4);
     await sleep(200);
-    const got = rcv.received.map((r) => `${r.path} ${(r.body as Payload).groupKey} ${(r.body as Payload).alerts.length}`).sort();
+    const got = rcv.received
+      .map((r) => `${r.path} ${(r.body as Payload).groupKey} ${(r.body as Payload).alerts.length}`)
+      .sort();
     expect(got).toEqual([
       '/hook/dba {}/{team="db"}:{alertname="A", severity="critical", team="db"} 1',
       '/hook/dba {}/{team="db"}:{alertname="B", severity="critical", team="db"} 1',
@@ -122,6 +127,13 @@ receivers:
     const p = first!.body as Payload;
     expect(p.alerts.map((a) => a.labels.instance)).toEqual(['a', 'b']);
     expect(p.truncatedAlerts).toBe(1);
-    expect(p).toMatchObject({ receiver: 'r', groupKey: '{}:{}', groupLabels: {}, commonLabels: { alertname: 'X' }, version: '4', externalURL: 'http://am' });
+    expect(p).toMatchObject({
+      receiver: 'r',
+      groupKey: '{}:{}',
+      groupLabels: {},
+      commonLabels: { alertname: 'X' },
+      version: '4',
+      externalURL: 'http://am',
+    });
   });
 });

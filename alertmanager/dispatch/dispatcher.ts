@@ -58,7 +58,7 @@ export class Dispatcher {
   #maintain(): void {
     for (const [id, g] of this.#groups) {
       if (g.empty) {
-        g.stop();
+        void g.stop();
         this.#groups.delete(id);
       }
     }
@@ -69,10 +69,12 @@ export class Dispatcher {
     return [...this.#groups.values()];
   }
 
-  stop(): void {
+  /** Stops every group; resolves when their running flushes have finished. */
+  async stop(): Promise<void> {
     this.#unsubscribe();
     clearInterval(this.#sweep);
-    for (const g of this.#groups.values()) g.stop();
+    const running = [...this.#groups.values()].map((g) => g.stop());
     this.#groups.clear();
+    await Promise.all(running);
   }
 }

@@ -24,8 +24,15 @@ export class JsonFile {
     try {
       return ok(JSON.parse(text) as unknown);
     } catch (e) {
-      return err(new Error(`${this.file}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+      return err(
+        new Error(`${this.file}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e }),
+      );
     }
+  }
+
+  /** Resolves when every save started so far has finished. */
+  settled(): Promise<void> {
+    return this.#chain;
   }
 
   /** Saves `value`; resolves once this and every earlier save reached the disk. */

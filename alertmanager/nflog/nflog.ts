@@ -90,6 +90,11 @@ export class NotificationLog {
     return n;
   }
 
+  /** Resolves when pending saves have reached the disk. */
+  async close(): Promise<void> {
+    await this.#file?.settled();
+  }
+
   async #save(): Promise<void> {
     await this.#file?.write({ version: 1, entries: [...this.#entries.values()] });
   }

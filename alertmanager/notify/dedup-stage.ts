@@ -41,10 +41,10 @@ export function needsUpdate(
 }
 
 export const dedupStage = (nflog: NotificationLog, n: Integration): Stage => ({
-  async exec(ctx, alerts) {
+  exec(ctx, alerts) {
     const { firing, resolved } = splitByStatus(alerts, ctx.now);
     const entry = nflog.query(ctx.groupKey, integrationKey(n));
-    return ok(needsUpdate(entry, firing, resolved, n.sendResolved, ctx) ? alerts : []);
+    return Promise.resolve(ok(needsUpdate(entry, firing, resolved, n.sendResolved, ctx) ? alerts : []));
   },
 });
 

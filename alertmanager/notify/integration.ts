@@ -36,8 +36,13 @@ export function classifyHttp(status: number, body: string): NotifyOutcome {
 
 /** A network-level failure (refused, reset, timeout): worth retrying. Strips anything URL-like. */
 export function networkFailure(e: unknown, redactedUrl: string): NotifyOutcome {
-  const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
-  return { kind: 'failed', retryable: true, reason: `request to ${redactedUrl} failed: ${cause.replace(/https?:\/\/\S+/g, '<redacted>')}` };
+  const cause =
+    e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
+  return {
+    kind: 'failed',
+    retryable: true,
+    reason: `request to ${redactedUrl} failed: ${cause.replace(/https?:\/\/\S+/g, '<redacted>')}`,
+  };
 }
 
 /** `scheme://host/<redacted>`: enough to say where a request went, without the token in the path. */

@@ -9,7 +9,13 @@ export interface NotifyMetrics {
 export type FailureReason = 'clientError' | 'serverError' | 'other';
 
 export const failureReason = (status: number | undefined): FailureReason =>
-  status === undefined ? 'other' : status >= 500 || status === 429 ? 'serverError' : status >= 400 ? 'clientError' : 'other';
+  status === undefined
+    ? 'other'
+    : status >= 500 || status === 429
+      ? 'serverError'
+      : status >= 400
+        ? 'clientError'
+        : 'other';
 
 export function notifyMetrics(registry: Registry | undefined): NotifyMetrics {
   const registers = registry ? [registry] : [];

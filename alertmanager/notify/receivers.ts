@@ -110,7 +110,7 @@ export function buildReceivers(loaded: LoadedConfig, deps: IntegrationDeps): Map
           fields,
           linkNames: c.link_names ?? false,
           url: useToken
-            ? async () => c.app_url ?? 'https://slack.com/api/chat.postMessage'
+            ? () => Promise.resolve(c.app_url ?? 'https://slack.com/api/chat.postMessage')
             : () => secretValue(loaded, c.api_url, c.api_url_file),
           appToken: useToken ? () => secretValue(loaded, c.app_token, c.app_token_file) : undefined,
           externalUrl: deps.externalUrl,

@@ -9,13 +9,14 @@ import { ok } from '../result.js';
 import type { Stage } from './stage.js';
 
 export const timeStage = (intervals: ReadonlyMap<string, NamedTimeInterval>): Stage => ({
-  async exec(ctx, alerts) {
+  exec(ctx, alerts) {
     const inside = (name: string): boolean => {
       const ti = intervals.get(name);
       return ti !== undefined && namedIntervalContains(ti, ctx.now);
     };
-    if (ctx.muteTimeIntervals.some(inside)) return ok([]);
-    if (ctx.activeTimeIntervals.length > 0 && !ctx.activeTimeIntervals.some(inside)) return ok([]);
-    return ok(alerts);
+    const muted =
+      ctx.muteTimeIntervals.some(inside) ||
+      (ctx.activeTimeIntervals.length > 0 && !ctx.activeTimeIntervals.some(inside));
+    return Promise.resolve(ok(muted ? [] : alerts));
   },
 });

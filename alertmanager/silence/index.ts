@@ -1,2 +1,9 @@
-export type { Silence, SilenceInput, SilenceMatcher, SilenceState, SilencesOptions, SilenceErrorKind } from './silences.js';
+export type {
+  Silence,
+  SilenceInput,
+  SilenceMatcher,
+  SilenceState,
+  SilencesOptions,
+  SilenceErrorKind,
+} from './silences.js';
 export { Silences, SilenceError, silenceState } from './silences.js';

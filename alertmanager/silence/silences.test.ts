@@ -53,12 +53,14 @@ describe('Silences', () => {
     const same = await s.set(input({ id: r.value, startsAt, endsAt: 5 * H, comment: 'longer' }));
     expect(same).toEqual({ ok: true, value: r.value });
     expect(s.get(r.value)).toMatchObject({ endsAt: 5 * H, comment: 'longer' });
-    const other = await s.set(input({ id: r.value, startsAt, matchers: [{ name: 'job', value: 'x', isRegex: false, isEqual: true }] }));
+    const other = await s.set(
+      input({ id: r.value, startsAt, matchers: [{ name: 'job', value: 'x', isRegex: false, isEqual: true }] }),
+    );
     expect(other.ok && other.value).not.toBe(r.value);
     expect(s.get(r.value)!.endsAt).toBe(now); // the old one was expired
   });
 
-  it('rejects bad silences with Alertmanager\'s messages', async () => {
+  it("rejects bad silences with Alertmanager's messages", async () => {
     const s = await open(undefined, () => H);
     const msg = async (i: SilenceInput) => {
       const r = await s.set(i);
@@ -68,10 +70,14 @@ describe('Silences', () => {
     expect(await msg(input({ matchers: [{ name: 'a', value: '.*', isRegex: true, isEqual: true }] }))).toBe(
       'bad_data: at least one matcher must not match the empty string',
     );
-    expect(await msg(input({ startsAt: 3 * H, endsAt: 2 * H }))).toBe('bad_data: end time must not be before start time');
+    expect(await msg(input({ startsAt: 3 * H, endsAt: 2 * H }))).toBe(
+      'bad_data: end time must not be before start time',
+    );
     expect(await msg(input({ endsAt: H - 1 }))).toBe("bad_data: end time can't be in the past");
     expect(await msg(input({ id: 'nope' }))).toBe('not_found: silence nope not found');
-    expect(await msg(input({ matchers: [{ name: 'a', value: '(', isRegex: true, isEqual: true }] }))).toMatch(/^bad_data: invalid regular expression/);
+    expect(await msg(input({ matchers: [{ name: 'a', value: '(', isRegex: true, isEqual: true }] }))).toMatch(
+      /^bad_data: invalid regular expression/,
+    );
   });
 
   it('persists to a file, expires, and garbage-collects after the retention', async () => {

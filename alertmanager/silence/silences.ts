@@ -159,7 +159,8 @@ export class Silences {
     const cur = this.#byId.get(id);
     if (!cur) return err(new SilenceError('not_found', `silence ${id} not found`));
     const now = this.o.clock();
-    if (silenceState(cur.s, now) === 'expired') return err(new SilenceError('bad_data', `silence ${id} already expired`));
+    if (silenceState(cur.s, now) === 'expired')
+      return err(new SilenceError('bad_data', `silence ${id} already expired`));
     this.#expireAt(id, now);
     await this.#save();
     return ok(undefined);
@@ -206,6 +207,11 @@ export class Silences {
     }
     if (n > 0) await this.#save();
     return n;
+  }
+
+  /** Resolves when pending saves have reached the disk. */
+  async close(): Promise<void> {
+    await this.#file?.settled();
   }
 
   async #save(): Promise<void> {

@@ -19,8 +19,15 @@ const isDuration = (v: unknown): v is GoDuration =>
 
 /** Prometheus' humanizeDuration: `1d 2h 3m 4s`, `1.5s`, `250ms`. Takes seconds or a duration. */
 export function humanizeDuration(v: unknown): string {
-  let s = isDuration(v) ? v.durationMs / 1000 : typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v) : (v as number);
-  if (typeof s !== 'number' || Number.isNaN(s)) throw new TemplateExecError(`error calling humanizeDuration: not a number: ${str(v)}`);
+  let s = isDuration(v)
+    ? v.durationMs / 1000
+    : typeof v === 'bigint'
+      ? Number(v)
+      : typeof v === 'string'
+        ? Number(v)
+        : (v as number);
+  if (typeof s !== 'number' || Number.isNaN(s))
+    throw new TemplateExecError(`error calling humanizeDuration: not a number: ${str(v)}`);
   if (s === 0) return '0s';
   const g4 = (x: number): string => String(Number(x.toPrecision(4)));
   if (Math.abs(s) >= 1) {
@@ -45,7 +52,8 @@ export function humanizeDuration(v: unknown): string {
   return `${g4(s)}${prefix}s`;
 }
 
-const title = (s: string): string => s.replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toUpperCase());
+const title = (s: string): string =>
+  s.replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toUpperCase());
 
 /** Builds the table; `now` is the clock, for since(). */
 export function alertmanagerFunctions(now: () => number): FunctionTable<unknown> {
@@ -57,7 +65,8 @@ export function alertmanagerFunctions(now: () => number): FunctionTable<unknown>
     trimSpace: (a) => (arity('trimSpace', a, 1), str(a[0]).trim()),
     join: (a) => {
       arity('join', a, 2);
-      if (!Array.isArray(a[1])) throw new TemplateExecError(`error calling join: expected a list of strings, got ${str(a[1])}`);
+      if (!Array.isArray(a[1]))
+        throw new TemplateExecError(`error calling join: expected a list of strings, got ${str(a[1])}`);
       return a[1].map(str).join(str(a[0]));
     },
     match: (a) => (arity('match', a, 2), RE2JS.compile(str(a[0])).matcher(str(a[1])).find()),

@@ -12,20 +12,54 @@ export interface GoTime {
   readonly zone: string;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 interface Parts {
-  y: number; mo: number; d: number; h: number; mi: number; s: number; ms: number; wd: number; offsetMin: number; abbr: string;
+  y: number;
+  mo: number;
+  d: number;
+  h: number;
+  mi: number;
+  s: number;
+  ms: number;
+  wd: number;
+  offsetMin: number;
+  abbr: string;
 }
 
 function partsOf(t: GoTime): Parts {
   const f = new Intl.DateTimeFormat('en-US', {
-    timeZone: t.zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
-    hour: 'numeric', minute: 'numeric', second: 'numeric', timeZoneName: 'short',
+    timeZone: t.zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    timeZoneName: 'short',
   });
   const p = Object.fromEntries(f.formatToParts(new Date(t.ms)).map((x) => [x.type, x.value]));
-  const y = Number(p.year), mo = Number(p.month), d = Number(p.day), h = Number(p.hour), mi = Number(p.minute), s = Number(p.second);
+  const y = Number(p.year),
+    mo = Number(p.month),
+    d = Number(p.day),
+    h = Number(p.hour),
+    mi = Number(p.minute),
+    s = Number(p.second);
   const local = Date.UTC(y, mo - 1, d, h, mi, s);
   const offsetMin = Math.round((local - Math.floor(t.ms / 1000) * 1000) / 60_000);
   const abbr = t.zone === 'UTC' ? 'UTC' : zoneAbbr(t, offsetMin);
@@ -57,30 +91,54 @@ export function formatGoTime(t: GoTime, layout: string): string {
   const p = partsOf(t);
   return layout.replace(LAYOUT, (tok) => {
     switch (tok) {
-      case '2006': return String(p.y);
-      case '06': return pad(p.y % 100);
-      case 'January': return MONTHS[p.mo - 1] ?? '';
-      case 'Jan': return (MONTHS[p.mo - 1] ?? '').slice(0, 3);
-      case 'Monday': return DAYS[p.wd] ?? '';
-      case 'Mon': return (DAYS[p.wd] ?? '').slice(0, 3);
-      case 'MST': return p.abbr;
-      case 'Z07:00': return p.offsetMin === 0 ? 'Z' : offsetName(p.offsetMin, true);
-      case '-07:00': return offsetName(p.offsetMin, true);
-      case '-0700': return offsetName(p.offsetMin, false);
-      case '01': return pad(p.mo);
-      case '1': return String(p.mo);
-      case '02': return pad(p.d);
-      case '_2': return String(p.d).padStart(2, ' ');
-      case '2': return String(p.d);
-      case '15': return pad(p.h);
-      case '03': return pad(p.h % 12 === 0 ? 12 : p.h % 12);
-      case '3': return String(p.h % 12 === 0 ? 12 : p.h % 12);
-      case '04': return pad(p.mi);
-      case '4': return String(p.mi);
-      case '05': return pad(p.s);
-      case '5': return String(p.s);
-      case 'PM': return p.h >= 12 ? 'PM' : 'AM';
-      case 'pm': return p.h >= 12 ? 'pm' : 'am';
+      case '2006':
+        return String(p.y);
+      case '06':
+        return pad(p.y % 100);
+      case 'January':
+        return MONTHS[p.mo - 1] ?? '';
+      case 'Jan':
+        return (MONTHS[p.mo - 1] ?? '').slice(0, 3);
+      case 'Monday':
+        return DAYS[p.wd] ?? '';
+      case 'Mon':
+        return (DAYS[p.wd] ?? '').slice(0, 3);
+      case 'MST':
+        return p.abbr;
+      case 'Z07:00':
+        return p.offsetMin === 0 ? 'Z' : offsetName(p.offsetMin, true);
+      case '-07:00':
+        return offsetName(p.offsetMin, true);
+      case '-0700':
+        return offsetName(p.offsetMin, false);
+      case '01':
+        return pad(p.mo);
+      case '1':
+        return String(p.mo);
+      case '02':
+        return pad(p.d);
+      case '_2':
+        return String(p.d).padStart(2, ' ');
+      case '2':
+        return String(p.d);
+      case '15':
+        return pad(p.h);
+      case '03':
+        return pad(p.h % 12 === 0 ? 12 : p.h % 12);
+      case '3':
+        return String(p.h % 12 === 0 ? 12 : p.h % 12);
+      case '04':
+        return pad(p.mi);
+      case '4':
+        return String(p.mi);
+      case '05':
+        return pad(p.s);
+      case '5':
+        return String(p.s);
+      case 'PM':
+        return p.h >= 12 ? 'PM' : 'AM';
+      case 'pm':
+        return p.h >= 12 ? 'pm' : 'am';
       default: {
         // .000 fixed, .999 trimmed fractional seconds (milliseconds are all we keep).
         const digits = tok.length - 1;

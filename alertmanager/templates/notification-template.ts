@@ -9,7 +9,15 @@ import { fileURLToPath } from 'node:url';
 import type { LabelSet } from '../labels/index.js';
 import { err, ok, type Result } from '../result.js';
 import { alertmanagerFunctions } from './functions.js';
-import { execute, GoStruct, parseTemplate, withMethods, type FunctionTable, type ParsedTemplate, type TemplateNode } from './go-template/index.js';
+import {
+  execute,
+  GoStruct,
+  parseTemplate,
+  withMethods,
+  type FunctionTable,
+  type ParsedTemplate,
+  type TemplateNode,
+} from './go-template/index.js';
 import { goTime } from './go-time-value.js';
 import type { DataAlert, TemplateData } from './template-data.js';
 
@@ -42,7 +50,9 @@ function pairs(list: { name: string; value: string }[]): GoStruct[] {
 export function kv(m: LabelSet): Record<string, string> {
   const out: Record<string, string> = { ...m };
   const sorted = (): { name: string; value: string }[] => {
-    const keys = Object.keys(m).sort((a, b) => (a === 'alertname' ? -1 : b === 'alertname' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+    const keys = Object.keys(m).sort((a, b) =>
+      a === 'alertname' ? -1 : b === 'alertname' ? 1 : a < b ? -1 : a > b ? 1 : 0,
+    );
     return keys.map((k) => ({ name: k, value: m[k] ?? '' }));
   };
   return withMethods(out, {
@@ -95,7 +105,10 @@ export class NotificationTemplate {
   ) {}
 
   /** Loads the defaults and every file matching `globs` (absolute); errors name the file. */
-  static async load(globs: readonly string[], now: () => number = Date.now): Promise<Result<NotificationTemplate, Error>> {
+  static async load(
+    globs: readonly string[],
+    now: () => number = Date.now,
+  ): Promise<Result<NotificationTemplate, Error>> {
     const funcs = alertmanagerFunctions(now);
     const names = new Set(Object.keys(funcs));
     const defines = new Map<string, readonly TemplateNode[]>();

@@ -20,7 +20,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function startSmtp(opts: { secure?: boolean; failFirst?: number } = {}): Promise<{ port: number; got: Received[] }> {
+async function startSmtp(
+  opts: { secure?: boolean; failFirst?: number } = {},
+): Promise<{ port: number; got: Received[] }> {
   const got: Received[] = [];
   let failures = opts.failFirst ?? 0;
   const server = new SMTPServer({
@@ -42,7 +44,12 @@ async function startSmtp(opts: { secure?: boolean; failFirst?: number } = {}): P
           return;
         }
         void simpleParser(Buffer.concat(chunks)).then((mail) => {
-          got.push({ mail, user: session.user as string | undefined, secure: session.secure, rcpt: session.envelope.rcptTo.map((r) => r.address) });
+          got.push({
+            mail,
+            user: session.user as string | undefined,
+            secure: session.secure,
+            rcpt: session.envelope.rcptTo.map((r) => r.address),
+          });
           cb();
         });
       });
@@ -64,7 +71,12 @@ async function until(cond: () => boolean, ms = 10_000): Promise<void> {
 async function startAm(yaml: string, dir: string): Promise<AlertmanagerCore> {
   const loaded = loadConfigText(path.join(dir, 'am.yml'), yaml);
   if (!loaded.ok) throw loaded.error;
-  const am = await AlertmanagerCore.open({ config: loaded.value, dataDir: dir, externalUrl: 'http://am.example:9093', initialBackoffMs: 50 });
+  const am = await AlertmanagerCore.open({
+    config: loaded.value,
+    dataDir: dir,
+    externalUrl: 'http://am.example:9093',
+    initialBackoffMs: 50,
+  });
   if (!am.ok) throw am.error;
   cleanups.push(() => am.value.stop());
   return am.value;
@@ -99,7 +111,10 @@ receivers:
       dir,
     );
     am.postAlerts([
-      { labels: { alertname: 'DiskFull', instance: 'node-1', severity: 'critical' }, annotations: { summary: 'disk <90%> full' } },
+      {
+        labels: { alertname: 'DiskFull', instance: 'node-1', severity: 'critical' },
+        annotations: { summary: 'disk <90%> full' },
+      },
       { labels: { alertname: 'DiskFull', instance: 'node-2', severity: 'critical' } },
     ]);
     await until(() => smtp.got.length === 1);

@@ -52,7 +52,11 @@ const section = (text: string): Record<string, unknown> => ({
 
 export function slackPayload(r: RenderedSlack, alerts: readonly DataAlert[]): Record<string, unknown> {
   const blocks: Record<string, unknown>[] = [];
-  if (r.title.trim()) blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(r.title, SLACK_LIMITS.headerText), emoji: true } });
+  if (r.title.trim())
+    blocks.push({
+      type: 'header',
+      text: { type: 'plain_text', text: truncate(r.title, SLACK_LIMITS.headerText), emoji: true },
+    });
   if (r.text.trim()) blocks.push(section(r.text));
   // Room for the alerts, keeping one block for the "left out" line if needed.
   const room = SLACK_LIMITS.blocks - blocks.length;

@@ -24,7 +24,8 @@ interface SlackBody {
 function validateBlockKit(body: unknown): string | undefined {
   const b = body as SlackBody;
   if (typeof b.text !== 'string' || b.text.length > 40000) return 'bad text';
-  if (!Array.isArray(b.blocks) || b.blocks.length === 0 || b.blocks.length > 50) return `bad block count ${b.blocks?.length}`;
+  if (!Array.isArray(b.blocks) || b.blocks.length === 0 || b.blocks.length > 50)
+    return `bad block count ${b.blocks?.length}`;
   for (const bl of b.blocks) {
     if (bl.type === 'header') {
       if (bl.text?.type !== 'plain_text' || bl.text.text.length > 150 || bl.text.text.length === 0) return 'bad header';
@@ -63,7 +64,13 @@ ${extra}
   );
   if (!loaded.ok) throw loaded.error;
   const registry = new Registry();
-  const am = await AlertmanagerCore.open({ config: loaded.value, dataDir: dir, externalUrl: 'http://am.local', initialBackoffMs: 30, registry });
+  const am = await AlertmanagerCore.open({
+    config: loaded.value,
+    dataDir: dir,
+    externalUrl: 'http://am.local',
+    initialBackoffMs: 30,
+    registry,
+  });
   if (!am.ok) throw am.error;
   cleanups.push(() => am.value.stop());
   return { am: am.value, rcv, registry };
@@ -73,17 +80,28 @@ describe('Slack integration', () => {
   it('sends Block Kit plus a coloured attachment, retrying a 500 and a 429', async () => {
     const { am, rcv, registry } = await setup();
     rcv.script.push(500, 429);
-    am.postAlerts([{ labels: { alertname: 'HighLatency', severity: 'warning', service: 'api' }, annotations: { summary: 'p99 over 2s' } }]);
+    am.postAlerts([
+      {
+        labels: { alertname: 'HighLatency', severity: 'warning', service: 'api' },
+        annotations: { summary: 'p99 over 2s' },
+      },
+    ]);
     const [got] = await rcv.waitFor(1);
     const body = got!.body as SlackBody;
     expect(got!.path).toBe('/hook/T000/B000/XXXXsecrettoken');
     expect(body.channel).toBe('#ops');
     expect(body.username).toBe('kubepulse');
     expect(body.icon_emoji).toBe(':fire:');
-    expect(body.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '[FIRING:1] HighLatency (api warning)', emoji: true } });
+    expect(body.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: '[FIRING:1] HighLatency (api warning)', emoji: true },
+    });
     expect(body.blocks[1]!.text!.text).toContain('*HighLatency* (firing)');
     expect(body.blocks[1]!.text!.text).toContain('p99 over 2s');
-    expect(body.attachments[0]).toMatchObject({ color: 'warning', title_link: 'http://am.local/#/alerts?receiver=chat' });
+    expect(body.attachments[0]).toMatchObject({
+      color: 'warning',
+      title_link: 'http://am.local/#/alerts?receiver=chat',
+    });
     // The receiver records the request before our side has read the answer.
     let metrics = '';
     for (let i = 0; i < 50 && !metrics.includes('total{integration="slack"} 3'); i++) {
@@ -138,7 +156,8 @@ receivers:
     cleanups.push(() => am.value.stop());
     am.value.postAlerts([{ labels: { alertname: 'A' } }]);
     const end = Date.now() + 5000;
-    while (!logs.some((l) => l.includes('notify failed')) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    while (!logs.some((l) => l.includes('notify failed')) && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 50));
     const text = logs.join('\n');
     expect(text).toContain('unexpected status code 404');
     expect(text).toContain('not retrying');

@@ -50,7 +50,7 @@ export function slackIntegration(o: SlackOptions): Integration {
       const td = templateData(ctx.receiver, ctx.groupLabels, alerts, ctx.now, o.externalUrl);
       const data = goData(td);
       const rendered: Record<string, string> = {};
-      for (const [k, text] of Object.entries(o.fields)) {
+      for (const [k, text] of Object.entries(o.fields) as Array<[keyof SlackFields, string]>) {
         const r = await o.template.render(`slack ${k}`, text, data);
         if (!r.ok) return { kind: 'failed', retryable: false, reason: r.error.message };
         rendered[k] = r.value;
@@ -64,7 +64,11 @@ export function slackIntegration(o: SlackOptions): Integration {
         url = await o.url();
         token = o.appToken ? await o.appToken() : undefined;
       } catch (e) {
-        return { kind: 'failed', retryable: true, reason: `cannot read Slack secret file: ${(e as NodeJS.ErrnoException).code ?? 'error'}` };
+        return {
+          kind: 'failed',
+          retryable: true,
+          reason: `cannot read Slack secret file: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+        };
       }
       if (!url) return { kind: 'failed', retryable: false, reason: 'Slack URL is empty' };
       try {

@@ -21,7 +21,11 @@ export interface WebhookOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export function webhookPayload(ctx: NotifyContext, alerts: readonly StoredAlert[], o: Pick<WebhookOptions, 'maxAlerts' | 'externalUrl'>): Record<string, unknown> {
+export function webhookPayload(
+  ctx: NotifyContext,
+  alerts: readonly StoredAlert[],
+  o: Pick<WebhookOptions, 'maxAlerts' | 'externalUrl'>,
+): Record<string, unknown> {
   const data = templateData(ctx.receiver, ctx.groupLabels, alerts, ctx.now, o.externalUrl);
   const kept = o.maxAlerts > 0 ? data.alerts.slice(0, o.maxAlerts) : data.alerts;
   return {
@@ -50,7 +54,11 @@ export function webhookIntegration(o: WebhookOptions): Integration {
       try {
         url = await o.url();
       } catch (e) {
-        return { kind: 'failed', retryable: true, reason: `cannot read webhook url_file: ${(e as NodeJS.ErrnoException).code ?? 'error'}` };
+        return {
+          kind: 'failed',
+          retryable: true,
+          reason: `cannot read webhook url_file: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+        };
       }
       if (!url) return { kind: 'failed', retryable: false, reason: 'webhook URL is empty' };
       try {
