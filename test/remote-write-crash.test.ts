@@ -52,11 +52,11 @@ it('a new client on the queue of a SIGKILLed one sends every committed sample', 
   await waitFor(() => lastCommitted >= 100 || child.exitCode !== null, 'the child to commit 100 steps', 30_000);
   expect(stderr).toBe('');
   accepting = false;
-  await waitFor(() => lastCommitted >= 400 || child.exitCode !== null, 'the child to commit 400 steps', 30_000);
+  await waitFor(() => lastCommitted >= 800 || child.exitCode !== null, 'the child to commit 800 steps', 30_000);
   child.kill('SIGKILL');
   await exited;
   const committed = lastCommitted; // anything printed was committed; later steps may have been, too
-  expect(committed).toBeGreaterThanOrEqual(400);
+  expect(committed).toBeGreaterThanOrEqual(800);
   const deliveredBefore = [...storedSamples(hub.db, 'crash_test').values()].reduce((n, s) => n + s.length, 0);
   expect(deliveredBefore).toBeGreaterThan(0);
   expect(deliveredBefore).toBeLessThan((committed + 1) * 4);
@@ -82,7 +82,8 @@ it('a new client on the queue of a SIGKILLed one sends every committed sample', 
     expect(samples.length, labels).toBeGreaterThanOrEqual(committed + 1); // every printed step arrived
   }
   expect(lines.some((l) => l.includes('resuming a remote-write queue'))).toBe(true);
-  // The other shards' progress past p0's was recorded, so the new client resent at most the requests
-  // in flight at the kill, not everything since p0 got stuck (which the hub would refuse as out of order).
-  expect(client.stats().failedSamples).toBe(0);
+  // The other shards' progress past p0's was recorded, so the new client resent only what was in flight
+  // at the kill (a request per shard, plus acks newer than the last checkpoint write: a few requests of 50
+  // samples), not the ~2000 samples sent since p0 got stuck, which the hub would refuse as out of order.
+  expect(client.stats().failedSamples).toBeLessThanOrEqual(600);
 });

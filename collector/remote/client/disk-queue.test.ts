@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat, truncate, appendFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -97,6 +97,27 @@ describe('DiskQueue', () => {
     const third = await readAll(other);
     expect(other.resumeProgress(third[1]?.ref as RecordRef)).toBeUndefined();
     await other.close();
+  });
+
+  it('allows one queue per directory and takes over the lock of a process that is gone', async () => {
+    const dir = await tempDir();
+    const { q } = await openQueue(dir);
+    const second = await DiskQueue.open({
+      dir,
+      maxBytes: 1 << 20,
+      segmentMaxBytes: 1 << 20,
+      partitions: 2,
+      logger: createLogger({ level: 'error', format: 'json', write: () => undefined }),
+      onDrop: () => undefined,
+    });
+    expect(second.ok ? '' : second.error.message).toBe(
+      `cannot open remote-write queue: queue directory ${dir} is already used by another client in this process`,
+    );
+    await q.close();
+    await writeFile(path.join(dir, 'lock'), '999999999'); // a pid no process has
+    const { q: again, lines } = await openQueue(dir);
+    expect(lines.some((l) => l.includes('taking over the lock'))).toBe(true);
+    await again.close();
   });
 
   it('truncates a torn tail with a warning naming the file and offset', async () => {

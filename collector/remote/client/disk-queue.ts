@@ -13,6 +13,7 @@
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import type { Logger } from '../../log/index.js';
 import { err, ok, type Result } from '../../result.js';
+import { lockQueueDir } from './queue-lock.js';
 import { CheckpointWriter, readCheckpoint, type AckCheckpoint } from './ack-checkpoint.js';
 import { decodeRecord, recordSampleCount, type QueuedSample } from './record-codec.js';
 import { frame, scanFrame } from './segment-frame.js';
@@ -86,6 +87,7 @@ export class DiskQueue {
     private writer: { segment: Segment; fh: FileHandle },
     start: { segment: number; offset: number },
     acked: AckCheckpoint,
+    private readonly unlock: () => Promise<void>,
   ) {
     this.readPos = { ...start };
     this.ackedPos = { ...start };
@@ -105,20 +107,26 @@ export class DiskQueue {
   }
 
   static async open(o: DiskQueueOptions): Promise<Result<DiskQueue, QueueError>> {
+    let unlock: (() => Promise<void>) | undefined;
     try {
       await mkdir(o.dir, { recursive: true });
+      const locked = await lockQueueDir(o.dir, o.logger);
+      if (!locked.ok) return err(new QueueError(`cannot open remote-write queue: ${locked.error.message}`));
+      unlock = locked.value;
       const acked = await readCheckpoint(o.dir, o.logger);
       const segments = await openSegments(o.dir, acked, o.logger);
       // Writing always starts a fresh segment: the old last one may have been truncated, and sealed ones are simpler.
       const index = (segments.at(-1)?.index ?? acked.segment) + 1;
       const seg: Segment = { index, bytes: 0, samples: 0, sealed: false };
       const fh = await open(segmentPath(o.dir, index), 'a');
+      await syncDir(o.dir);
       for (const s of segments) s.sealed = true;
       segments.push(seg);
       const first = segments[0] as Segment;
       const start = acked.segment === first.index ? acked : { segment: first.index, offset: 0 };
-      return ok(new DiskQueue(o, segments, { segment: seg, fh }, start, acked));
+      return ok(new DiskQueue(o, segments, { segment: seg, fh }, start, acked, unlock));
     } catch (e) {
+      await unlock?.();
       return err(new QueueError(`cannot open remote-write queue ${o.dir}: ${(e as Error).message}`, { cause: e }));
     }
   }
@@ -175,6 +183,7 @@ export class DiskQueue {
     this.writer.segment.sealed = true;
     const seg: Segment = { index: this.writer.segment.index + 1, bytes: 0, samples: 0, sealed: false };
     this.writer = { segment: seg, fh: await open(segmentPath(this.o.dir, seg.index), 'a') };
+    await syncDir(this.o.dir);
     this.segments.push(seg);
     return seg;
   }
@@ -343,5 +352,16 @@ export class DiskQueue {
     await this.readFile?.fh.close();
     this.readFile = undefined;
     this.wake();
+    await this.unlock();
+  }
+}
+
+/** A new segment's directory entry must be durable too, or a power cut could lose the whole file. */
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }

@@ -130,7 +130,8 @@ export function resolveClientOptions(
   };
   for (const key of Object.keys(REMOTE_WRITE_DEFAULTS) as (keyof typeof REMOTE_WRITE_DEFAULTS)[]) {
     const v = r[key];
-    if (!Number.isFinite(v) || v < (key === 'minBackoffMs' ? 0 : 1) || !Number.isInteger(v))
+    // minBackoffMs too: a zero backoff never grows and would retry in a tight loop.
+    if (!Number.isFinite(v) || v < 1 || !Number.isInteger(v))
       problems.push(`${key}: expected a positive integer, got ${String(v)}`);
   }
   if (r.maxBackoffMs < r.minBackoffMs)
