@@ -74,6 +74,14 @@ export function captureRoutes(version: CapturedVersion): Record<string, KubeletR
   };
 }
 
+/** `routes` as the API server's node proxy serves them for `node` (for a server without `pathPrefix`). */
+export function proxyRoutes(
+  node: string,
+  routes: Readonly<Record<string, KubeletRoute>>,
+): Record<string, KubeletRoute> {
+  return Object.fromEntries(Object.entries(routes).map(([p, r]) => [`/api/v1/nodes/${node}/proxy${p}`, r]));
+}
+
 /** A throwaway key and self-signed certificate valid for IP 127.0.0.1 and localhost. */
 export function selfSignedCertificate(): { readonly key: string; readonly cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'kubelet-cert-'));

@@ -19,6 +19,8 @@ export type {
   ProxyKubeletOptions,
 } from './kubelet-client.js';
 export type { KubeletError, KubeletErrorKind, KubeletResponse } from './kubelet-response.js';
+export { createClusterKubeletSource, listNodesFromApi } from './cluster-kubelet-source.js';
+export type { ClusterKubeletSourceOptions, ListNodes } from './cluster-kubelet-source.js';
 export { fetchPodLookup } from './pod-lookup.js';
 export { inClusterKubeletConnection } from './in-cluster.js';
 export type { InClusterKubeletOptions } from './in-cluster.js';
