@@ -6,10 +6,12 @@
  * the real store and engine. The committed JSON must be what the generator
  * writes now.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { createEngine, parseExpr, type Expr, type QueryValue } from '../collector/promql/index.js';
 import { parseRuleFile } from '../collector/ruler/index.js';
 import { createProcfsSource } from '../collector/sources/procfs/index.js';
@@ -244,8 +246,12 @@ const STEP_MS = 15_000;
 const END_MS = 10 * 60_000;
 const GI = 1024 ** 3;
 
-/** name{labels} at every step: counters grow by rate·Δt, gauges stay at `v`. */
-type Fixture = readonly [string, Labels, { readonly rate?: number; readonly v?: number }];
+/**
+ * name{labels} at every 15 s step: counters grow by `inc` per step, gauges stay
+ * at `v`. Increments are multiples of 0.25, so the sums are exact and the
+ * same in promtool's `a+bxN` notation.
+ */
+type Fixture = readonly [string, Labels, { readonly inc?: number; readonly v?: number }];
 
 const CADVISOR = { job: 'cadvisor', instance: 'node-a', node: 'node-a' };
 const KSM = { job: 'kube-state-metrics' };
@@ -253,11 +259,11 @@ const NODE = { job: 'node', instance: 'node-a' };
 const api = { ...CADVISOR, namespace: 'shop', pod: 'api-0', container: 'api' };
 
 const FIXTURES: readonly Fixture[] = [
-  ['container_cpu_usage_seconds_total', { ...api, cpu: 'total' }, { rate: 0.5 }],
+  ['container_cpu_usage_seconds_total', { ...api, cpu: 'total' }, { inc: 7.5 }],
   // The pod-level cgroup repeats its containers' usage; the dashboards must leave it out.
-  ['container_cpu_usage_seconds_total', { ...api, container: '', cpu: 'total' }, { rate: 0.5 }],
-  ['container_cpu_cfs_periods_total', api, { rate: 10 }],
-  ['container_cpu_cfs_throttled_periods_total', api, { rate: 2.5 }],
+  ['container_cpu_usage_seconds_total', { ...api, container: '', cpu: 'total' }, { inc: 7.5 }],
+  ['container_cpu_cfs_periods_total', api, { inc: 150 }],
+  ['container_cpu_cfs_throttled_periods_total', api, { inc: 37.5 }],
   ['container_memory_working_set_bytes', api, { v: 0.75 * GI }],
   ['container_memory_working_set_bytes', { ...api, container: '' }, { v: 0.75 * GI }],
   ['container_spec_memory_limit_bytes', api, { v: GI }],
@@ -271,12 +277,14 @@ const FIXTURES: readonly Fixture[] = [
     { ...KSM, namespace: 'shop', pod: 'api-0', container: 'api', node: 'node-a', resource: 'cpu', unit: 'core' },
     { v: 1 },
   ],
+  ['kube_node_status_allocatable', { ...KSM, node: 'node-a', resource: 'cpu', unit: 'core' }, { v: 2 }],
+  ['kube_node_status_allocatable', { ...KSM, node: 'node-a', resource: 'memory', unit: 'byte' }, { v: 16 * GI }],
   ['kubepulse_service_pod_info', { ...KSM, namespace: 'shop', service: 'api', pod: 'api-0' }, { v: 1 }],
   ['kubepulse_service_pod_info', { ...KSM, namespace: 'shop', service: 'api-headless', pod: 'api-0' }, { v: 1 }],
   ...['0', '1'].flatMap((cpu): Fixture[] => [
-    ['node_cpu_seconds_total', { ...NODE, cpu, mode: 'idle' }, { rate: 0.7 }],
-    ['node_cpu_seconds_total', { ...NODE, cpu, mode: 'iowait' }, { rate: 0.05 }],
-    ['node_cpu_seconds_total', { ...NODE, cpu, mode: 'user' }, { rate: 0.25 }],
+    ['node_cpu_seconds_total', { ...NODE, cpu, mode: 'idle' }, { inc: 10.5 }],
+    ['node_cpu_seconds_total', { ...NODE, cpu, mode: 'iowait' }, { inc: 0.75 }],
+    ['node_cpu_seconds_total', { ...NODE, cpu, mode: 'user' }, { inc: 3.75 }],
   ]),
   ['node_load1', NODE, { v: 3 }],
   ['node_memory_MemTotal_bytes', NODE, { v: 16 * GI }],
@@ -287,9 +295,9 @@ async function loadedEngine() {
   const store = await openTsdb({});
   if (!store.ok) throw store.error;
   const app = store.value.appender();
-  for (let t = 0; t <= END_MS; t += STEP_MS)
-    for (const [name, labels, { rate, v }] of FIXTURES) {
-      const r = app.append({ __name__: name, ...labels }, t, rate !== undefined ? (rate * t) / 1000 : (v ?? 0));
+  for (let i = 0; i * STEP_MS <= END_MS; i++)
+    for (const [name, labels, { inc, v }] of FIXTURES) {
+      const r = app.append({ __name__: name, ...labels }, i * STEP_MS, inc !== undefined ? i * inc : (v ?? 0));
       if (!r.ok) throw r.error;
     }
   const c = await app.commit();
@@ -324,6 +332,25 @@ async function run(engine: ReturnType<typeof createEngine>, p: Panel): Promise<{
 }
 
 describe('panels on the real store and engine', () => {
+  it('every panel query evaluates without error (no ambiguous matches, no type errors)', async () => {
+    const { engine, close } = await loadedEngine();
+    try {
+      const failures: string[] = [];
+      let nonEmpty = 0;
+      for (const { where, expr } of allQueries) {
+        const text = expandVariables(expr, { ...PICKED, namespace: '.*', pod: '.*', __range: '5m' });
+        const r = await engine.rangeQuery(text, END_MS - 5 * 60_000, END_MS, 60_000);
+        if (!r.ok) failures.push(`${where}: ${r.error.message}`);
+        else if (r.value.value.type === 'matrix' && r.value.value.series.length > 0) nonEmpty++;
+      }
+      expect(failures).toEqual([]);
+      // The fixture covers the main families, so most panels show something.
+      expect(nonEmpty).toBeGreaterThan(allQueries.length / 3);
+    } finally {
+      await close();
+    }
+  });
+
   it('return data of the expected shape', async () => {
     const { engine, close } = await loadedEngine();
     try {
@@ -365,6 +392,70 @@ describe('panels on the real store and engine', () => {
       ]);
     } finally {
       await close();
+    }
+  });
+});
+
+/** `name{a="x", b="y"}` as promtool's test files write series. */
+function seriesText(labels: Labels): string {
+  const { __name__: name = '', ...rest } = labels;
+  return `${name}{${Object.entries(rest)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ')}}`;
+}
+
+describe('panels against Prometheus (promtool test rules)', () => {
+  // Between two samples: Prometheus 2.x (Debian's promtool) takes range windows closed on the left,
+  // 3.x and kubepulse open; off the 15 s grid both see the same samples.
+  const EVAL_MS = END_MS - 7_000;
+  it('every panel query gives what Prometheus gives on the same samples', async () => {
+    const { engine, close } = await loadedEngine();
+    const exprTests: { expr: string; eval_time: string; exp_samples: { labels: string; value: number }[] }[] = [];
+    try {
+      for (const { where, expr } of allQueries) {
+        const text = expandVariables(expr, { ...PICKED, namespace: '.*', pod: '.*', __range: '5m' });
+        const r = await engine.instantQuery(text, EVAL_MS);
+        if (!r.ok) throw new Error(`${where}: ${r.error.message}`);
+        const v = r.value.value;
+        if (v.type !== 'vector') throw new Error(`${where}: a panel query must return a vector, got ${v.type}`);
+        // NaN never equals NaN in promtool's comparison; such a query is checked by the parse test only.
+        if (v.samples.some((s) => Number.isNaN(s.v))) continue;
+        exprTests.push({
+          expr: text,
+          eval_time: `${EVAL_MS / 1000}s`,
+          exp_samples: v.samples.map((s) => ({ labels: seriesText(s.labels), value: s.v })),
+        });
+      }
+    } finally {
+      await close();
+    }
+    expect(exprTests.filter((t) => t.exp_samples.length > 0).length).toBeGreaterThan(20);
+    const steps = END_MS / STEP_MS;
+    const file = {
+      rule_files: [],
+      evaluation_interval: '15s',
+      tests: [
+        {
+          interval: '15s',
+          input_series: FIXTURES.map(([name, labels, { inc, v }]) => ({
+            series: seriesText({ __name__: name, ...labels }),
+            values: inc !== undefined ? `0+${inc}x${steps}` : `${v ?? 0}x${steps}`,
+          })),
+          promql_expr_test: exprTests,
+        },
+      ],
+    };
+    const dir = mkdtempSync(path.join(tmpdir(), 'kubepulse-grafana-'));
+    try {
+      const testFile = path.join(dir, 'panels.test.yaml');
+      writeFileSync(testFile, toYaml(file));
+      const run = spawnSync('promtool', ['test', 'rules', testFile], { encoding: 'utf8' });
+      if (run.error)
+        throw new Error(`promtool could not run (install Debian's prometheus package): ${run.error.message}`);
+      expect(`${run.stdout}${run.stderr}`.slice(0, 4000)).toContain('SUCCESS');
+      expect(run.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
