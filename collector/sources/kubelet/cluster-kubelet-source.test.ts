@@ -69,7 +69,7 @@ describe('every node through the API server', () => {
     const c = await createClusterKubeletSource({
       kubeConfig: kubeConfig(),
       endpoints: ['resource'],
-      listNodes: async () => ({ ok: true, value: ['new-node'] }),
+      listNodes: () => Promise.resolve({ ok: true, value: ['new-node'] }),
     }).collect();
     expect(problemLines(c)).toEqual([]);
     expect(new Set(c.samples.map((s) => s.labels.node))).toEqual(new Set(['new-node']));
