@@ -34,6 +34,10 @@ route:
   group_wait: 1s
   group_interval: 2s
   repeat_interval: 1h
+inhibit_rules:
+  - source_matchers: [severity="critical"]
+    target_matchers: [severity="warning"]
+    equal: [alertname]
 receivers:
   - name: hook
     webhook_configs:
@@ -153,7 +157,34 @@ describe('differential: real Alertmanager 0.25 vs ours', () => {
     });
     const at = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, t0 + ms - Date.now())));
 
-    await post([alert('Down', 'a'), alert('Down', 'b'), alert('Other', 'c')]); // group_wait 1s: both groups at ~1s
+    // The same silence in both: Down on instance e is never notified.
+    for (const u of urls) {
+      const res = await fetch(`${u}/api/v2/silences`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          matchers: [{ name: 'instance', value: 'e', isRegex: false, isEqual: true }],
+          startsAt: new Date(t0).toISOString(),
+          endsAt: new Date(t0 + 3600_000).toISOString(),
+          createdBy: 'test',
+          comment: 'differential',
+        }),
+      });
+      expect(res.status).toBe(200);
+    }
+    const inh = (instance: string, severity: string) => ({
+      ...alert('Inh', instance),
+      labels: { alertname: 'Inh', instance, job: 'node', severity },
+    });
+    // group_wait 1s: all groups at ~1s; e is silenced, Inh/y (warning) inhibited by Inh/x (critical).
+    await post([
+      alert('Down', 'a'),
+      alert('Down', 'b'),
+      alert('Other', 'c'),
+      alert('Down', 'e'),
+      inh('x', 'critical'),
+      inh('y', 'warning'),
+    ]);
     await at(2000);
     await post([alert('Down', 'd')]); // next tick of Down (~3s): a, b, d
     await at(4000);
@@ -173,6 +204,7 @@ describe('differential: real Alertmanager 0.25 vs ours', () => {
         '{}:{alertname="Down"} firing: a=firing,b=firing,d=firing',
         '{}:{alertname="Down"} firing: a=firing,b=resolved,d=firing',
         '{}:{alertname="Other"} resolved: c=resolved',
+        '{}:{alertname="Inh"} firing: x=firing',
       ].sort(),
     );
     // Whole payloads agree field by field, in the order each group sent them.

@@ -125,6 +125,26 @@ describe('API v2 with amtool', () => {
     await expect(amtool('silence', 'expire', id)).rejects.toThrow(/already expired/);
   });
 
+  it('lists aggregation groups with their receiver and alerts', async () => {
+    const groups = (await (await fetch(`${base}/api/v2/alerts/groups`)).json()) as Array<{
+      labels: Record<string, string>;
+      receiver: { name: string };
+      alerts: Array<{ labels: Record<string, string> }>;
+    }>;
+    const summary = groups.map(
+      (g) => `${g.receiver.name} ${JSON.stringify(g.labels)} ${g.alerts.map((a) => a.labels.alertname).join(',')}`,
+    );
+    expect(summary.sort()).toEqual([
+      'dba {"alertname":"DiskFull"} DiskFull',
+      'default {"alertname":"CPUHigh"} CPUHigh', // its silence was expired above
+      'default {"alertname":"NodeDown"} NodeDown',
+    ]);
+    const onlyDba = (await (
+      await fetch(`${base}/api/v2/alerts/groups?receiver=dba&inhibited=false`)
+    ).json()) as unknown[];
+    expect(onlyDba).toEqual([]);
+  });
+
   it('serves status with the redacted config, and receivers', async () => {
     const out = await amtool('config', 'show');
     expect(out).toContain('receiver: dba');
