@@ -5,6 +5,7 @@
  */
 import express from 'express';
 import { createApiRouter } from '../../api/index.js';
+import { createMetricsApiRouter, createResourceMetrics } from '../../api/metrics-k8s/index.js';
 import { formatDuration, type Config } from '../../config/index.js';
 import { healthRouter } from '../../http/health.js';
 import { createSelfRegistry } from '../../http/self-metrics.js';
@@ -126,6 +127,8 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
       flags: () => ({ listen: config.listen, 'data-dir': config.dataDir, 'scrape-interval': `${config.scrape.interval / 1000}s` }),
     }),
   );
+  // metrics.k8s.io for kubectl top and autoscalers; the rate window spans four collections.
+  app.use(createMetricsApiRouter(createResourceMetrics({ engine, windowMs: Math.max(60_000, 4 * config.scrape.interval) })));
   if (config.dashboard.enabled) app.use(createDashboardRouter({ scrapeIntervalMs: config.scrape.interval }));
 
   const running = pipelines.map((p) => p.run(stopping.signal));
