@@ -102,7 +102,11 @@ export function createRemoteWriteHandler(options: RemoteWriteOptions): RemoteWri
       if (pooled) pool.push(pooled);
       return refuse(res, raw.error.tooLarge ? 413 : 400, raw.error.message);
     }
-    const decoded = decodeFlatWriteRequest(raw.value, pooled?.flat);
+    // As a Buffer, so a store decoding labels of new series from it need not wrap it per series.
+    const decoded = decodeFlatWriteRequest(
+      Buffer.from(raw.value.buffer, raw.value.byteOffset, raw.value.byteLength),
+      pooled?.flat,
+    );
     if (!decoded.ok) {
       release(raw.value, pooled?.flat);
       return refuse(res, 400, decoded.error.message);

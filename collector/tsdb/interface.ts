@@ -63,11 +63,12 @@ export interface EncodedLabels {
 export interface Appender {
   append(labels: Labels, t: number, v: number): Result<void, AppendError>;
   /**
-   * Optional fast path (stores may leave it out): appends to the existing
-   * series with exactly these labels without decoding them into strings.
-   * Returns undefined when the store has no such series or cannot tell
-   * cheaply; the caller then decodes the labels and calls append(), which
-   * stays the reference (it validates and creates series).
+   * Optional fast path (stores may leave it out): append() for labels given
+   * as bytes, which the caller has already validated by its own rules. A
+   * known series is found without decoding its labels; a new one is created
+   * (the store's own checks and limits apply). Returns undefined when the
+   * store cannot take these labels this way (e.g. not ASCII); the caller
+   * then decodes them and calls append(), which stays the reference.
    */
   appendEncoded?(labels: EncodedLabels, t: number, v: number): Result<void, AppendError> | undefined;
   commit(): Promise<Result<void, StoreError>>;

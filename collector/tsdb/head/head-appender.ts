@@ -7,7 +7,7 @@
 import { err, ok, type Result } from '../../result.js';
 import { floatHi, lastLo } from '../chunkenc/float-bits.js';
 import { AppendError, StoreError, type Appender, type EncodedLabels, type Labels } from '../interface.js';
-import { canonicalPairs } from '../labels/label-set.js';
+import { canonicalPairs, hashEncodedPairs } from '../labels/label-set.js';
 import type { AppendWindow, Head } from './head.js';
 import type { MemSeries } from './mem-series.js';
 
@@ -60,8 +60,18 @@ export class HeadAppender implements Appender {
 
   appendEncoded(labels: EncodedLabels, t: number, v: number): Result<void, AppendError> | undefined {
     if (this.done) throw new Error('appender used after commit or rollback');
-    const s = this.head.lookupEncoded(labels);
-    return s ? this.appendTo(s, t, v) : undefined;
+    const hash = hashEncodedPairs(labels.buf, labels.offsets, labels.count);
+    if (hash < 0) return undefined; // not ASCII
+    let s = this.head.lookupEncoded(labels, hash);
+    if (!s) {
+      const pairs = asciiPairs(labels);
+      if (pairs === undefined) return undefined;
+      // For ASCII the byte hash is the string hash, and the lookup above just missed.
+      const created = this.head.create(pairs, hash, undefined, false, true);
+      if (created instanceof AppendError) return this.reject(created);
+      s = created.series;
+    }
+    return this.appendTo(s, t, v);
   }
 
   private appendTo(s: MemSeries, t: number, v: number): Result<void, AppendError> {
@@ -135,6 +145,27 @@ export class HeadAppender implements Appender {
     this.ts = [];
     this.n = 0;
   }
+}
+
+/**
+ * The pairs as strings when every byte is ASCII (one byte, one UTF-16 unit)
+ * and names ascend strictly as the head keeps them; undefined otherwise.
+ */
+function asciiPairs(labels: EncodedLabels): string[] | undefined {
+  const { buf, offsets, count } = labels;
+  // The receiver passes a Buffer; anything else gets a Buffer view for toString.
+  const view = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const out = new Array<string>(2 * count);
+  for (let i = 0; i < 2 * count; i++) {
+    const start = offsets[2 * i]!;
+    const end = offsets[2 * i + 1]!;
+    for (let b = start; b < end; b++) if (buf[b]! >= 0x80) return undefined;
+    // latin1 copies the bytes into a new flat string that keeps no reference to the request buffer.
+    out[i] = view.toString('latin1', start, end);
+    if (i % 2 === 1 && out[i] === '') return undefined;
+    if (i >= 2 && i % 2 === 0 && !(out[i - 2]! < out[i]!)) return undefined;
+  }
+  return out;
 }
 
 function sameBits(a: number, b: number): boolean {

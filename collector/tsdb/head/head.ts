@@ -129,8 +129,10 @@ export class Head {
    * The series with exactly these labels given as bytes (remote write), found
    * without decoding them; undefined when there is none or a byte is not ASCII.
    */
-  lookupEncoded(labels: EncodedLabels): MemSeries | undefined {
-    const hash = hashEncodedPairs(labels.buf, labels.offsets, labels.count);
+  lookupEncoded(
+    labels: EncodedLabels,
+    hash = hashEncodedPairs(labels.buf, labels.offsets, labels.count),
+  ): MemSeries | undefined {
     if (hash < 0) return undefined;
     const hit = this.byHash.get(hash);
     if (hit === undefined) return undefined;
@@ -198,11 +200,27 @@ export class Head {
     const hash = hashLabelSetPairs(pairs);
     const existing = this.lookup(pairs, hash);
     if (existing) return { series: existing, created: false };
+    return this.create(pairs, hash, ref, skipLimits, false);
+  }
+
+  /**
+   * Creates a series the caller has just looked up and not found, under
+   * `hash` (hashLabelSetPairs of pairs). `fresh` says the strings were just
+   * made from bytes and hold no other string alive, so the symbol table can
+   * keep them as they are.
+   */
+  create(
+    pairs: LabelPairs,
+    hash: number,
+    ref?: number,
+    skipLimits = false,
+    fresh = false,
+  ): { series: MemSeries; created: boolean } | AppendError {
     const bad = skipLimits ? undefined : checkNewSeries(pairs, this.limits, this.liveSeries);
     if (bad) return bad;
     const r = ref ?? this.nextRef;
     if (r >= this.nextRef) this.nextRef = r + 1;
-    const ids = pairs.map((p) => this.symbols.intern(p));
+    const ids = pairs.map((p) => this.symbols.intern(p, fresh));
     const s = new MemSeries(r, this.labelIds.put(ids), ids.length);
     this.series[r] = s;
     this.liveSeries++;

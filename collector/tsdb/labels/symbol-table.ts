@@ -13,15 +13,15 @@ export class SymbolTable {
   /** Ids of strings with code units from U+D800 up, where UTF-16 and UTF-8 order can differ (rare). */
   private readonly high = new Set<number>();
 
-  /** The id of s, adding it if new. */
-  intern(s: string): number {
+  /** The id of s, adding it if new; `fresh` when s is known to be a flat string of its own (just decoded). */
+  intern(s: string, fresh = false): number {
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.strings.length;
       // Copy into a fresh flat string: a label value sliced out of a scrape body
       // would otherwise keep the whole body alive, and a concatenated one its parts.
       // (V8 only makes sliced and cons strings from 13 characters up.)
-      let flat = s.length >= 13 ? Buffer.from(s, 'utf8').toString('utf8') : s;
+      let flat = s.length >= 13 && !fresh ? Buffer.from(s, 'utf8').toString('utf8') : s;
       if (flat !== s) flat = s; // lone surrogates do not survive UTF-8; keep the original then
       this.strings.push(flat);
       this.ids.set(flat, id);
