@@ -228,8 +228,9 @@ function writeShifted(w: BitWriter, hi: number, lo: number, shift: number, n: nu
  * Decodes a chunk. Works on a snapshot of the bytes passed in: the count header
  * is read once, so samples appended later are not seen.
  */
-export class XorIterator implements SampleIterator {
-  private readonly r: BitReader;
+export class XorIterator extends BitReader implements SampleIterator {
+  /** The bit reader is the iterator itself: one object per chunk read, not two. */
+  private readonly r: BitReader = this;
   private readonly total: number;
   private read = 0;
   private error: Error | undefined;
@@ -249,8 +250,8 @@ export class XorIterator implements SampleIterator {
    * reading a chunk in place inside a larger page saves a subarray per chunk.
    */
   constructor(bytes: Uint8Array, offset = 0, length: number = bytes.length - offset) {
+    super(bytes, offset + HEADER_BYTES, offset + Math.max(length, HEADER_BYTES), offset);
     this.total = length >= HEADER_BYTES ? (bytes[offset]! << 8) | bytes[offset + 1]! : 0;
-    this.r = new BitReader(bytes, offset + HEADER_BYTES, offset + Math.max(length, HEADER_BYTES), offset);
     if (length < HEADER_BYTES) this.error = new RangeError(`XOR chunk needs at least 2 bytes, got ${length}`);
   }
 

@@ -36,7 +36,8 @@ class HeadChunkCopies {
   }
 }
 
-const COPY_BUFFER_BYTES = 64 * 1024;
+/** Small enough to stay cheap for a query that reads a few series. */
+const COPY_BUFFER_BYTES = 16 * 1024;
 
 class HeadSeries implements Series {
   private cached: Labels | undefined;
