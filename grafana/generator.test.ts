@@ -16,6 +16,9 @@ import { createEngine, parseExpr, type Expr, type QueryValue } from '../collecto
 import { parseRuleFile } from '../collector/ruler/index.js';
 import { createProcfsSource } from '../collector/sources/procfs/index.js';
 import { openTsdb, type Labels } from '../collector/tsdb/index.js';
+import { createApiRouter } from '../collector/api/index.js';
+import express from 'express';
+import type { Server } from 'node:http';
 import {
   BUILTIN_VALUES,
   DEFAULT_DASHBOARDS_PATH,
@@ -286,6 +289,7 @@ const FIXTURES: readonly Fixture[] = [
     ['node_cpu_seconds_total', { ...NODE, cpu, mode: 'iowait' }, { inc: 0.75 }],
     ['node_cpu_seconds_total', { ...NODE, cpu, mode: 'user' }, { inc: 3.75 }],
   ]),
+  ['node_uname_info', { ...NODE, nodename: 'node-a', sysname: 'Linux' }, { v: 1 }],
   ['node_load1', NODE, { v: 3 }],
   ['node_memory_MemTotal_bytes', NODE, { v: 16 * GI }],
   ['node_memory_MemAvailable_bytes', NODE, { v: 4 * GI }],
@@ -302,7 +306,7 @@ async function loadedEngine() {
     }
   const c = await app.commit();
   if (!c.ok) throw c.error;
-  return { engine: createEngine(store.value), close: () => store.value.close() };
+  return { store: store.value, engine: createEngine(store.value), close: () => store.value.close() };
 }
 
 function panel(dashboardTitle: string, title: string): Panel {
@@ -456,6 +460,65 @@ describe('panels against Prometheus (promtool test rules)', () => {
       expect(run.status).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Grafana’s requests to the kubepulse HTTP API', () => {
+  /** What Grafana's Prometheus data source sends with httpMethod POST: a form-encoded body. */
+  async function post(base: string, endpoint: string, form: Record<string, string>): Promise<unknown> {
+    const res = await fetch(`${base}${endpoint}`, { method: 'POST', body: new URLSearchParams(form) });
+    const body: unknown = await res.json();
+    expect(res.status, `${endpoint} ${form.query ?? ''}: ${JSON.stringify(body).slice(0, 300)}`).toBe(200);
+    return body;
+  }
+
+  it('offers the fixture’s values for the variables and answers every panel query', async () => {
+    const { store, engine, close } = await loadedEngine();
+    const app = express();
+    app.use(createApiRouter({ engine, queryable: store, clock: () => END_MS }));
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const addr = server.address();
+      const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+      const range = { start: String((END_MS - 5 * 60_000) / 1000), end: String(END_MS / 1000) };
+
+      // label_values(selector, label): Grafana asks /api/v1/label/<label>/values with match[].
+      const offered: Record<string, unknown> = {};
+      for (const d of dashboards)
+        for (const v of d.templating.list) {
+          if (v.type !== 'query') continue;
+          const m = /^label_values\((.*), *(\w+)\)$/.exec(v.definition);
+          const selector = expandVariables(m?.[1] ?? '', { cluster: '.*', namespace: '.*' });
+          const qs = new URLSearchParams({ 'match[]': selector, ...range });
+          const res = await fetch(`${base}/api/v1/label/${m?.[2] ?? ''}/values?${qs.toString()}`);
+          expect(res.status, v.definition).toBe(200);
+          offered[`${d.uid}/${v.name}`] = (await res.json()) as unknown;
+        }
+      const data = (uid: string, name: string) => offered[`${uid}/${name}`];
+      expect(data('kubepulse-cluster-bottlenecks', 'namespace')).toEqual({ status: 'success', data: ['shop'] });
+      expect(data('kubepulse-cluster-bottlenecks', 'cluster')).toEqual({ status: 'success', data: [] });
+      expect(data('kubepulse-workloads', 'pod')).toEqual({ status: 'success', data: ['api-0'] });
+      expect(data('kubepulse-nodes', 'instance')).toEqual({ status: 'success', data: ['node-a'] });
+      expect(data('kubepulse-cluster-bottlenecks', 'node')).toEqual({ status: 'success', data: ['node-a'] });
+
+      for (const d of dashboards)
+        for (const p of panelsOf(d))
+          for (const t of p.targets) {
+            const query = expandVariables(t.expr, { ...PICKED, namespace: '.*', pod: '.*', __range: '5m' });
+            const body = t.instant
+              ? await post(base, '/api/v1/query', { query, time: range.end })
+              : await post(base, '/api/v1/query_range', { query, ...range, step: '60' });
+            expect(body, `${d.title} / ${p.title}`).toMatchObject({
+              status: 'success',
+              data: { resultType: t.instant ? 'vector' : 'matrix' },
+            });
+          }
+    } finally {
+      await new Promise((r) => server.close(r));
+      await close();
     }
   });
 });
