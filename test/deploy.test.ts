@@ -70,3 +70,26 @@ describe('deploy manifests', () => {
     }
   });
 });
+
+describe('deploy config', () => {
+  it('every kubepulse.yaml in the manifests and overlays is a valid configuration', async () => {
+    const { loadConfig } = await import('../collector/config/index.js');
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const docs: string[] = [];
+    for (const o of objects.filter((x) => x.kind === 'ConfigMap')) {
+      const text = (o as unknown as { data?: Record<string, string> }).data?.['kubepulse.yaml'];
+      if (text) docs.push(text);
+    }
+    const overlay = readFileSync(join(REPO_ROOT, 'deploy/kind/overlay/kustomization.yaml'), 'utf8');
+    for (const m of overlay.matchAll(/value: \|\n((?: {10}.*\n?)+)/g)) docs.push((m[1] as string).replace(/^ {10}/gm, ''));
+    expect(docs.length).toBeGreaterThanOrEqual(3);
+    const dir = await mkdtemp(join(tmpdir(), 'kp-deploy-'));
+    for (const [i, text] of docs.entries()) {
+      const file = join(dir, `kubepulse-${i}.yaml`);
+      await writeFile(file, text);
+      const r = await loadConfig(file, []);
+      expect(r.ok ? '' : r.error.message).toBe('');
+    }
+  });
+});

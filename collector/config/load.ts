@@ -28,6 +28,7 @@ export const ENV_KEYS: Readonly<Record<string, readonly string[]>> = {
   KUBEPULSE_CGROUP_ROOT: ['cgroup', 'cgroupRoot'],
   KUBEPULSE_REMOTE_WRITE_URL: ['remoteWrite', 'url'],
   NODE_NAME: ['nodeName'],
+  NODE_IP: ['kubelet', 'address'],
 };
 
 export function envOverrides(env: NodeJS.ProcessEnv): Override[] {

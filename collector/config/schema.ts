@@ -94,6 +94,24 @@ export const ConfigSchema = z.strictObject({
       context: text('a kubeconfig context').optional(),
     })
     .prefault({}),
+  /** The collector role: this node's kubelet. */
+  kubelet: z
+    .strictObject({
+      /**
+       * The node's address (the DaemonSet sets NODE_IP from status.hostIP). With it the collector
+       * names containers from the kubelet's /pods and may read the kubelet's own endpoints.
+       */
+      address: text('an address').optional(),
+      port: z.number().int().min(1).max(65535).default(10250),
+      /** kind's kubelets serve self-signed certificates (metrics-server's --kubelet-insecure-tls). */
+      insecureSkipVerify: z.boolean().default(false),
+      /**
+       * Kubelet endpoints to collect besides the cgroup source: resource, cadvisor, summary. Empty by
+       * default, since their container_* series overlap the cgroup source's (job="kubelet" vs "cadvisor").
+       */
+      endpoints: z.array(z.enum(['resource', 'cadvisor', 'summary'])).default([]),
+    })
+    .prefault({}),
   /** The collector role: where samples go. */
   remoteWrite: z
     .strictObject({

@@ -11,10 +11,12 @@ import { createPipeline, type Pipeline } from '../../pipelines/index.js';
 import { createCgroupSource } from '../../sources/cgroup/index.js';
 import { createProcfsSource } from '../../sources/procfs/index.js';
 import type { Appendable } from '../../tsdb/index.js';
+import { kubeletWiring } from './kubelet-wiring.js';
 
 export function nodeLocalPipelines(config: Config, appendable: Appendable, logger: Logger, registry: Registry): Pipeline[] {
   const node = config.nodeName ?? hostname();
   const pipelines: Pipeline[] = [];
+  const kubelet = kubeletWiring(config, node, logger);
   if (config.procfs.enabled) {
     pipelines.push(
       createPipeline({
@@ -34,12 +36,31 @@ export function nodeLocalPipelines(config: Config, appendable: Appendable, logge
     pipelines.push(
       createPipeline({
         name: 'containers',
-        sources: [createCgroupSource({ procPath: config.procfs.procPath, cgroupRoot: config.cgroup.cgroupRoot })],
+        sources: [
+          createCgroupSource({
+            procPath: config.procfs.procPath,
+            cgroupRoot: config.cgroup.cgroupRoot,
+            ...(kubelet.podLookup ? { podLookup: kubelet.podLookup } : {}),
+          }),
+        ],
         intervalMs: config.scrape.interval,
         appendable,
         logger: logger.child({ component: 'pipeline', pipeline: 'containers' }),
         registry,
         targetLabels: { job: 'cadvisor', instance: node, node },
+      }),
+    );
+  }
+  if (kubelet.sources.length > 0) {
+    pipelines.push(
+      createPipeline({
+        name: 'kubelet',
+        sources: kubelet.sources,
+        intervalMs: config.scrape.interval,
+        appendable,
+        logger: logger.child({ component: 'pipeline', pipeline: 'kubelet' }),
+        registry,
+        targetLabels: { instance: node },
       }),
     );
   }
