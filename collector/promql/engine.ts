@@ -6,10 +6,10 @@ import type { Queryable } from '../tsdb/interface.js';
 import { err, ok, type Result } from '../result.js';
 import { QueryError, type QueryEngine, type QueryOptions, type QueryResult, type QueryValue } from './interface.js';
 import { typeOf, type Expr } from './parser/ast.js';
-import { parseExpr } from './parser/parse.js';
 import { EvalError, type EvalContext } from './engine/context.js';
 import { evaluate } from './engine/evaluator.js';
 import { finalizeNames } from './engine/merge.js';
+import { ParseCache } from './engine/parse-cache.js';
 import { compareLabels, makeGrid, stepTime, type EvalValue, type StepGrid } from './engine/values.js';
 
 export interface EngineOptions {
@@ -33,6 +33,7 @@ export interface EngineOptions {
  * const r = await engine.instantQuery('sum(rate(http_requests_total[5m]))', Date.now());
  */
 export function createEngine(queryable: Queryable, options: EngineOptions = {}): QueryEngine {
+  const parses = new ParseCache({ enableExperimentalFunctions: options.enableExperimentalFunctions ?? false });
   const run = (
     text: string,
     startMs: number,
@@ -41,7 +42,7 @@ export function createEngine(queryable: Queryable, options: EngineOptions = {}):
     opts: QueryOptions | undefined,
     isRange: boolean,
   ): Result<QueryResult, QueryError> => {
-    const parsed = parseExpr(text, { enableExperimentalFunctions: options.enableExperimentalFunctions ?? false });
+    const parsed = parses.parse(text);
     if (!parsed.ok) return parsed;
     const expr = parsed.value;
     if (isRange) {
