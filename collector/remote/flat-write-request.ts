@@ -159,6 +159,10 @@ function readTimeSeries(r: ProtobufReader, out: FlatWriteRequest): void {
       r.leave(outer);
       series[o + 1]!++;
     } else if (field === 2) {
+      if (tightSample(r, out)) {
+        series[o + 3]!++;
+        continue;
+      }
       const outer = r.enter();
       readSample(r, out);
       r.leave(outer);
@@ -210,6 +214,37 @@ function tightLabel(r: ProtobufReader, out: FlatWriteRequest): boolean {
   labels[at + 1] = ne;
   labels[at + 2] = vs;
   labels[at + 3] = ve;
+  r.seek(stop);
+  return true;
+}
+
+/**
+ * The common sample shape, read straight from the bytes: a one-byte length,
+ * the value (tag 0x09, 8 bytes), then a positive timestamp (tag 0x10) whose
+ * varint ends the message. Returns false (nothing consumed) for any other
+ * shape (a zero value or timestamp is left out on the wire, a negative
+ * timestamp takes ten bytes), which the general reader then handles.
+ */
+function tightSample(r: ProtobufReader, out: FlatWriteRequest): boolean {
+  const buf = r.buf;
+  const p = r.offset;
+  if (p >= r.limit) return false;
+  const len = buf[p]!;
+  const stop = p + 1 + len;
+  if (len >= 0x80 || len < 11 || len > 18 || stop > r.limit) return false;
+  if (buf[p + 1] !== 0x09 || buf[p + 10] !== 0x10) return false;
+  let t = 0;
+  let scale = 1;
+  let i = p + 11;
+  for (; i < stop; i++) {
+    const b = buf[i]!;
+    t += (b & 0x7f) * scale;
+    scale *= 128;
+    if (b < 0x80) break;
+  }
+  // The varint must end exactly at the end of the message and stay exact (7 bytes is 49 bits).
+  if (i !== stop - 1 || i - (p + 11) >= 7) return false;
+  out.addSample(t, r.doubleAt(p + 2));
   r.seek(stop);
   return true;
 }

@@ -124,6 +124,11 @@ export class ProtobufReader {
     return v;
   }
 
+  /** The little-endian double at `pos` (checked by the caller), without moving. */
+  doubleAt(pos: number): number {
+    return this.view.getFloat64(pos, true);
+  }
+
   fixed32(): number {
     this.need(4, 'fixed32');
     const v = this.view.getUint32(this.pos, true);
