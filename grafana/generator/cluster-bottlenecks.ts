@@ -75,7 +75,8 @@ const namespaces = [
   }),
   timeseries({
     title: 'CPU usage / limits per namespace',
-    description: 'Near 100%: containers are held at their CFS quota (see throttling below).',
+    description:
+      'Near 100%: containers are held at their CFS quota (see throttling below). Containers without a limit count in usage only.',
     unit: 'percentunit',
     queries: [{ expr: `${NS_CPU} / ${PER_NS('kube_pod_container_resource_limits', 'cpu')}`, legend: '{{namespace}}' }],
   }),
