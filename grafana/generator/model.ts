@@ -81,8 +81,12 @@ export interface QueryVariable {
   readonly datasource: DataSourceRef;
   /** The query as Grafana shows it in the variable list. */
   readonly definition: string;
-  /** The Prometheus variable editor's structured form (qryType 1: classic query). */
-  readonly query: { readonly query: string; readonly refId: string; readonly qryType: 1 };
+  /**
+   * The query as text. Grafana's Prometheus variable support runs a string
+   * as it is and its editor parses `label_values(selector, label)` into its
+   * own form; an object with a `qryType` would also need the editor's fields.
+   */
+  readonly query: string;
   /** 2: refresh on time range change, so pods that came and went are offered. */
   readonly refresh: 2;
   readonly regex: string;

@@ -35,20 +35,24 @@ export interface QueryVariableSpec {
 
 /** A label's values as a multi-select with "All". */
 export function queryVariable(spec: QueryVariableSpec): QueryVariable {
+  const multi = spec.multi ?? true;
   return {
     type: 'query',
     name: spec.name,
     label: spec.label,
     datasource: DATASOURCE,
     definition: spec.query,
-    query: { query: spec.query, refId: 'PrometheusVariableQueryEditor-VariableQuery', qryType: 1 },
+    query: spec.query,
     refresh: 2,
     regex: '',
     sort: 1,
-    multi: spec.multi ?? true,
+    multi,
     includeAll: true,
     allValue: '.*',
-    current: { selected: true, text: ['All'], value: ['$__all'] },
+    // A multi-value variable holds a list; a single-value one a string.
+    current: multi
+      ? { selected: true, text: ['All'], value: ['$__all'] }
+      : { selected: true, text: 'All', value: '$__all' },
     options: [],
     hide: 0,
     skipUrlSync: false,
