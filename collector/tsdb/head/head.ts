@@ -70,6 +70,11 @@ export class Head {
   /** Indexed by ref: refs are dense, and an array slot costs 4 bytes where a Map entry costs ~30. */
   private readonly series: Array<MemSeries | undefined> = [];
   private liveSeries = 0;
+  /**
+   * Series by the low 30 bits of their label-set hash (see bucket()): a small
+   * integer key is stored inline, where a 53-bit one would cost a heap number
+   * per series and a slower lookup. Colliding series share an array.
+   */
   private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
   private readonly tombstones = new Map<number, number[]>();
   /** Series created by an appender whose WAL series record is not written yet. */
@@ -108,7 +113,7 @@ export class Head {
   }
 
   lookup(pairs: LabelPairs, hash = hashLabelSetPairs(pairs)): MemSeries | undefined {
-    const hit = this.byHash.get(hash);
+    const hit = this.byHash.get(bucket(hash));
     if (hit === undefined) return undefined;
     if (!Array.isArray(hit)) return this.sameLabels(hit, pairs) ? hit : undefined;
     return hit.find((s) => this.sameLabels(s, pairs));
@@ -119,7 +124,7 @@ export class Head {
    * them: the fast path of every append.
    */
   lookupLabels(labels: Labels): MemSeries | undefined {
-    const hit = this.byHash.get(hashLabelSet(labels));
+    const hit = this.byHash.get(bucket(hashLabelSet(labels)));
     if (hit === undefined) return undefined;
     if (!Array.isArray(hit)) return this.sameAsObject(hit, labels) ? hit : undefined;
     return hit.find((s) => this.sameAsObject(s, labels));
@@ -134,7 +139,7 @@ export class Head {
     hash = hashEncodedPairs(labels.buf, labels.offsets, labels.count),
   ): MemSeries | undefined {
     if (hash < 0) return undefined;
-    const hit = this.byHash.get(hash);
+    const hit = this.byHash.get(bucket(hash));
     if (hit === undefined) return undefined;
     if (!Array.isArray(hit)) return this.sameAsEncoded(hit, labels) ? hit : undefined;
     return hit.find((s) => this.sameAsEncoded(s, labels));
@@ -224,10 +229,10 @@ export class Head {
     const s = new MemSeries(r, this.labelIds.put(ids), ids.length);
     this.series[r] = s;
     this.liveSeries++;
-    const hit = this.byHash.get(hash);
-    if (hit === undefined) this.byHash.set(hash, s);
+    const hit = this.byHash.get(bucket(hash));
+    if (hit === undefined) this.byHash.set(bucket(hash), s);
     else if (Array.isArray(hit)) hit.push(s);
-    else this.byHash.set(hash, [hit, s]);
+    else this.byHash.set(bucket(hash), [hit, s]);
     this.index.add(r, ids);
     if (ref === undefined) this.unlogged.add(r);
     return { series: s, created: true };
@@ -425,11 +430,11 @@ export class Head {
     this.tombstones.delete(s.ref);
     this.unlogged.delete(s.ref);
     const hash = hashLabelSetPairs(this.pairsOf(s));
-    const hit = this.byHash.get(hash);
-    if (hit === s) this.byHash.delete(hash);
+    const hit = this.byHash.get(bucket(hash));
+    if (hit === s) this.byHash.delete(bucket(hash));
     else if (Array.isArray(hit)) {
       const rest = hit.filter((x) => x !== s);
-      this.byHash.set(hash, rest.length === 1 ? rest[0]! : rest);
+      this.byHash.set(bucket(hash), rest.length === 1 ? rest[0]! : rest);
     }
   }
 
@@ -441,6 +446,11 @@ export class Head {
   get chunkCount(): number {
     return this.chunksCreated - this.chunksRemoved;
   }
+}
+
+/** The byHash key of a label-set hash; always a small integer (Smi). */
+function bucket(hash: number): number {
+  return (hash >>> 0) & 0x3fffffff;
 }
 
 function sameBits(a: number, b: number): boolean {
