@@ -119,8 +119,10 @@ export function buildReceivers(loaded: LoadedConfig, deps: IntegrationDeps): Map
         }),
       );
     });
-    for (const key of Object.keys(r)) {
-      if (key.endsWith('_configs') && !['webhook_configs', 'email_configs', 'slack_configs'].includes(key)) {
+    for (const [key, value] of Object.entries(r)) {
+      // The decoder fills every *_configs key; only kinds the user actually configured deserve a warning.
+      const configured = Array.isArray(value) && value.length > 0;
+      if (configured && key.endsWith('_configs') && !['webhook_configs', 'email_configs', 'slack_configs'].includes(key)) {
         deps.warn('integration kind not supported; ignored', { receiver: r.name, kind: key });
       }
     }
