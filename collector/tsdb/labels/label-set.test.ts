@@ -4,6 +4,7 @@ import {
   canonicalPairs,
   compareLabels,
   compareStrings,
+  hashEncodedPairs,
   hashLabelSet,
   hashLabelSetPairs,
   hashLabels,
@@ -39,6 +40,24 @@ describe('label sets', () => {
     expect(hashLabelSet({ ab: 'c' })).not.toBe(hashLabelSet({ a: 'bc' }));
     expect(hashLabelSet({ a: '1', b: '2' })).not.toBe(hashLabelSet({ a: '2', b: '1' }));
     expect(Number.isSafeInteger(hashLabelSet(l))).toBe(true);
+  });
+
+  it('hashes pairs given as ASCII bytes as their strings hash, and declines other bytes', () => {
+    const encode = (pairs: string[]) => {
+      const buf = Buffer.from(pairs.join(''), 'utf8');
+      const offsets = new Int32Array(2 * pairs.length);
+      let at = 0;
+      pairs.forEach((p, i) => {
+        offsets[2 * i] = at;
+        at += Buffer.byteLength(p);
+        offsets[2 * i + 1] = at;
+      });
+      return hashEncodedPairs(buf, offsets, pairs.length / 2);
+    };
+    const pairs = ['__name__', 'up', 'instance', 'node-1:10250', 'job', 'kubelet'];
+    expect(encode(pairs)).toBe(hashLabelSetPairs(pairs));
+    expect(encode(['__name__', 'up'])).not.toBe(encode(['__name_', '_up']));
+    expect(encode(['city', 'Zürich'])).toBe(-1);
   });
 
   it('orders like Prometheus labels.Compare', () => {

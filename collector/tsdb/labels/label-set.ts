@@ -95,34 +95,27 @@ export function hashPairs(pairs: LabelPairs): number {
 }
 
 /**
- * An order-independent 53-bit hash of a label set: the sum of per-pair
+ * An order-independent 32-bit hash of a label set: the sum of per-pair
  * hashes, so it can be computed straight from a Labels object without
  * sorting its keys (the head does this on every append). Empty values are
- * skipped, as canonicalPairs drops them. Stable across processes.
+ * skipped, as canonicalPairs drops them. For finding series in memory only
+ * (never persisted); one multiply per character, since it runs per sample.
  */
 export function hashLabelSet(labels: Labels): number {
-  let lo = 0;
-  let hi = 0;
+  let sum = 0;
   for (const n in labels) {
     const v = labels[n];
     if (v === '' || v === undefined) continue;
-    const h = pairHash(n, v);
-    lo = (lo + (h >>> 0)) >>> 0;
-    hi = (hi + Math.floor(h / 4294967296)) & 0x1fffff;
+    sum = (sum + pairHash(n, v)) | 0;
   }
-  return hi * 4294967296 + lo;
+  return sum >>> 0;
 }
 
 /** hashLabelSet of canonical pairs. */
 export function hashLabelSetPairs(pairs: LabelPairs): number {
-  let lo = 0;
-  let hi = 0;
-  for (let i = 0; i < pairs.length; i += 2) {
-    const h = pairHash(pairs[i]!, pairs[i + 1]!);
-    lo = (lo + (h >>> 0)) >>> 0;
-    hi = (hi + Math.floor(h / 4294967296)) & 0x1fffff;
-  }
-  return hi * 4294967296 + lo;
+  let sum = 0;
+  for (let i = 0; i < pairs.length; i += 2) sum = (sum + pairHash(pairs[i]!, pairs[i + 1]!)) | 0;
+  return sum >>> 0;
 }
 
 /**
@@ -131,36 +124,25 @@ export function hashLabelSetPairs(pairs: LabelPairs): number {
  * units the string hash reads, and the caller then falls back to strings.
  */
 export function hashEncodedPairs(buf: Uint8Array, offsets: Int32Array, count: number): number {
-  let lo = 0;
-  let hi = 0;
+  let sum = 0;
+  let bits = 0;
   for (let p = 0; p < count; p++) {
-    let h1 = 0xdeadbeef;
-    let h2 = 0x41c6ce57;
-    let bits = 0;
+    let h = 0x811c9dc5;
     const o = 4 * p;
     for (let i = offsets[o]!, end = offsets[o + 1]!; i < end; i++) {
       const ch = buf[i]!;
       bits |= ch;
-      h1 = Math.imul(h1 ^ ch, 2654435761);
-      h2 = Math.imul(h2 ^ ch, 1597334677);
+      h = Math.imul(h ^ ch, 0x01000193);
     }
-    h1 = Math.imul(h1 ^ 0xff, 2654435761);
-    h2 = Math.imul(h2 ^ 0xff, 1597334677);
+    h = Math.imul(h ^ 0xff, 0x01000193);
     for (let i = offsets[o + 2]!, end = offsets[o + 3]!; i < end; i++) {
       const ch = buf[i]!;
       bits |= ch;
-      h1 = Math.imul(h1 ^ ch, 2654435761);
-      h2 = Math.imul(h2 ^ ch, 1597334677);
+      h = Math.imul(h ^ ch, 0x01000193);
     }
-    if (bits >= 0x80) return -1;
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-    h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-    h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    lo = (lo + (h1 >>> 0)) >>> 0;
-    hi = (hi + (2097151 & h2)) & 0x1fffff;
+    sum = (sum + fmix32(h)) | 0;
   }
-  return hi * 4294967296 + lo;
+  return bits >= 0x80 ? -1 : sum >>> 0;
 }
 
 /** True when string s has exactly the (ASCII) bytes buf[start, end). */
@@ -170,27 +152,21 @@ export function equalsAscii(s: string, buf: Uint8Array, start: number, end: numb
   return true;
 }
 
-/** cyrb53 of name\xffvalue\xff. */
+/** FNV-1a of name\xffvalue, finished with murmur3's fmix32 so that sums of pairs spread well. */
 function pairHash(name: string, value: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < name.length; i++) {
-    const ch = name.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ 0xff, 2654435761);
-  h2 = Math.imul(h2 ^ 0xff, 1597334677);
-  for (let i = 0; i < value.length; i++) {
-    const ch = value.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 0xff, 0x01000193);
+  for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
+  return fmix32(h);
+}
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
 }
 
 export function hashLabels(labels: Labels): number {
