@@ -53,4 +53,59 @@ describe('MergeQuerier', () => {
     expect(q.labelValues('pod', [re('pod', '[ab]')])).toEqual(['a', 'b']);
     expect(q.labelNames()).toEqual(['__name__', 'pod']);
   });
+
+  it('merges three sorted sources in label order (UTF-8), including series without store pairs', async () => {
+    const values = ['a', 'b\u{1F600}', 'b\uFF61', 'c', 'Z', 'm1', 'm10', 'm2'];
+    const heads = await Promise.all(
+      [0, 1, 2].map((k) =>
+        headWith(
+          values
+            .filter((_, i) => (i + k) % 3 !== 0)
+            .map((v, i) => [{ __name__: 'm', pod: v, ...(i % 2 === 0 ? { zone: 'z' } : {}) }, k + 1, k] as const),
+        ),
+      ),
+    );
+    const queriers = heads.map((h) => new HeadQuerier(h, 0, 10));
+    // A Series with labels only (no pairs) goes through the same merge.
+    const plain = {
+      select: (m: Parameters<HeadQuerier['select']>[0]) =>
+        queriers[2]!.select(m).map((s) => ({ labels: { ...s.labels }, samples: () => s.samples() })),
+      labelValues: () => [],
+      labelNames: () => [],
+    };
+    const q = new MergeQuerier([queriers[0]!, queriers[1]!, plain]);
+    const got = q.select([eq('__name__', 'm')]);
+    const keys = got.map((s) => JSON.stringify(s.labels));
+    // Expected: the union of label sets, each once, in Prometheus' byte order.
+    const all = new Map<string, Labels>();
+    const sources = new Map<string, number>();
+    for (const h of queriers) {
+      for (const s of h.select([eq('__name__', 'm')])) {
+        const k = JSON.stringify(s.labels);
+        all.set(k, s.labels);
+        sources.set(k, (sources.get(k) ?? 0) + 1);
+      }
+    }
+    // Prometheus' labels.Compare: pair by pair, strings by UTF-8 bytes, then the shorter set first.
+    const cmp = (a: Labels, b: Labels): number => {
+      const x = Object.entries(a).flat();
+      const y = Object.entries(b).flat();
+      for (let i = 0; i < Math.min(x.length, y.length); i++) {
+        const c = Buffer.compare(Buffer.from(x[i]!, 'utf8'), Buffer.from(y[i]!, 'utf8'));
+        if (c !== 0) return c;
+      }
+      return x.length - y.length;
+    };
+    const want = [...all.values()].sort(cmp).map((l) => JSON.stringify(l));
+    expect(keys).toEqual(want);
+    expect(new Set(keys).size).toBe(keys.length);
+    // A series present in several sources reads every source's sample (each wrote at its own time).
+    expect([...sources.values()].some((n) => n > 1)).toBe(true);
+    for (const series of got) {
+      const it = series.samples();
+      let n = 0;
+      while (it.next()) n++;
+      expect(n).toBe(sources.get(JSON.stringify(series.labels)));
+    }
+  });
 });

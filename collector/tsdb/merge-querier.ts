@@ -7,9 +7,14 @@
 import type { Labels, Matcher, Querier, Sample, SampleIterator, Series } from './interface.js';
 import { canonicalPairs, compareLabelPairs, compareStrings, type LabelPairs } from './labels/label-set.js';
 
-interface Keyed {
-  readonly pairs: LabelPairs;
-  readonly series: Series;
+function asArray(it: Iterable<Series>): readonly Series[] {
+  return Array.isArray(it) ? (it as readonly Series[]) : [...it];
+}
+
+/** The stores' series carry their canonical pairs; any other Series is converted. */
+function pairsOf(s: Series): LabelPairs {
+  const p = (s as { pairs?: unknown }).pairs;
+  return Array.isArray(p) ? (p as LabelPairs) : canonicalPairs(s.labels);
 }
 
 /** Our iterators expose the current sample as `t`/`v` fields; at() allocates. */
@@ -103,28 +108,34 @@ class MergedSeries implements Series {
 export class MergeQuerier implements Querier {
   constructor(private readonly queriers: readonly Querier[]) {}
 
+  /**
+   * Each source's list is sorted by labels already, so they are merged
+   * rather than concatenated and sorted: about one comparison per series
+   * per source, and the stores' own label pairs are used where they have them.
+   */
   select(matchers: readonly Matcher[]): Series[] {
-    const lists = this.queriers.map((q) => [...q.select(matchers)]).filter((l) => l.length > 0);
+    const lists = this.queriers.map((q) => asArray(q.select(matchers))).filter((l) => l.length > 0);
     if (lists.length === 0) return [];
-    if (lists.length === 1) return lists[0]!;
-    const all: Array<Keyed & { source: number }> = [];
-    lists.forEach((l, source) => {
-      for (const series of l) all.push({ pairs: canonicalPairs(series.labels), series, source });
-    });
-    all.sort((a, b) => compareLabelPairs(a.pairs, b.pairs) || a.source - b.source);
+    if (lists.length === 1) return [...lists[0]!];
+    const keys = lists.map((l) => l.map(pairsOf));
+    const pos = lists.map(() => 0);
     const out: Series[] = [];
-    for (let i = 0; i < all.length;) {
-      let j = i + 1;
-      while (j < all.length && compareLabelPairs(all[i]!.pairs, all[j]!.pairs) === 0) j++;
-      out.push(
-        j === i + 1
-          ? all[i]!.series
-          : new MergedSeries(
-              all[i]!.series.labels,
-              all.slice(i, j).map((k) => k.series),
-            ),
-      );
-      i = j;
+    for (;;) {
+      let least: LabelPairs | undefined;
+      for (let i = 0; i < lists.length; i++) {
+        if (pos[i]! >= lists[i]!.length) continue;
+        const k = keys[i]![pos[i]!]!;
+        if (least === undefined || compareLabelPairs(k, least) < 0) least = k;
+      }
+      if (least === undefined) break;
+      // Every source's series with these labels, in source order (the first source wins ties).
+      const same: Series[] = [];
+      for (let i = 0; i < lists.length; i++) {
+        const l = lists[i]!;
+        const k = keys[i]!;
+        while (pos[i]! < l.length && compareLabelPairs(k[pos[i]!]!, least) === 0) same.push(l[pos[i]!++]!);
+      }
+      out.push(same.length === 1 ? same[0]! : new MergedSeries(same[0]!.labels, same));
     }
     return out;
   }
