@@ -73,10 +73,10 @@ export class FlatWriteRequest {
     return o;
   }
 
+  /** Reserves a label's four slots and returns the first; the caller writes all four. */
   addLabel(): number {
     const l = this.labelCount++;
     if (this.labels.length < this.labelCount * 4) this.labels = grow32(this.labels);
-    this.labels.fill(0, 4 * l, 4 * l + 4);
     return 4 * l;
   }
 
@@ -252,6 +252,8 @@ function tightSample(r: ProtobufReader, out: FlatWriteRequest): boolean {
 /** Records the label's byte spans; returns true when both strings are ASCII. */
 function readLabel(r: ProtobufReader, out: FlatWriteRequest | undefined): boolean {
   const at = out ? out.addLabel() : -1;
+  // A missing name or value is empty.
+  if (out) out.labels.fill(0, at, at + 4);
   let ascii = true;
   while (!r.done()) {
     const key = r.key();
