@@ -114,3 +114,16 @@ describe('kubepulse tools', () => {
     expect(fail.stdout).toContain('undefined receiver "nobody" used in route');
   });
 });
+
+describe('kubepulse grafana generate', () => {
+  it('writes the dashboards and provisioning files Grafana loads', async () => {
+    const out = await tempDir('kp-grafana-');
+    const r = await runCli(['grafana', 'generate', '--out', out, '--hub-url', 'http://hub.example:9470']);
+    expect(r.code).toBe(0);
+    const { readFile, readdir } = await import('node:fs/promises');
+    const dashboards = await readdir(join(out, 'dashboards'));
+    expect(dashboards.length).toBeGreaterThanOrEqual(3);
+    for (const f of dashboards) expect(JSON.parse(await readFile(join(out, 'dashboards', f), 'utf8'))).toHaveProperty('panels');
+    expect(await readFile(join(out, 'provisioning/datasources/kubepulse.yaml'), 'utf8')).toContain('http://hub.example:9470');
+  });
+});

@@ -114,17 +114,14 @@ describe('dashboard output escaping', () => {
     );
     const res = await fetch(`${daemon.baseUrl}/api/v1/write`, {
       method: 'POST',
-      body,
+      body: Buffer.from(body),
       headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'snappy' },
     });
     expect(res.status).toBe(204);
     const page = await browser.newPage();
     await page.goto(daemon.baseUrl + '/');
     await page.waitForFunction(() => Number(document.body.dataset.refreshes) > 0, undefined, { timeout: 30_000 });
-    await page.waitForFunction(
-      (text) => [...document.querySelectorAll('canvas')].length > 0 && document.body.innerHTML.length > 0 && !!text,
-      evil,
-    );
+    await page.waitForFunction(() => document.querySelectorAll('canvas').length > 0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('img[src=x]').count()).toBe(0);
   });

@@ -7,12 +7,13 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { commandHelp, parseCommandArgs, type Command, type CommandIo } from './command.js';
 import { alertmanagerCheckConfigCommand } from './commands/alertmanager-check-config.js';
+import { grafanaGenerateCommand } from './commands/grafana.js';
 import { promqlTestCommand } from './commands/promql-test.js';
 import { rulesCheckCommand, rulesTestCommand } from './commands/rules.js';
 import { collectorCommand, hubCommand, startCommand } from './commands/roles.js';
 import { VERSION } from './version.js';
 
-export const COMMANDS: readonly Command[] = [startCommand, hubCommand, collectorCommand, promqlTestCommand, rulesCheckCommand, rulesTestCommand, alertmanagerCheckConfigCommand];
+export const COMMANDS: readonly Command[] = [startCommand, hubCommand, collectorCommand, promqlTestCommand, rulesCheckCommand, rulesTestCommand, alertmanagerCheckConfigCommand, grafanaGenerateCommand];
 
 function topHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.path.join(' ').padEnd(30)} ${c.summary}`);
