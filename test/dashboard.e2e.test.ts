@@ -62,12 +62,12 @@ describe('dashboard', () => {
     const points = () => page.locator('[data-panel="memory"]').getAttribute('data-points').then(Number);
     const before = await points();
     await page.waitForFunction((n) => Number(document.body.dataset.refreshes) > n, await page.evaluate(() => Number(document.body.dataset.refreshes)), {
-      timeout: 15_000,
+      timeout: 40_000,
     });
     await page.waitForFunction(
       (n) => Number(document.querySelector('[data-panel="memory"]')?.getAttribute('data-points')) > n,
       before,
-      { timeout: 15_000 },
+      { timeout: 40_000 },
     );
 
     // The canvas really has pixels drawn on it (not a blank chart).
