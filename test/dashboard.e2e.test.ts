@@ -86,7 +86,7 @@ describe('dashboard', () => {
     await mkdir(dir, { recursive: true });
     await page.screenshot({ path: join(dir, 'dashboard.png'), fullPage: true });
     expect(problems).toEqual([]);
-  });
+  }, 150_000);
 });
 
 describe('dashboard output escaping', () => {
