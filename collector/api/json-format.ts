@@ -17,7 +17,9 @@ export function formatSampleValue(v: number): string {
   if (Object.is(v, -0)) return '-0';
   // JS and Go switch to exponent notation at the same magnitudes (< 1e-6, >= 1e21);
   // Go writes at least two exponent digits.
-  return String(v).replace(/e([+-])(\d)$/, 'e$10$2');
+  const s = String(v);
+  // Most values have no exponent; the regular expression only runs for those that do.
+  return !s.includes('e') ? s : s.replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
 /** Labels with keys in byte order, as Prometheus writes them (`__name__` before lower-case names). */
