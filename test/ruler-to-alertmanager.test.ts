@@ -105,3 +105,29 @@ describe('ruler → real Alertmanager', () => {
     expect(alerts.data.alerts[0]).toMatchObject({ state: 'firing', labels: { alertname: 'MachineHasMemory' } });
   });
 });
+
+describe('rule files', () => {
+  it('are reloaded when they change on disk, and a broken edit keeps the running rules', async () => {
+    const dir = await tempDir('kp-reload-');
+    const rules = join(dir, 'rules.yaml');
+    await writeFile(rules, 'groups:\n  - name: g\n    rules:\n      - record: first:up\n        expr: vector(1)\n');
+    await writeFile(join(dir, 'kubepulse.yaml'), `procfs: { enabled: false }\ncgroup: { enabled: false }\nrules: { shippedPack: false, files: [${JSON.stringify(rules)}] }\n`);
+    const port = await freePort();
+    const d = await startDaemon(['start', '--config', join(dir, 'kubepulse.yaml'), '--listen', `127.0.0.1:${port}`, '--data-dir', join(dir, 'data')], port);
+    try {
+      const names = async (): Promise<string[]> => {
+        const r = (await (await fetch(`${d.baseUrl}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string }[] }[] } };
+        return r.data.groups.flatMap((g) => g.rules.map((x) => x.name));
+      };
+      expect(await names()).toEqual(['first:up']);
+      await writeFile(rules, 'groups:\n  - name: g\n    rules:\n      - record: second:up\n        expr: vector(2)\n');
+      await waitFor('the edited rule', async () => ((await names()).includes('second:up') ? true : undefined), 15_000);
+      await writeFile(rules, 'groups:\n  - name: g\n    rules:\n      - record: broken\n        expr: sum(\n');
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(await names()).toEqual(['second:up']);
+      expect(d.output().stderr).toContain('reloading rules failed');
+    } finally {
+      await d.stop();
+    }
+  });
+});

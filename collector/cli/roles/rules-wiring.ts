@@ -2,8 +2,8 @@
  * The ruler as the roles run it: the shipped rule pack plus the user's files,
  * alerts to every configured Alertmanager, reload on SIGHUP.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, watch, type FSWatcher } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config/index.js';
@@ -66,6 +66,40 @@ export async function startRuler(w: RulerWiring, signal: AbortSignal): Promise<R
     });
   };
   process.on('SIGHUP', reload);
-  signal.addEventListener('abort', () => process.off('SIGHUP', reload), { once: true });
+  const watchers = watchRuleDirs(ruler.options.files, reload, logger);
+  signal.addEventListener(
+    'abort',
+    () => {
+      process.off('SIGHUP', reload);
+      for (const w of watchers) w.close();
+    },
+    { once: true },
+  );
   return ok(ruler);
+}
+
+/**
+ * Reloads when a rule file changes on disk: the directories holding the files
+ * (or the globs' fixed part) are watched, and a burst of events — editors
+ * write, rename and chmod — becomes one reload half a second later.
+ */
+function watchRuleDirs(files: readonly string[], reload: () => void, logger: Logger): FSWatcher[] {
+  const dirs = new Set(files.map((f) => resolve(dirname(f.split(/[*?[]/)[0] + 'x'))));
+  let timer: NodeJS.Timeout | undefined;
+  const onChange = (_event: string, name: string | Buffer | null): void => {
+    if (name !== null && !/\.ya?ml$/.test(String(name))) return;
+    clearTimeout(timer);
+    timer = setTimeout(reload, 500);
+    timer.unref();
+  };
+  const watchers: FSWatcher[] = [];
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue;
+    try {
+      watchers.push(watch(dir, { persistent: false }, onChange));
+    } catch (e) {
+      logger.warn('cannot watch rule files for changes; reload with SIGHUP', { dir, error: String(e) });
+    }
+  }
+  return watchers;
 }
