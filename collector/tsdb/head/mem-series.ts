@@ -74,7 +74,9 @@ export class MemSeries {
     if (!c) {
       // Sized like the chunk before it, so the buffer rarely has to grow (each
       // growth leaves a smaller slot behind in the slab).
-      c = this.head = new XorChunk(sizeHint + (sizeHint >>> 3), slab);
+      // A series' first chunk gets exactly one 128-byte slab slot: an eighth more
+      // would round up to a 256-byte slot for every series, mostly unused.
+      c = this.head = new XorChunk(this.closed ? sizeHint + (sizeHint >>> 3) : FIRST_CHUNK_BYTES, slab);
       this.headMinT = t;
       this.nextAt = rangeForTimestamp(t, chunkRangeMs);
       cut = true;
