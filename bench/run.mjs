@@ -41,7 +41,12 @@ async function startPair(tag) {
   const promDir = mkdtempSync(join(tmpdir(), `bench-prom-${tag}-`));
   const kpDir = mkdtempSync(join(tmpdir(), `bench-kp-${tag}-`));
   writeFileSync(join(promDir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
-  writeFileSync(join(kpDir, 'kubepulse.yaml'), 'procfs:\n  enabled: false\ndashboard:\n  enabled: false\nlog:\n  level: warn\n');
+  // Like the Prometheus beside it: a store, the API and the receiver, nothing else running
+  // (no local collection, no rule pack, no alertmanager), so both measure the same work.
+  writeFileSync(
+    join(kpDir, 'kubepulse.yaml'),
+    'procfs: { enabled: false }\ncgroup: { enabled: false }\ndashboard: { enabled: false }\nrules: { shippedPack: false }\nalertmanager: { enabled: false }\nkube: { mode: "off" }\nlog: { level: warn }\n',
+  );
   const pp = await freePort();
   const kp = await freePort();
   const prom = await startProcess(
