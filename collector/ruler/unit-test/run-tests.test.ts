@@ -13,16 +13,19 @@ import { runRuleTests } from './run-tests.js';
 
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/rules/', import.meta.url));
 
-async function promtool(file: string): Promise<number> {
+async function promtoolRun(file: string): Promise<{ code: number; out: string }> {
   try {
-    await promisify(execFile)('promtool', ['test', 'rules', file]);
-    return 0;
+    // promtool writes the header to stdout and failures to stderr; merged, they read as a terminal shows them.
+    const r = await promisify(execFile)('sh', ['-c', 'promtool test rules "$1" 2>&1', 'sh', file], { cwd: path.dirname(file) });
+    return { code: 0, out: r.stdout + r.stderr };
   } catch (e) {
-    const code = (e as { code?: number | string }).code;
-    if (typeof code !== 'number') throw new Error(`promtool could not run (install Debian's prometheus package): ${String(e)}`, { cause: e });
-    return code;
+    const x = e as { code?: number | string; stdout?: string; stderr?: string };
+    if (typeof x.code !== 'number' || x.code === 127) throw new Error(`promtool could not run (install Debian's prometheus package): ${String(e)}`, { cause: e });
+    return { code: x.code, out: (x.stdout ?? '') + (x.stderr ?? '') };
   }
 }
+
+const promtool = async (file: string): Promise<number> => (await promtoolRun(file)).code;
 
 async function ours(file: string): Promise<{ code: number; out: string }> {
   let out = '';
@@ -53,6 +56,14 @@ describe('rules test (promtool test rules)', () => {
     expect(r.out).toContain('alertname: InstanceDown, time: 10m');
     expect(r.out).toContain('summary="Instance localhost:9090 is fine"');
     expect(r.out).toContain('summary="Instance localhost:9090 down"');
+  });
+
+  it('prints failures exactly as promtool 2.42 does', async () => {
+    const file = await variant((t) => t.replace('summary: "Instance localhost:9090 down"', 'summary: "X"').replace('value: 50', 'value: 51'));
+    const theirs = await promtoolRun(file);
+    const mine = await ours(file);
+    expect(mine.code).toBe(theirs.code);
+    expect(mine.out).toBe(theirs.out.replace(`Unit Testing:  ${path.basename(file)}`, `Unit Testing:  ${file}`));
   });
 
   it('fails a wrong PromQL expectation, as promtool does', async () => {

@@ -32,7 +32,7 @@ export async function runRuleTests(files: readonly string[], io: RuleTestIo): Pr
     if (errors.length === 0) io.stdout('  SUCCESS\n\n');
     else {
       failed = true;
-      io.stdout(`  FAILED:\n${errors.map((e) => indent(e, 4)).join('\n')}\n\n`);
+      io.stdout(`  FAILED:\n${errors.map((e) => `${indent(e, 4)}\n\n`).join('')}\n`);
     }
   }
   return failed ? 1 : 0;
@@ -165,7 +165,7 @@ async function runGroup(tf: TestFile, tg: TestGroup, specs: readonly RuleGroupSp
     for (const test of tg.promql_expr_test) {
       const r = await engine.instantQuery(test.expr, start.value + test.eval_time);
       if (!r.ok) {
-        errors.push(`    expr: ${JSON.stringify(test.expr)}, time: ${formatDuration(test.eval_time)}, err: ${r.error.message}`);
+        errors.push(`expr: ${JSON.stringify(test.expr)}, time: ${formatDuration(test.eval_time)}, err: ${r.error.message}`);
         continue;
       }
       const v = r.value.value;
@@ -174,13 +174,13 @@ async function runGroup(tf: TestFile, tg: TestGroup, specs: readonly RuleGroupSp
       for (const s of test.exp_samples) {
         const d = s.labels.trim() === '' ? ({ ok: true, value: { labels: {} } } as const) : parseSeriesDesc(s.labels);
         if (!d.ok) {
-          errors.push(`    expr: ${JSON.stringify(test.expr)}: labels ${JSON.stringify(s.labels)}: ${d.error.message}`);
+          errors.push(`expr: ${JSON.stringify(test.expr)}: labels ${JSON.stringify(s.labels)}: ${d.error.message}`);
           continue;
         }
         exp.push({ labels: d.value.labels, value: s.value });
       }
       if (!sameSamples(exp, got, tf.fuzzy_compare === true)) {
-        errors.push(`    expr: ${JSON.stringify(test.expr)}, time: ${formatDuration(test.eval_time)},\n        exp: ${formatSamples(exp)}\n        got: ${formatSamples(got)}`);
+        errors.push(`expr: ${JSON.stringify(test.expr)}, time: ${formatDuration(test.eval_time)},\n    exp: ${formatSamples(exp)}\n    got: ${formatSamples(got)}`);
       }
     }
     return tg.name ? errors.map((e) => `name: ${tg.name},\n${e}`) : errors;
@@ -229,9 +229,21 @@ const formatLabels = (l: Labels): string =>
 function formatAlerts(list: readonly AlertView[]): string {
   if (list.length === 0) return '[]';
   const sorted = [...list].sort((a, b) => (viewKey(a) < viewKey(b) ? -1 : 1));
-  return `[\n${sorted.map((a, i) => `        ${i}:\n          Labels:${formatLabels(a.labels)}\n          Annotations:${formatLabels(a.annotations)}`).join('\n')}\n        ]`;
+  // promtool's labelsAndAnnotations.String(): elements separated by ",\n".
+  return `[\n${sorted.map((a, i) => `        ${i}:\n          Labels:${formatLabels(a.labels)}\n          Annotations:${formatLabels(a.annotations)}`).join(',\n')}\n        ]`;
 }
 
 function formatSamples(list: readonly { labels: Labels; value: number }[]): string {
-  return `[${list.map((s) => `{Labels:${formatLabels(s.labels)} Value:${s.value}}`).join(' ')}]`;
+  // promtool prints `{labels} 5.1E+01, …`, or nil for no samples.
+  if (list.length === 0) return 'nil';
+  return list.map((s) => `${formatLabels(s.labels)} ${goUpperE(s.value)}`).join(', ');
+}
+
+/** strconv.FormatFloat(v, 'E', -1, 64): shortest digits, exponent with sign and at least two digits. */
+function goUpperE(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
+  const [m = '0', e = '0'] = v.toExponential().split('e');
+  const x = Number(e);
+  return `${m}E${x < 0 ? '-' : '+'}${String(Math.abs(x)).padStart(2, '0')}`;
 }
