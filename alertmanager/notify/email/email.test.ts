@@ -171,4 +171,39 @@ receivers:
     expect(logs.join('\n')).toMatch(/535|Invalid username/);
     expect(logs.join('\n')).not.toContain('wrong-password-123');
   });
+
+  it('reports an SMTP server that is down, counts the failure and keeps running', async () => {
+    const { Registry } = await import('prom-client');
+    const { createServer } = await import('node:net');
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => probe.once('listening', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const dir = await mkdtemp(path.join(tmpdir(), 'am-email-down-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const logs: string[] = [];
+    const registry = new Registry();
+    const loaded = loadConfigText(
+      path.join(dir, 'am.yml'),
+      `route: { receiver: mail, group_wait: 50ms, group_interval: 1s }\nreceivers:\n  - name: mail\n    email_configs:\n      - { to: a@example.org, from: am@example.org, smarthost: '127.0.0.1:${port}', require_tls: false, auth_username: alerts, auth_password: hunter2-secret }\n`,
+    );
+    if (!loaded.ok) throw loaded.error;
+    const am = await AlertmanagerCore.open({
+      config: loaded.value,
+      dataDir: dir,
+      externalUrl: 'http://x',
+      initialBackoffMs: 20,
+      registry,
+      logger: (level, msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields)}`),
+    });
+    if (!am.ok) throw am.error;
+    cleanups.push(() => am.value.stop());
+    am.value.postAlerts([{ labels: { alertname: 'SmtpDown' } }]);
+    await until(() => logs.some((l) => l.includes('notify failed')));
+    expect(logs.join('\n')).toMatch(/ECONNREFUSED|connect/);
+    expect(logs.join('\n')).not.toContain('hunter2-secret');
+    const failed = (await registry.getSingleMetricAsString('kubepulse_notifications_failed_total')).split('\n').filter((l) => l.startsWith('kubepulse_notifications_failed_total{'));
+    expect(failed.some((l) => l.includes('integration="email"') && Number(l.split(' ').pop()) >= 1)).toBe(true);
+  });
 });
