@@ -7,6 +7,7 @@
 import type { Labels } from '../tsdb/index.js';
 import type { Alert, AlertState } from './alert.js';
 import { labelKey } from './label-key.js';
+import { EvaluatedRule } from './rule-health.js';
 import type { RuleQueryFn } from './rule-query.js';
 import type { AlertingRuleSpec } from './rule-types.js';
 import { expandTemplate, type QuerySample } from './template/index.js';
@@ -40,18 +41,16 @@ export interface RuleEvalResult {
   readonly error?: string;
 }
 
-export class AlertingRule {
+export class AlertingRule extends EvaluatedRule {
   readonly kind = 'alerting';
   private readonly active = new Map<string, ActiveAlert>();
-  health: 'unknown' | 'ok' | 'err' = 'unknown';
-  lastError: string | undefined;
-  lastEvaluationMs = 0;
-  evaluationSeconds = 0;
 
   constructor(
     readonly spec: AlertingRuleSpec,
     readonly groupLabels: Labels,
-  ) {}
+  ) {
+    super();
+  }
 
   get name(): string {
     return this.spec.alert;
@@ -71,17 +70,7 @@ export class AlertingRule {
     return s;
   }
 
-  async eval(t: number, ctx: RuleEvalContext): Promise<RuleEvalResult> {
-    const started = performance.now();
-    const result = await this.evalInner(t, ctx);
-    this.evaluationSeconds = (performance.now() - started) / 1000;
-    this.lastEvaluationMs = t;
-    this.health = result.error ? 'err' : 'ok';
-    this.lastError = result.error;
-    return result;
-  }
-
-  private async evalInner(t: number, ctx: RuleEvalContext): Promise<RuleEvalResult> {
+  protected override async evalInner(t: number, ctx: RuleEvalContext): Promise<RuleEvalResult> {
     const res = await ctx.query(this.spec.expr, t);
     if (!res.ok) return { samples: [], error: res.error };
     const seen = new Map<string, ActiveAlert>();

@@ -1,36 +1,25 @@
 /** One recording rule: the expression's result, renamed and relabelled, written back to the store. */
 import type { Labels } from '../tsdb/index.js';
 import { labelKey } from './label-key.js';
+import { EvaluatedRule } from './rule-health.js';
 import type { RuleEvalContext, RuleEvalResult } from './alerting-rule.js';
 import type { RecordingRuleSpec } from './rule-types.js';
 
-export class RecordingRule {
+export class RecordingRule extends EvaluatedRule {
   readonly kind = 'recording';
-  health: 'unknown' | 'ok' | 'err' = 'unknown';
-  lastError: string | undefined;
-  lastEvaluationMs = 0;
-  evaluationSeconds = 0;
 
   constructor(
     readonly spec: RecordingRuleSpec,
     readonly groupLabels: Labels,
-  ) {}
+  ) {
+    super();
+  }
 
   get name(): string {
     return this.spec.record;
   }
 
-  async eval(t: number, ctx: RuleEvalContext): Promise<RuleEvalResult> {
-    const started = performance.now();
-    const result = await this.evalInner(t, ctx);
-    this.evaluationSeconds = (performance.now() - started) / 1000;
-    this.lastEvaluationMs = t;
-    this.health = result.error ? 'err' : 'ok';
-    this.lastError = result.error;
-    return result;
-  }
-
-  private async evalInner(t: number, ctx: RuleEvalContext): Promise<RuleEvalResult> {
+  protected override async evalInner(t: number, ctx: RuleEvalContext): Promise<RuleEvalResult> {
     const res = await ctx.query(this.spec.expr, t);
     if (!res.ok) return { samples: [], error: res.error };
     const seen = new Set<string>();
