@@ -51,6 +51,18 @@ export const ConfigSchema = z.strictObject({
       retention: duration('15d').default(15 * 24 * 3600_000),
       /** Oldest blocks are deleted while the data directory is larger (bytes; Prometheus' retention.size). */
       retentionBytes: z.number().int().positive().optional(),
+      /** Accept samples this much older than a series' newest one (Prometheus' out_of_order_time_window); 0 = off. */
+      outOfOrderWindow: z
+        .union([z.string(), z.number()])
+        .transform((raw, ctx) => {
+          const ms = typeof raw === 'string' ? parseDuration(raw) : undefined;
+          if (ms === undefined) {
+            ctx.addIssue({ code: 'custom', message: `expected a duration like "10m", got ${JSON.stringify(raw)}` });
+            return z.NEVER;
+          }
+          return ms;
+        })
+        .default(0),
     })
     .prefault({}),
   scrape: z

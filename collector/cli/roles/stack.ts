@@ -53,6 +53,7 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
     logger: logger.child({ component: 'tsdb' }),
     registry,
     retentionMs: config.storage.retention,
+    outOfOrderWindowMs: config.storage.outOfOrderWindow,
     ...(config.storage.retentionBytes !== undefined ? { retentionBytes: config.storage.retentionBytes } : {}),
   });
   if (!opened.ok) {

@@ -233,7 +233,7 @@ export class Wal {
       if (this.segmentBytes > 0 && this.segmentBytes + total > this.maxBytes) await this.rotate();
       const fh = this.fh!;
       const { bytesWritten } = await fh.writev(bufs);
-      if (bytesWritten !== total) throw new Error(`short write: ${bytesWritten} of ${total} bytes`);
+      if (bytesWritten !== total) throw new Error(`short write: ${bytesWritten} of ${total} bytes (is the disk full?)`);
       await fh.datasync();
       this.segmentBytes += total;
     } catch (e) {
