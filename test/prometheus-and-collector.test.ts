@@ -1,0 +1,83 @@
+/**
+ * The collector with the real Prometheus (Debian 2.42) on both sides of it:
+ * Prometheus scrapes the collector's /metrics (up is 1, values as the
+ * collector reports them), and the collector remote-writes into Prometheus.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startDaemon, tempDir, type Daemon } from './support/cli.js';
+import { startPrometheus, type RunningPrometheus } from './support/prometheus.js';
+
+let prom: RunningPrometheus;
+let collector: Daemon;
+
+type Vector = { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+const query = async (expr: string): Promise<Vector['data']['result']> =>
+  ((await prom.getJson(`/api/v1/query?query=${encodeURIComponent(expr)}`)) as Vector).data.result;
+
+async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${prom.log().slice(-1500)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+beforeAll(async () => {
+  const colPort = await freePort();
+  prom = await startPrometheus({
+    config: [
+      'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+      'scrape_configs:',
+      '  - job_name: kubepulse-collector',
+      `    static_configs: [{ targets: ["127.0.0.1:${colPort}"] }]`,
+      '',
+    ].join('\n'),
+    flags: ['--web.enable-remote-write-receiver'],
+  });
+  collector = await startDaemon(
+    [
+      'collector',
+      '--listen', `127.0.0.1:${colPort}`,
+      '--data-dir', join(await tempDir('kp-col-'), 'data'),
+      '--scrape-interval', '1s',
+      '--remote-write-url', `${prom.url}/api/v1/write`,
+      '--node-name', 'node-b',
+    ],
+    colPort,
+  );
+});
+
+afterAll(async () => {
+  await collector?.stop();
+  await prom?.stop();
+});
+
+describe('collector ⇄ real Prometheus', () => {
+  it('is scraped by Prometheus: up is 1 and node metrics carry the values the collector serves', async () => {
+    const up = await eventually('up for the collector', async () => {
+      const r = await query('up{job="kubepulse-collector"}');
+      return r.length > 0 ? r : undefined;
+    });
+    expect(up[0]?.value[1]).toBe('1');
+    const scraped = await eventually('MemTotal scraped', async () => {
+      const r = await query('node_memory_MemTotal_bytes{job="kubepulse-collector"}');
+      return r.length > 0 ? r : undefined;
+    });
+    const text = await (await fetch(`${collector.baseUrl}/metrics`)).text();
+    const served = /^node_memory_MemTotal_bytes (\S+)$/m.exec(text)?.[1];
+    expect(served).toBeDefined();
+    expect(Number(scraped[0]?.value[1])).toBe(Number(served));
+  });
+
+  it('remote-writes into Prometheus, labelled with its node', async () => {
+    const written = await eventually('remote-written MemTotal', async () => {
+      const r = await query('node_memory_MemTotal_bytes{job="node"}');
+      return r.length > 0 ? r : undefined;
+    });
+    expect(written[0]?.metric).toEqual({ __name__: 'node_memory_MemTotal_bytes', job: 'node', instance: 'node-b' });
+    expect(Number(written[0]?.value[1])).toBeGreaterThan(0);
+  });
+});
