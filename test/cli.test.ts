@@ -51,8 +51,22 @@ describe('kubepulse CLI', () => {
     expect(metrics).toContain('process_cpu_user_seconds_total');
     expect(metrics).toMatch(/^kubepulse_/m);
 
-    // Keep a request in flight across the SIGTERM: it must still complete.
-    const slow = fetch(`${d.baseUrl}/metrics`).then((r) => r.status);
+    // Keep a request in flight across the SIGTERM: it must still complete. It goes on a
+    // connection of its own (a pooled idle keep-alive socket may rightly be closed by the
+    // shutdown), and the signal is sent only once the server has the request.
+    const { get } = await import('node:http');
+    let sent!: () => void;
+    const written = new Promise<void>((r) => (sent = r));
+    const slow = new Promise<number>((resolve, reject) => {
+      const req = get(`${d.baseUrl}/metrics`, { agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('finish', sent);
+      req.on('error', reject);
+    });
+    await written;
+    await new Promise((r) => setTimeout(r, 20));
     const code = await d.stop('SIGTERM');
     expect(await slow).toBe(200);
     expect(code).toBe(0);
