@@ -58,7 +58,7 @@ describe('AlertmanagerCore', () => {
     const rcv = await startHttpReceiver();
     cleanups.push(() => rcv.close());
     const { am, dir } = await start(rcv);
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
     const t0 = Date.now();
     am.postAlerts([
       { labels: { alertname: 'Down', instance: 'a' } },
@@ -101,7 +101,7 @@ describe('AlertmanagerCore', () => {
     cleanups.push(() => rcv.close());
     rcv.script.push(500, 503);
     const { am, dir } = await start(rcv);
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
     am.postAlerts([{ labels: { alertname: 'X', instance: 'a' } }]);
     const got = await rcv.waitFor(1);
     expect(names(got[0]!.body)).toEqual(['a:firing']);
@@ -119,7 +119,7 @@ describe('AlertmanagerCore', () => {
     target_matchers: [severity="warning"]
     equal: [instance]`,
     );
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
     const sil = await am.silences.set({
       matchers: [{ name: 'instance', value: 'silenced', isRegex: false, isEqual: true }],
       startsAt: Date.now(),

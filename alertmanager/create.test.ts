@@ -57,7 +57,7 @@ describe('createAlertmanager', () => {
     } finally {
       await am.value.stop();
       await new Promise((r) => server.close(r));
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     }
   });
 });

@@ -125,7 +125,7 @@ function summarize(rcv: HttpReceiver, t0: number): Array<{ at: number; key: stri
 describe('differential: real Alertmanager 0.25 vs ours', () => {
   it('sends the same webhook notifications for the same alerts', { timeout: 45_000 }, async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'am-diff-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
     const realHook = await startHttpReceiver();
     const ourHook = await startHttpReceiver();
     cleanups.push(

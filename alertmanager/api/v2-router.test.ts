@@ -63,7 +63,7 @@ receivers:
 afterAll(async () => {
   await am.stop();
   await new Promise((res) => server.close(res));
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 describe('API v2 with amtool', () => {

@@ -27,7 +27,7 @@ async function setup(
   const rcv = await startHttpReceiver();
   cleanups.push(() => rcv.close());
   const dir = await mkdtemp(path.join(tmpdir(), 'am-dispatch-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
   const loaded = loadConfigText(path.join(dir, 'am.yml'), yaml(rcv.url));
   if (!loaded.ok) throw loaded.error;
   const am = await AlertmanagerCore.open({ config: loaded.value, dataDir: dir, externalUrl: 'http://am', clock });

@@ -6,7 +6,7 @@ import { Silences, type SilenceInput } from './index.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 async function tmp(): Promise<string> {
   const d = await mkdtemp(path.join(tmpdir(), 'sil-'));

@@ -86,7 +86,7 @@ describe('email integration', () => {
   it('sends subject, addresses, custom headers, HTML and text over STARTTLS with auth from a password file', async () => {
     const smtp = await startSmtp({ failFirst: 1 });
     const dir = await mkdtemp(path.join(tmpdir(), 'am-email-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
     await writeFile(path.join(dir, 'smtp-pass'), 's3cret-pw\n');
     const am = await startAm(
       `
@@ -136,7 +136,7 @@ receivers:
   it('uses implicit TLS on port 465 semantics (force_implicit_tls) and reports a wrong password without leaking it', async () => {
     const smtp = await startSmtp({ secure: true });
     const dir = await mkdtemp(path.join(tmpdir(), 'am-email-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
     const logs: string[] = [];
     const loaded = loadConfigText(
       path.join(dir, 'am.yml'),
@@ -181,7 +181,7 @@ receivers:
     const port = (probe.address() as AddressInfo).port;
     await new Promise((r) => probe.close(r));
     const dir = await mkdtemp(path.join(tmpdir(), 'am-email-down-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
     const logs: string[] = [];
     const registry = new Registry();
     const loaded = loadConfigText(

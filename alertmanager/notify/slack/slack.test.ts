@@ -46,7 +46,7 @@ async function setup(extra = ''): Promise<{ am: AlertmanagerCore; rcv: HttpRecei
   const rcv = await startHttpReceiver(validateBlockKit);
   cleanups.push(() => rcv.close());
   const dir = await mkdtemp(path.join(tmpdir(), 'am-slack-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
   const loaded = loadConfigText(
     path.join(dir, 'am.yml'),
     `
@@ -133,7 +133,7 @@ describe('Slack integration', () => {
     await rcv.close();
     const logs: string[] = [];
     const dir = await mkdtemp(path.join(tmpdir(), 'am-slack-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
     const other = await startHttpReceiver();
     cleanups.push(() => other.close());
     other.script.push(404);
