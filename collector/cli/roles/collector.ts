@@ -3,11 +3,9 @@
  * durable remote-write queue to the hub; /metrics shows what it collected.
  */
 import { join } from 'node:path';
-import express from 'express';
 import type { Config } from '../../config/index.js';
-import { healthRouter } from '../../http/health.js';
 import { createSelfRegistry } from '../../http/self-metrics.js';
-import { listen } from '../../http/server.js';
+import { startHttpShell } from '../../http/shell.js';
 import type { Logger } from '../../log/index.js';
 import { createRemoteWriteClient } from '../../remote/index.js';
 import { err, ok, type Result } from '../../result.js';
@@ -25,12 +23,9 @@ export async function startCollector(config: Config, logger: Logger): Promise<Re
   if (!dir.ok) return dir;
   const registry = createSelfRegistry(VERSION);
 
-  let ready = false;
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(healthRouter(() => ready));
-  const server = await listen(app, config.listen);
-  if (!server.ok) return server;
+  const shell = await startHttpShell(config.listen);
+  if (!shell.ok) return shell;
+  const { app, server } = shell.value;
 
   let client;
   try {
@@ -46,12 +41,12 @@ export async function startCollector(config: Config, logger: Logger): Promise<Re
       },
     });
   } catch (e) {
-    await server.value.close(0);
+    await server.close(0);
     return err(e instanceof Error ? e.message : String(e));
   }
   const queue = await client.ready();
   if (!queue.ok) {
-    await server.value.close(0);
+    await server.close(0);
     return err(`cannot open the remote-write queue in ${queueDir}: ${queue.error.message}`);
   }
 
@@ -63,16 +58,16 @@ export async function startCollector(config: Config, logger: Logger): Promise<Re
   });
   const stopping = new AbortController();
   const running = pipelines.map((p) => p.run(stopping.signal));
-  ready = true;
-  logger.info('kubepulse started', { role: 'collector', version: VERSION, listen: server.value.address, remoteWrite: url });
+  shell.value.setReady(true);
+  logger.info('kubepulse started', { role: 'collector', version: VERSION, listen: server.address, remoteWrite: url });
 
   return ok({
-    address: server.value.address,
+    address: server.address,
     async stop() {
-      ready = false;
+      shell.value.setReady(false);
       stopping.abort();
       await Promise.allSettled(running);
-      await server.value.close(config.shutdownTimeout);
+      await server.close(config.shutdownTimeout);
       // Whatever could not be sent in time stays queued on disk for the next start.
       await client.close(config.shutdownTimeout);
     },

@@ -3,13 +3,11 @@
  * (the cluster's store, API, ruler and dashboard). This is one of the few
  * places that knows every concrete part; it builds them and wires them.
  */
-import express from 'express';
 import { createApiRouter } from '../../api/index.js';
 import { createMetricsApiRouter, createResourceMetrics } from '../../api/metrics-k8s/index.js';
 import { formatDuration, type Config } from '../../config/index.js';
-import { healthRouter } from '../../http/health.js';
 import { createSelfRegistry } from '../../http/self-metrics.js';
-import { listen } from '../../http/server.js';
+import { startHttpShell } from '../../http/shell.js';
 import type { Logger } from '../../log/index.js';
 import type { Pipeline } from '../../pipelines/index.js';
 import { createEngine, formatExpr, parseExpr } from '../../promql/index.js';
@@ -41,12 +39,9 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
 
   // Bind the port first, as Prometheus does: a taken port fails at once, and
   // /-/healthy answers (with /-/ready at 503) while the WAL replays.
-  let ready = false;
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(healthRouter(() => ready));
-  const server = await listen(app, config.listen);
-  if (!server.ok) return server;
+  const shell = await startHttpShell(config.listen);
+  if (!shell.ok) return shell;
+  const { app, server } = shell.value;
 
   const opened = await openTsdb({
     dir: config.dataDir,
@@ -57,7 +52,7 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
     ...(config.storage.retentionBytes !== undefined ? { retentionBytes: config.storage.retentionBytes } : {}),
   });
   if (!opened.ok) {
-    await server.value.close(0);
+    await server.close(0);
     return { ok: false, error: `cannot open the store in ${config.dataDir}: ${opened.error.message}` };
   }
   const tsdb = opened.value;
@@ -68,17 +63,17 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
   const connection = kubeConnection(config, role, process.env);
   const cluster = connection ? clusterPipeline(config, connection, tsdb, logger, registry) : undefined;
   if (cluster && !cluster.ok) {
-    await server.value.close(0);
+    await server.close(0);
     await tsdb.close();
     return cluster;
   }
   if (cluster) pipelines.push(cluster.value.pipeline);
 
   const stopping = new AbortController();
-  const externalUrl = config.alerting.externalUrl ?? `http://${server.value.address}`;
+  const externalUrl = config.alerting.externalUrl ?? `http://${server.address}`;
   const am = await startEmbeddedAlertmanager(config, logger, registry, externalUrl, VERSION);
   if (!am.ok) {
-    await server.value.close(0);
+    await server.close(0);
     await tsdb.close();
     return am;
   }
@@ -90,7 +85,7 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
   if (!ruler.ok) {
     stopping.abort();
     await embedded?.stop();
-    await server.value.close(0);
+    await server.close(0);
     await tsdb.close();
     return ruler;
   }
@@ -134,16 +129,16 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
 
   const running = pipelines.map((p) => p.run(stopping.signal));
   scheduleHousekeeping(tsdb, logger, stopping.signal);
-  ready = true;
-  logger.info('kubepulse started', { role, version: VERSION, listen: server.value.address, dataDir: config.dataDir });
+  shell.value.setReady(true);
+  logger.info('kubepulse started', { role, version: VERSION, listen: server.address, dataDir: config.dataDir });
 
   return ok({
-    address: server.value.address,
+    address: server.address,
     async stop() {
-      ready = false;
+      shell.value.setReady(false);
       stopping.abort();
       await Promise.allSettled(running);
-      await server.value.close(config.shutdownTimeout);
+      await server.close(config.shutdownTimeout);
       if (cluster?.ok) await cluster.value.source.stop();
       await embedded?.stop();
       await tsdb.close();

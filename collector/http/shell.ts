@@ -1,0 +1,25 @@
+/**
+ * The HTTP shell every role starts with: an express app bound to its port at
+ * once (a taken port fails before anything else starts, as Prometheus does),
+ * answering /-/healthy and, with 503 until `setReady(true)`, /-/ready.
+ */
+import express, { type Express } from 'express';
+import type { Result } from '../result.js';
+import { healthRouter } from './health.js';
+import { listen, type RunningServer } from './server.js';
+
+export interface HttpShell {
+  readonly app: Express;
+  readonly server: RunningServer;
+  setReady(ready: boolean): void;
+}
+
+export async function startHttpShell(address: string): Promise<Result<HttpShell, string>> {
+  let ready = false;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRouter(() => ready));
+  const server = await listen(app, address);
+  if (!server.ok) return server;
+  return { ok: true, value: { app, server: server.value, setReady: (r) => void (ready = r) } };
+}
