@@ -114,7 +114,7 @@ beforeAll(async () => {
   await writeFile(
     join(dir, 'kubepulse.yaml'),
     [
-      'scrape: { interval: 1s }',
+      'pipelines: { resource: { interval: 1s }, full: { interval: 1s } }',
       'procfs: { enabled: false }',
       `rules: { shippedPack: false, files: [${JSON.stringify(join(dir, 'rules.yaml'))}], evaluationInterval: ${EVAL_INTERVAL_S}s }`,
       `alertmanager: { configFile: ${JSON.stringify(join(dir, 'alertmanager.yml'))} }`,

@@ -35,10 +35,10 @@ describe('kubepulse CLI', () => {
   it('rejects a bad config file naming file, line and key', async () => {
     const dir = await tempDir();
     const file = join(dir, 'kubepulse.yaml');
-    await writeFile(file, 'listen: 127.0.0.1:0\nscrape:\n  interval: fast\n');
+    await writeFile(file, 'listen: 127.0.0.1:0\npipelines:\n  full:\n    interval: fast\n');
     const r = await runCli(['start', '--config', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${file}:3: scrape.interval: expected a duration like "15s", got "fast"`);
+    expect(r.stderr).toContain(`${file}:4: pipelines.full.interval: expected a duration like "30s", got "fast"`);
   });
 
   it('serves health, readiness and metrics, and exits 0 on SIGTERM after in-flight requests finish', async () => {

@@ -29,7 +29,7 @@ let browser: Browser;
 beforeAll(async () => {
   const port = await freePort();
   daemon = await startDaemon(
-    ['start', '--listen', `127.0.0.1:${port}`, '--data-dir', await tempDir(), '--scrape-interval', '1s', '--log-level', 'warn'],
+    ['start', '--listen', `127.0.0.1:${port}`, '--data-dir', await tempDir(), '--resource-interval', '1s', '--full-interval', '1s', '--log-level', 'warn'],
     port,
   );
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -58,7 +58,7 @@ beforeAll(async () => {
   await writeFile(
     join(dir, 'kubepulse.yaml'),
     [
-      'scrape: { interval: 1s }',
+      'pipelines: { resource: { interval: 1s }, full: { interval: 1s } }',
       'rules:',
       '  shippedPack: false',
       `  files: [${JSON.stringify(join(dir, 'rules.yaml'))}]`,

@@ -14,14 +14,14 @@ async function fileWith(text: string): Promise<string> {
 describe('loadConfig', () => {
   it('gives defaults without a file', async () => {
     const r = await loadConfig(undefined, []);
-    expect(r.ok && r.value).toMatchObject({ listen: '127.0.0.1:9470', dataDir: './data', scrape: { interval: 15_000 } });
+    expect(r.ok && r.value).toMatchObject({ listen: '127.0.0.1:9470', dataDir: './data', pipelines: { resource: { interval: 15_000 }, full: { interval: 30_000 } } });
   });
 
   it('names file, line and key of a bad duration', async () => {
-    const file = await fileWith('listen: 127.0.0.1:9000\n\nscrape:\n  timeout: 5s\n  interval: fast\n');
+    const file = await fileWith('listen: 127.0.0.1:9000\n\npipelines:\n  full:\n    interval: fast\n');
     const r = await loadConfig(file, []);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toBe(`${file}:5: scrape.interval: expected a duration like "15s", got "fast"`);
+    if (!r.ok) expect(r.error.message).toBe(`${file}:5: pipelines.full.interval: expected a duration like "30s", got "fast"`);
   });
 
   it('rejects unknown keys at their line', async () => {
@@ -40,9 +40,9 @@ describe('loadConfig', () => {
     const file = await fileWith('dataDir: /var/lib/x\nlog: { level: warn }\n');
     const good = await loadConfig(file, [...envOverrides({ KUBEPULSE_LOG_LEVEL: 'debug' }), { path: ['dataDir'], value: '/tmp/y', origin: 'flag --data-dir' }]);
     expect(good.ok && good.value).toMatchObject({ dataDir: '/tmp/y', log: { level: 'debug' } });
-    const bad = await loadConfig(file, envOverrides({ KUBEPULSE_SCRAPE_INTERVAL: 'soon' }));
+    const bad = await loadConfig(file, envOverrides({ KUBEPULSE_RESOURCE_INTERVAL: 'soon' }));
     expect(!bad.ok && bad.error.message).toBe(
-      'environment variable KUBEPULSE_SCRAPE_INTERVAL: scrape.interval: expected a duration like "15s", got "soon"',
+      'environment variable KUBEPULSE_RESOURCE_INTERVAL: pipelines.resource.interval: expected a duration like "15s", got "soon"',
     );
   });
 

@@ -8,7 +8,7 @@
  * listen: 127.0.0.1:9470
  * dataDir: ./data
  * log: { level: info, format: auto }
- * scrape: { interval: 15s }
+ * pipelines: { resource: { interval: 15s }, full: { interval: 30s } }
  * procfs: { procPath: /proc, sysPath: /sys, rootfsPath: / }
  */
 import { z } from 'zod';
@@ -65,10 +65,30 @@ export const ConfigSchema = z.strictObject({
         .default(0),
     })
     .prefault({}),
+  /**
+   * Two schedules, as the collector has two pipelines: the lean resource pipeline (CPU and memory of the node,
+   * its pods and containers, and controller state: what metrics.k8s.io serves) and the full one (every other
+   * series, and the annotated pods' own metrics).
+   */
+  pipelines: z
+    .strictObject({
+      resource: z.strictObject({ interval: duration('15s').default(15_000) }).prefault({}),
+      full: z.strictObject({ interval: duration('30s').default(30_000) }).prefault({}),
+    })
+    .prefault({}),
+  /** Pods on this node annotated `prometheus.io/scrape: "true"` are scraped at the full pipeline's interval. */
   scrape: z
     .strictObject({
-      interval: duration('15s').default(15_000),
+      pods: z.boolean().default(true),
       timeout: duration('10s').default(10_000),
+      /** Most samples one scrape may return; more fails that scrape (up=0). 0: no limit. */
+      sampleLimit: z.number().int().min(0).default(20_000),
+      /** Most labels one sample may carry. 0: no limit. */
+      labelLimit: z.number().int().min(0).default(64),
+      labelNameLengthLimit: z.number().int().min(0).default(256),
+      labelValueLengthLimit: z.number().int().min(0).default(4096),
+      /** Largest uncompressed body one scrape may read, bytes. */
+      bodySizeLimit: z.number().int().positive().default(32 * 1024 * 1024),
     })
     .prefault({}),
   procfs: z
@@ -165,6 +185,41 @@ export const ConfigSchema = z.strictObject({
       /** The URL users reach kubepulse at; alerts link back to it. Default http://<listen>. */
       externalUrl: z.string().optional(),
       resendDelay: duration('1m').default(60_000),
+    })
+    .prefault({}),
+  web: z
+    .strictObject({
+      /** Serve the main listener over HTTPS (PEM files). */
+      tls: z.strictObject({ certFile: text('a file path'), keyFile: text('a file path') }).optional(),
+      /**
+       * Protect the endpoints that change data (remote write, admin API): a bearer token and/or basic
+       * credentials, read from files (mount a Secret). Reads stay open, as in Prometheus.
+       */
+      writeAuth: z
+        .strictObject({
+          bearerTokenFile: text('a file path').optional(),
+          username: text('a user name').optional(),
+          passwordFile: text('a file path').optional(),
+        })
+        .optional(),
+    })
+    .prefault({}),
+  /**
+   * metrics.k8s.io for the Kubernetes API aggregation layer (kubectl top, HPA): an HTTPS listener of its own
+   * that the kube-apiserver reaches through the APIService. Off unless `listen` is set (the hub's manifest sets it).
+   */
+  metricsApi: z
+    .strictObject({
+      listen: hostPort.optional(),
+      /** Serving certificate and key (PEM); without them a self-signed pair is made at start. */
+      certFile: text('a file path').optional(),
+      keyFile: text('a file path').optional(),
+      /**
+       * requestheader: only the kube-apiserver's front proxy (client certificate signed by the requestheader CA
+       * from kube-system/extension-apiserver-authentication) may call, and the user it names is authorised with
+       * a SubjectAccessReview, as metrics-server does. none: anyone who reaches the port.
+       */
+      authentication: z.enum(['requestheader', 'none']).default('requestheader'),
     })
     .prefault({}),
   shutdownTimeout: duration('10s').default(10_000),

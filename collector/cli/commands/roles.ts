@@ -13,7 +13,8 @@ import { shutdownSignal } from '../signals.js';
 const FLAG_PATHS: Readonly<Record<string, readonly string[]>> = {
   listen: ['listen'],
   'data-dir': ['dataDir'],
-  'scrape-interval': ['scrape', 'interval'],
+  'resource-interval': ['pipelines', 'resource', 'interval'],
+  'full-interval': ['pipelines', 'full', 'interval'],
   'log-level': ['log', 'level'],
   'log-format': ['log', 'format'],
   kubeconfig: ['kube', 'kubeconfig'],
@@ -26,7 +27,18 @@ function flags(defaultListen: string, extra: Readonly<Record<string, FlagSpec>> 
     config: { type: 'string', valueName: 'file', help: 'YAML configuration file (env KUBEPULSE_CONFIG).' },
     listen: { type: 'string', valueName: 'host:port', help: 'Address of the HTTP server (env KUBEPULSE_LISTEN).', default: defaultListen },
     'data-dir': { type: 'string', valueName: 'dir', help: 'Where data is kept (env KUBEPULSE_DATA_DIR).', default: './data' },
-    'scrape-interval': { type: 'string', valueName: 'duration', help: 'How often metrics are collected.', default: '15s' },
+    'resource-interval': {
+      type: 'string',
+      valueName: 'duration',
+      help: 'How often CPU and memory of the node, pods and containers and controller state are collected (env KUBEPULSE_RESOURCE_INTERVAL).',
+      default: '15s',
+    },
+    'full-interval': {
+      type: 'string',
+      valueName: 'duration',
+      help: 'How often every other series and the annotated pods are collected (env KUBEPULSE_FULL_INTERVAL).',
+      default: '30s',
+    },
     ...extra,
   };
 }

@@ -51,7 +51,7 @@ export function clusterPipeline(
     pipeline: createPipeline({
       name: 'cluster',
       sources: [source],
-      intervalMs: config.scrape.interval,
+      intervalMs: config.pipelines.resource.interval,
       appendable,
       logger: logger.child({ component: 'pipeline', pipeline: 'cluster' }),
       registry,

@@ -47,7 +47,7 @@ export function kubeletWiring(config: Config, node: string, logger: Logger): Kub
     endpoints: endpoints.length > 0 ? endpoints : ['resource'],
   });
   return {
-    podLookup: refreshingPodLookup(source.client, Math.max(15_000, config.scrape.interval), logger.child({ component: 'kubelet' })),
+    podLookup: refreshingPodLookup(source.client, Math.max(15_000, config.pipelines.resource.interval), logger.child({ component: 'kubelet' })),
     sources: endpoints.length > 0 ? [source] : [],
   };
 }

@@ -22,7 +22,7 @@ export function nodeLocalPipelines(config: Config, appendable: Appendable, logge
       createPipeline({
         name: 'node',
         sources: [createProcfsSource(config.procfs)],
-        intervalMs: config.scrape.interval,
+        intervalMs: config.pipelines.full.interval,
         appendable,
         logger: logger.child({ component: 'pipeline', pipeline: 'node' }),
         registry,
@@ -43,7 +43,7 @@ export function nodeLocalPipelines(config: Config, appendable: Appendable, logge
             ...(kubelet.podLookup ? { podLookup: kubelet.podLookup } : {}),
           }),
         ],
-        intervalMs: config.scrape.interval,
+        intervalMs: config.pipelines.full.interval,
         appendable,
         logger: logger.child({ component: 'pipeline', pipeline: 'containers' }),
         registry,
@@ -56,7 +56,7 @@ export function nodeLocalPipelines(config: Config, appendable: Appendable, logge
       createPipeline({
         name: 'kubelet',
         sources: kubelet.sources,
-        intervalMs: config.scrape.interval,
+        intervalMs: config.pipelines.full.interval,
         appendable,
         logger: logger.child({ component: 'pipeline', pipeline: 'kubelet' }),
         registry,

@@ -120,12 +120,12 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
         const parsed = parseExpr(expr);
         return parsed.ok ? ok(formatExpr(parsed.value)) : parsed;
       },
-      flags: () => ({ listen: config.listen, 'data-dir': config.dataDir, 'scrape-interval': `${config.scrape.interval / 1000}s` }),
+      flags: () => ({ listen: config.listen, 'data-dir': config.dataDir, 'resource-interval': `${config.pipelines.resource.interval / 1000}s`, 'full-interval': `${config.pipelines.full.interval / 1000}s` }),
     }),
   );
   // metrics.k8s.io for kubectl top and autoscalers; the rate window spans four collections.
-  app.use(createMetricsApiRouter(createResourceMetrics({ engine, windowMs: Math.max(60_000, 4 * config.scrape.interval) })));
-  if (config.dashboard.enabled) app.use(createDashboardRouter({ scrapeIntervalMs: config.scrape.interval }));
+  app.use(createMetricsApiRouter(createResourceMetrics({ engine, windowMs: Math.max(60_000, 4 * config.pipelines.resource.interval) })));
+  if (config.dashboard.enabled) app.use(createDashboardRouter({ scrapeIntervalMs: config.pipelines.resource.interval }));
 
   const running = pipelines.map((p) => p.run(stopping.signal));
   scheduleHousekeeping(tsdb, logger, stopping.signal);
