@@ -58,6 +58,55 @@ describe('collector → hub', () => {
     expect(text).toMatch(/^kubepulse_remote_write_/m);
   });
 
+  it('a hub with web.writeAuth takes remote write only from a collector with the credentials', async () => {
+    const dir = await tempDir('kp-roles-auth-');
+    await writeFile(join(dir, 'password'), 'pa55word\n');
+    await writeFile(
+      join(dir, 'hub.yaml'),
+      `kube: { mode: "off" }\nrules: { shippedPack: false }\nweb:\n  writeAuth: { username: collector, passwordFile: ${JSON.stringify(join(dir, 'password'))} }\n`,
+    );
+    const hubPort = await freePort();
+    const hub = await startDaemon(['hub', '--config', join(dir, 'hub.yaml'), '--listen', `127.0.0.1:${hubPort}`, '--data-dir', join(dir, 'hub')], hubPort);
+    daemons.push(hub);
+    const denied = await fetch(`${hub.baseUrl}/api/v1/write`, { method: 'POST', body: 'x', headers: { 'Content-Encoding': 'snappy' } });
+    expect(denied.status).toBe(401);
+
+    await writeFile(
+      join(dir, 'collector.yaml'),
+      `remoteWrite: { username: collector, passwordFile: ${JSON.stringify(join(dir, 'password'))} }\n`,
+    );
+    const colPort = await freePort();
+    const collector = await startDaemon(
+      [
+        'collector',
+        '--config', join(dir, 'collector.yaml'),
+        '--listen', `127.0.0.1:${colPort}`,
+        '--data-dir', join(dir, 'collector'),
+        '--resource-interval', '1s',
+        '--full-interval', '1s',
+        '--remote-write-url', `${hub.baseUrl}/api/v1/write`,
+        '--node-name', 'node-auth',
+      ],
+      colPort,
+    );
+    daemons.push(collector);
+    type Vector = { data: { result: unknown[] } };
+    await eventually('the authenticated collector\'s samples in the hub', async () => {
+      const r = (await (await fetch(`${hub.baseUrl}/api/v1/query?query=node_memory_MemTotal_bytes{instance="node-auth"}`)).json()) as Vector;
+      return r.data.result.length > 0 ? true : undefined;
+    });
+    // The password is a secret: it appears in neither process' logs.
+    expect(hub.output().stdout + hub.output().stderr + collector.output().stdout + collector.output().stderr).not.toContain('pa55word');
+  });
+
+  it('refuses to start a hub whose write credentials cannot be read, naming the file', async () => {
+    const dir = await tempDir('kp-roles-auth-');
+    await writeFile(join(dir, 'hub.yaml'), `kube: { mode: "off" }\nweb:\n  writeAuth: { bearerTokenFile: ${JSON.stringify(join(dir, 'missing'))} }\n`);
+    const r = await runCli(['hub', '--config', join(dir, 'hub.yaml'), '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'hub')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`web.writeAuth.bearerTokenFile: cannot read ${join(dir, 'missing')}: ENOENT`);
+  });
+
   it('refuses to start a collector without somewhere to send samples', async () => {
     const r = await runCli(['collector', '--listen', '127.0.0.1:0', '--data-dir', await tempDir()], { KUBEPULSE_REMOTE_WRITE_URL: '' });
     expect(r.code).toBe(2);

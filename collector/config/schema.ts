@@ -151,6 +151,9 @@ export const ConfigSchema = z.strictObject({
       /** The durable queue; default <dataDir>/remote-write-queue. */
       queueDir: text('a directory path').optional(),
       bearerTokenFile: text('a file path').optional(),
+      /** Basic auth: the user name, and the file holding the password. */
+      username: text('a user name').optional(),
+      passwordFile: text('a file path').optional(),
       insecureSkipVerify: z.boolean().default(false),
       caFile: text('a file path').optional(),
     })

@@ -35,6 +35,9 @@ export async function startCollector(config: Config, logger: Logger): Promise<Re
       registry,
       logger,
       ...(config.remoteWrite.bearerTokenFile !== undefined ? { bearerTokenFile: config.remoteWrite.bearerTokenFile } : {}),
+      ...(config.remoteWrite.username !== undefined
+        ? { basicAuth: { username: config.remoteWrite.username, ...(config.remoteWrite.passwordFile !== undefined ? { passwordFile: config.remoteWrite.passwordFile } : {}) } }
+        : {}),
       tls: {
         insecureSkipVerify: config.remoteWrite.insecureSkipVerify,
         ...(config.remoteWrite.caFile !== undefined ? { caFile: config.remoteWrite.caFile } : {}),

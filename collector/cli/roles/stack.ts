@@ -24,6 +24,7 @@ import { reloadAlertmanager, startEmbeddedAlertmanager } from './alertmanager-wi
 import { clusterPipeline, kubeConnection, type Role } from './cluster-pipeline.js';
 import { nodeLocalPipelines } from './local-pipelines.js';
 import { scheduleHousekeeping } from './housekeeping.js';
+import { loadWriteAuth } from './write-auth.js';
 
 export interface RunningStack {
   readonly address: string;
@@ -34,6 +35,8 @@ export interface RunningStack {
 export async function startStack(config: Config, logger: Logger, role: Role): Promise<Result<RunningStack, string>> {
   const dataDir = await prepareDataDir(config.dataDir);
   if (!dataDir.ok) return dataDir;
+  const writeAuth = await loadWriteAuth(config.web);
+  if (!writeAuth.ok) return writeAuth;
   const startTimeMs = Date.now();
   const registry = createSelfRegistry(VERSION);
 
@@ -107,6 +110,7 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
       engine,
       queryable: tsdb,
       remoteWrite: createRemoteWriteHandler({ appendable: tsdb, metadata: remoteMetadata, registry, logger }),
+      ...(writeAuth.value ? { writeAuth: writeAuth.value } : {}),
       metadata: [pipelineMetadata(pipelines), remoteMetadata],
       buildInfo: { version: VERSION, revision: '', branch: '', buildUser: '', buildDate: '', goVersion: process.version },
       startTimeMs,
