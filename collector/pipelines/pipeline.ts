@@ -9,9 +9,17 @@ import type { Collection, Source } from '../sources/source.js';
 import { STALE_NAN, type Appendable, type Labels } from '../tsdb/index.js';
 import { scheduleEvery } from './scheduler.js';
 
+/** A source with labels of its own (a node's series get job="node", its containers' job="cadvisor"). */
+export interface LabelledSource {
+  readonly source: Source;
+  /** Added to this source's samples; they win over the pipeline's targetLabels and the sample's own. */
+  readonly targetLabels: Labels;
+}
+
 export interface PipelineOptions {
   readonly name: string;
-  readonly sources: readonly Source[];
+  /** Collected together at each tick, so their samples share one timestamp. Source names must differ. */
+  readonly sources: readonly (Source | LabelledSource)[];
   readonly intervalMs: number;
   readonly appendable: Appendable;
   readonly logger: Logger;
@@ -41,7 +49,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const latest = new Map<string, Collection>();
   const previousKeys = new Map<string, Map<string, Labels>>();
 
-  const collectSource = async (source: Source, t: number): Promise<void> => {
+  const entries = sources.map((s) =>
+    'source' in s ? { source: s.source, labels: { ...targetLabels, ...s.targetLabels } } : { source: s, labels: targetLabels },
+  );
+
+  const collectSource = async ({ source, labels: extra }: { source: Source; labels: Labels | undefined }, t: number): Promise<void> => {
     const started = clock();
     let collection: Collection;
     try {
@@ -53,19 +65,19 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     }
     latest.set(source.name, collection);
     for (const p of collection.problems) {
-      metrics.sourceErrors.inc({ source: p.source });
+      metrics.sourceErrors.inc({ pipeline: name, source: p.source });
       logger.warn('source problem', { source: p.source, place: p.place, error: p.message });
     }
     const app = appendable.appender();
     const seen = new Map<string, Labels>();
     let rejected = 0;
     for (const s of collection.samples) {
-      const labels = targetLabels ? { ...s.labels, ...targetLabels } : s.labels;
+      const labels = extra ? { ...s.labels, ...extra } : s.labels;
       seen.set(labelKey(labels), labels);
       const r = app.append(labels, s.t ?? t, s.value);
       if (!r.ok) {
         rejected++;
-        metrics.rejected.inc({ source: source.name, reason: r.error.kind });
+        metrics.rejected.inc({ pipeline: name, source: source.name, reason: r.error.kind });
       }
     }
     const gone = previousKeys.get(source.name);
@@ -76,13 +88,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const committed = await app.commit();
     if (!committed.ok) logger.error('commit failed', { source: source.name, error: committed.error });
     if (rejected > 0) logger.debug('samples rejected', { source: source.name, rejected });
-    metrics.samples.set({ source: source.name }, collection.samples.length);
-    metrics.duration.observe({ source: source.name }, (clock() - started) / 1000);
+    metrics.samples.set({ pipeline: name, source: source.name }, collection.samples.length);
+    metrics.duration.observe({ pipeline: name, source: source.name }, (clock() - started) / 1000);
   };
 
   const collectOnce = async (t: number): Promise<void> => {
     const end = metrics.cycle.startTimer({ pipeline: name });
-    await Promise.allSettled(sources.map((s) => collectSource(s, t)));
+    await Promise.allSettled(entries.map((e) => collectSource(e, t)));
     end();
   };
 
@@ -133,26 +145,26 @@ function createMetrics(registry: Registry) {
     duration: new Histogram({
       name: 'kubepulse_source_collect_duration_seconds',
       help: 'Time one source took to collect.',
-      labelNames: ['source'],
+      labelNames: ['pipeline', 'source'],
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers,
     }),
     samples: new Gauge({
       name: 'kubepulse_source_samples',
       help: 'Samples the last collection of a source produced.',
-      labelNames: ['source'],
+      labelNames: ['pipeline', 'source'],
       registers,
     }),
     sourceErrors: new Counter({
       name: 'kubepulse_source_errors_total',
       help: 'Problems sources met (unreadable files, unreachable endpoints); each is also logged.',
-      labelNames: ['source'],
+      labelNames: ['pipeline', 'source'],
       registers,
     }),
     rejected: new Counter({
       name: 'kubepulse_pipeline_rejected_samples_total',
       help: 'Samples the store rejected, by source and reason.',
-      labelNames: ['source', 'reason'],
+      labelNames: ['pipeline', 'source', 'reason'],
       registers,
     }),
   };

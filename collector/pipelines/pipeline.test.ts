@@ -1,0 +1,100 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../log/index.js';
+import type { Collection, Source } from '../sources/source.js';
+import { isStaleNaN, type Appendable, type Appender, type Labels } from '../tsdb/index.js';
+import { ok } from '../result.js';
+import { createPipeline } from './pipeline.js';
+
+interface Appended {
+  readonly labels: Labels;
+  readonly t: number;
+  readonly v: number;
+}
+
+/** An Appendable that keeps what was committed, in order (rolled-back appends are dropped, as a store would). */
+function recordingStore(): Appendable & { readonly committed: Appended[] } {
+  const committed: Appended[] = [];
+  return {
+    committed,
+    appender(): Appender {
+      const pending: Appended[] = [];
+      return {
+        append(labels, t, v) {
+          pending.push({ labels, t, v });
+          return ok(undefined);
+        },
+        commit() {
+          committed.push(...pending);
+          return Promise.resolve(ok(undefined));
+        },
+        rollback() {
+          pending.length = 0;
+        },
+      };
+    },
+  };
+}
+
+/** A source that yields the given series names with value 1, changeable between collections. */
+function namedSource(name: string, series: string[]): Source & { series: string[] } {
+  const s = {
+    name,
+    series,
+    collect(): Promise<Collection> {
+      return Promise.resolve({ samples: s.series.map((n) => ({ labels: { __name__: n }, value: 1 })), metadata: [], problems: [] });
+    },
+  };
+  return s;
+}
+
+const logger = createLogger({ level: 'error', format: 'json', write: () => {} });
+
+describe('pipeline', () => {
+  it('labels each source with its own target labels and stamps every sample of a cycle with one time', async () => {
+    const store = recordingStore();
+    const p = createPipeline({
+      name: 'resource',
+      sources: [
+        { source: namedSource('procfs', ['node_cpu']), targetLabels: { job: 'node', instance: 'n1' } },
+        { source: namedSource('cgroup', ['container_cpu']), targetLabels: { job: 'cadvisor', instance: 'n1', node: 'n1' } },
+      ],
+      intervalMs: 15_000,
+      appendable: store,
+      logger,
+      registry: new Registry(),
+      targetLabels: { cluster: 'kind' },
+    });
+    await p.collectOnce(1000);
+    const byName = Object.fromEntries(store.committed.map((a) => [a.labels.__name__, a]));
+    expect(byName.node_cpu).toEqual({ labels: { __name__: 'node_cpu', cluster: 'kind', job: 'node', instance: 'n1' }, t: 1000, v: 1 });
+    expect(byName.container_cpu?.labels).toEqual({ __name__: 'container_cpu', cluster: 'kind', job: 'cadvisor', instance: 'n1', node: 'n1' });
+    expect([...p.latest().keys()].sort()).toEqual(['cgroup', 'procfs']);
+  });
+
+  it('marks a series stale when its source stops reporting it, and only that source\'s series', async () => {
+    const store = recordingStore();
+    const a = namedSource('a', ['x', 'y']);
+    const b = namedSource('b', ['z']);
+    const p = createPipeline({ name: 'full', sources: [a, b], intervalMs: 30_000, appendable: store, logger, registry: new Registry() });
+    await p.collectOnce(1000);
+    a.series = ['x'];
+    await p.collectOnce(2000);
+    const at2000 = store.committed.filter((s) => s.t === 2000);
+    const stale = at2000.filter((s) => isStaleNaN(s.v)).map((s) => s.labels.__name__);
+    expect(stale).toEqual(['y']);
+    expect(at2000.filter((s) => !isStaleNaN(s.v)).map((s) => s.labels.__name__).sort()).toEqual(['x', 'z']);
+  });
+
+  it('keeps collecting the other sources when one throws, and counts the problem per pipeline and source', async () => {
+    const store = recordingStore();
+    const registry = new Registry();
+    const broken: Source = { name: 'broken', collect: () => Promise.reject(new Error('boom')) };
+    const p = createPipeline({ name: 'full', sources: [broken, namedSource('ok', ['fine'])], intervalMs: 30_000, appendable: store, logger, registry });
+    await p.collectOnce(1000);
+    expect(store.committed.map((s) => s.labels.__name__)).toEqual(['fine']);
+    const text = await registry.metrics();
+    expect(text).toContain('kubepulse_source_errors_total{pipeline="full",source="broken"} 1');
+    expect(text).toContain('kubepulse_source_samples{pipeline="full",source="ok"} 1');
+  });
+});
