@@ -5,7 +5,18 @@
  */
 import type { PodLookup } from './pod-lookup.js';
 
+/**
+ * Which series one source produces. `resource` is the lean pipeline's part:
+ * `container_cpu_usage_seconds_total` and `container_memory_working_set_bytes`
+ * (what metrics.k8s.io serves), read from 3 files per cgroup; `full` every
+ * other series; `all` both. A `resource` and a `full` source on one node
+ * together produce what one `all` source does, no series twice.
+ */
+export type CgroupScope = 'all' | 'resource' | 'full';
+
 export interface CgroupOptions {
+  /** Default `all`. */
+  readonly scope?: CgroupScope;
   /** Where /proc is mounted; `<procPath>/self/mountinfo` and `<procPath>/diskstats` are read. Default `/proc`. */
   readonly procPath?: string;
   /** Where the cgroup filesystem(s) are mounted (`/host/sys/fs/cgroup` in a container). Default `/sys/fs/cgroup`. */
@@ -26,6 +37,7 @@ export interface CgroupOptions {
 }
 
 export interface ResolvedCgroupOptions {
+  readonly scope: CgroupScope;
   readonly procPath: string;
   readonly cgroupRoot: string;
   readonly podLookup: PodLookup | undefined;
@@ -35,6 +47,7 @@ export interface ResolvedCgroupOptions {
 
 export function resolveOptions(o: CgroupOptions = {}): ResolvedCgroupOptions {
   return {
+    scope: o.scope ?? 'all',
     procPath: o.procPath ?? '/proc',
     cgroupRoot: o.cgroupRoot ?? '/sys/fs/cgroup',
     podLookup: o.podLookup,

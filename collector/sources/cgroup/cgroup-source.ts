@@ -12,7 +12,7 @@ import type { CgroupOptions } from './cgroup-options.js';
 import { resolveOptions } from './cgroup-options.js';
 import type { CgroupStats } from './cgroup-stats.js';
 import type { DeviceName } from './container-metrics.js';
-import { emitContainer } from './container-metrics.js';
+import { emitContainer, M } from './container-metrics.js';
 import { parseDiskstatsNames } from './device-names.js';
 import type { DiscoveredCgroup } from './discovery.js';
 import { discoverCgroups } from './discovery.js';
@@ -22,6 +22,7 @@ import { detectCgroupLayout } from './layout.js';
 import { createLimiter } from './limiter.js';
 import type { PodLookup } from './pod-lookup.js';
 import { readV1 } from './read-v1.js';
+import { readV1Resource, readV2Resource } from './read-resource.js';
 import { readV2 } from './read-v2.js';
 import { asyncFiles, workerFiles } from './read-worker.js';
 
@@ -32,6 +33,9 @@ export const HOST_NAMESPACE = 'host';
 
 /** How many characters of a container ID stand for it when no PodLookup knows its name (Docker's short ID). */
 const SHORT_ID_LENGTH = 12;
+
+/** The series of the `resource` scope; `full` has every other one. */
+const RESOURCE_SERIES: ReadonlySet<string> = new Set([M.cpuUsage.name, M.memoryWorkingSet.name]);
 
 /** Cgroups read together; one batch of about 17 files each. */
 const CHUNK = 32;
@@ -101,21 +105,35 @@ export function createCgroupSource(options?: CgroupOptions): Source {
       const l = layout;
       const reader = new FileReader(files);
       const diskstats = path.join(o.procPath, 'diskstats');
+      const lean = o.scope === 'resource';
+      // Device names label only the block I/O series, which the lean scope does not produce.
       const [found, devices] = await Promise.all([
         discoverCgroups(l.walkDir, limit),
-        reader.parse(diskstats, parseDiskstatsNames),
+        lean ? undefined : reader.parse(diskstats, parseDiskstatsNames),
       ]);
       for (const p of found.problems) problem(p.place, p.message);
       const deviceName: DeviceName = (majMin) => devices?.get(majMin) ?? majMin;
 
       const read = (c: DiscoveredCgroup): Promise<CgroupStats | undefined> => {
         if (signal?.aborted) return Promise.resolve(undefined);
+        if (lean) {
+          return l.mode === 'v2'
+            ? readV2Resource(`${l.walkDir}${c.id}`, reader)
+            : readV1Resource(c.id, l.controllerDirs, reader);
+        }
+        // `full` reads what `all` does: its series need every file but cpuacct.usage (v1), and
+        // reading the same files keeps the vanished-cgroup check below the same in every scope.
         return l.mode === 'v2'
           ? readV2(`${l.walkDir}${c.id}`, reader)
           : readV1(c.id, l.controllerDirs, l.walkDir, reader);
       };
+      const keep =
+        o.scope === 'all'
+          ? undefined
+          : (name: string): boolean => RESOURCE_SERIES.has(name) === (o.scope === 'resource');
       const sink = {
         add(meta: MetricMeta, labels: Labels, value: number): void {
+          if (keep && !keep(meta.name)) return;
           if (!metas.has(meta.name)) metas.set(meta.name, meta);
           samples.push({ labels: { __name__: meta.name, ...labels }, value });
         },

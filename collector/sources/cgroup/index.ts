@@ -1,5 +1,5 @@
 export { createCgroupSource, HOST_NAMESPACE } from './cgroup-source.js';
-export type { CgroupOptions } from './cgroup-options.js';
+export type { CgroupOptions, CgroupScope } from './cgroup-options.js';
 export type { PodLookup, PodNames } from './pod-lookup.js';
 export { parsePodList } from './pod-lookup.js';
 export type { CgroupLayout, CgroupMode } from './layout.js';

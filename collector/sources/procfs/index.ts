@@ -1,5 +1,5 @@
 export { createProcfsSource } from './procfs-source.js';
-export type { ProcfsOptions } from './procfs-options.js';
+export type { ProcfsOptions, ProcfsScope } from './procfs-options.js';
 export {
   DEFAULT_DISK_DEVICE_EXCLUDE,
   DEFAULT_FS_TYPES_EXCLUDE,

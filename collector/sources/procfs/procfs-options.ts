@@ -8,7 +8,17 @@ import { realStatfs } from './filesystem.js';
 import { DEFAULT_NETSTAT_FIELDS } from './netstat.js';
 import { DEFAULT_VMSTAT_FIELDS } from './vmstat.js';
 
+/**
+ * Which files one source reads. `resource` is the lean pipeline's part, /proc/stat and
+ * /proc/meminfo (node CPU and memory, as metrics.k8s.io needs them) with everything they
+ * yield; `full` is every other file; `all` both. A `resource` and a `full` source on the
+ * same node together produce the series of one `all` source, none of them twice.
+ */
+export type ProcfsScope = 'all' | 'resource' | 'full';
+
 export interface ProcfsOptions {
+  /** Default `all`. */
+  readonly scope?: ProcfsScope;
   /** Where the host's /proc is mounted (`/host/proc` in a container). Default `/proc`. */
   readonly procPath?: string;
   /** Where the host's /sys is mounted. Default `/sys`. */
@@ -49,6 +59,7 @@ export type ResolvedProcfsOptions = Required<
 
 export function resolveOptions(o: ProcfsOptions = {}): ResolvedProcfsOptions {
   return {
+    scope: o.scope ?? 'all',
     procPath: o.procPath ?? '/proc',
     sysPath: o.sysPath ?? '/sys',
     rootfsPath: o.rootfsPath ?? '/',

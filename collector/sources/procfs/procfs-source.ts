@@ -49,8 +49,8 @@ export function createProcfsSource(options?: ProcfsOptions): Source {
     name: SOURCE_NAME,
     async collect(signal?: AbortSignal): Promise<Collection> {
       const out = new CollectionBuilder();
-      pageSize ??= detectPageSize(o.procPath);
-      const bytesPerPage = await pageSize;
+      const resource = o.scope !== 'full';
+      const full = o.scope !== 'resource';
 
       /** Reads `file` and hands it to `parse`; a missing file is a problem unless `optional`. */
       const file = async (p: string, parse: (text: string, file: string) => void, optional = false): Promise<void> => {
@@ -90,27 +90,35 @@ export function createProcfsSource(options?: ProcfsOptions): Source {
         }
       };
 
+      const otherFiles = async (): Promise<void> => {
+        pageSize ??= detectPageSize(o.procPath);
+        const bytesPerPage = await pageSize;
+        await Promise.all([
+          file(proc('loadavg'), (t, f) => emitLoadavg(t, f, out)),
+          file(proc('diskstats'), (t, f) => emitDiskstats(t, f, out, o.diskDeviceExclude)),
+          file(proc('net', 'dev'), (t, f) => emitNetdev(t, f, out, o.netDeviceExclude)),
+          file(proc('vmstat'), (t, f) => emitVmstat(t, f, out, o.vmstatFields)),
+          file(proc('sys', 'fs', 'file-nr'), (t, f) => emitFilefd(t, f, out)),
+          file(proc('net', 'sockstat'), (t, f) => emitSockstat(t, f, out, bytesPerPage)),
+          file(proc('net', 'sockstat6'), (t, f) => emitSockstat(t, f, out, bytesPerPage), true),
+          file(proc('net', 'netstat'), (t, f) => emitNetstatPairs(t, f, out, o.netstatFields)),
+          file(proc('net', 'snmp'), (t, f) => emitNetstatPairs(t, f, out, o.netstatFields)),
+          file(proc('net', 'snmp6'), (t, f) => emitSnmp6(t, f, out, o.netstatFields), true),
+          // Pressure stall information needs Linux 4.20+ and CONFIG_PSI; without it there is nothing to report.
+          ...PRESSURE_RESOURCES.map((res) => file(proc('pressure', res), (t, f) => emitPressure(res, t, f, out), true)),
+          uname(),
+          osRelease(),
+          collectNetclass(o.sysPath, read, out, o.netclassDeviceExclude),
+          mounts(),
+        ]);
+        out.add(TIME, {}, o.clock() / 1000);
+      };
+
       await Promise.all([
-        file(proc('stat'), (t, f) => emitStat(t, f, out, cpuHistory)),
-        file(proc('meminfo'), (t, f) => emitMeminfo(t, f, out)),
-        file(proc('loadavg'), (t, f) => emitLoadavg(t, f, out)),
-        file(proc('diskstats'), (t, f) => emitDiskstats(t, f, out, o.diskDeviceExclude)),
-        file(proc('net', 'dev'), (t, f) => emitNetdev(t, f, out, o.netDeviceExclude)),
-        file(proc('vmstat'), (t, f) => emitVmstat(t, f, out, o.vmstatFields)),
-        file(proc('sys', 'fs', 'file-nr'), (t, f) => emitFilefd(t, f, out)),
-        file(proc('net', 'sockstat'), (t, f) => emitSockstat(t, f, out, bytesPerPage)),
-        file(proc('net', 'sockstat6'), (t, f) => emitSockstat(t, f, out, bytesPerPage), true),
-        file(proc('net', 'netstat'), (t, f) => emitNetstatPairs(t, f, out, o.netstatFields)),
-        file(proc('net', 'snmp'), (t, f) => emitNetstatPairs(t, f, out, o.netstatFields)),
-        file(proc('net', 'snmp6'), (t, f) => emitSnmp6(t, f, out, o.netstatFields), true),
-        // Pressure stall information needs Linux 4.20+ and CONFIG_PSI; without it there is nothing to report.
-        ...PRESSURE_RESOURCES.map((res) => file(proc('pressure', res), (t, f) => emitPressure(res, t, f, out), true)),
-        uname(),
-        osRelease(),
-        collectNetclass(o.sysPath, read, out, o.netclassDeviceExclude),
-        mounts(),
+        resource ? file(proc('stat'), (t, f) => emitStat(t, f, out, cpuHistory)) : undefined,
+        resource ? file(proc('meminfo'), (t, f) => emitMeminfo(t, f, out)) : undefined,
+        full ? otherFiles() : undefined,
       ]);
-      out.add(TIME, {}, o.clock() / 1000);
       return out.build();
     },
   };
