@@ -4,6 +4,7 @@
  * and cuts whatever is still open when the timeout runs out.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { err, ok, type Result } from '../result.js';
 
@@ -11,6 +12,7 @@ export interface RunningServer {
   /** host:port actually bound (the port is real even when 0 was asked for). */
   readonly address: string;
   readonly server: Server;
+  readonly scheme: 'http' | 'https';
   close(timeoutMs: number): Promise<void>;
 }
 
@@ -27,9 +29,14 @@ export function splitHostPort(listen: string): { host: string; port: number } {
   return { host: host === '' ? '0.0.0.0' : host, port: Number(listen.slice(i + 1)) };
 }
 
-export function listen(handler: RequestListener, address: string): Promise<Result<RunningServer, string>> {
+/** HTTPS instead of HTTP: PEM cert and key, and for client certificates `ca`, `requestCert`, `rejectUnauthorized`. */
+export type TlsServerOptions = Pick<HttpsServerOptions, 'cert' | 'key' | 'ca' | 'requestCert' | 'rejectUnauthorized' | 'minVersion'>;
+
+export function listen(handler: RequestListener, address: string, tls?: TlsServerOptions): Promise<Result<RunningServer, string>> {
   const { host, port } = splitHostPort(address);
-  const server = createServer({ keepAliveTimeout: 65_000 }, handler);
+  const server: Server = tls
+    ? createHttpsServer({ keepAliveTimeout: 65_000, minVersion: 'TLSv1.2', ...tls }, handler)
+    : createServer({ keepAliveTimeout: 65_000 }, handler);
   return new Promise((resolve) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       resolve(err(`cannot listen on ${address}: ${REASONS[e.code ?? ''] ?? e.message}`));
@@ -37,7 +44,7 @@ export function listen(handler: RequestListener, address: string): Promise<Resul
     server.listen(port, host, () => {
       const a = server.address() as AddressInfo;
       const bound = a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
-      resolve(ok({ address: bound, server, close: (timeoutMs) => closeGracefully(server, timeoutMs) }));
+      resolve(ok({ address: bound, server, scheme: tls ? 'https' : 'http', close: (timeoutMs) => closeGracefully(server, timeoutMs) }));
     });
   });
 }
