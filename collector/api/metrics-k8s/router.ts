@@ -5,15 +5,14 @@
  */
 import { Router, type Response } from 'express';
 import type { ResourceMetrics } from './resource-metrics.js';
+import { sendStatus } from './status.js';
 
 const GROUP = 'metrics.k8s.io';
 const VERSION = 'v1beta1';
 const GV = `${GROUP}/${VERSION}`;
 const BASE = `/apis/${GV}`;
 
-function status(res: Response, code: number, reason: string, message: string): void {
-  res.status(code).json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
-}
+const status = (res: Response, code: number, reason: string, message: string): void => sendStatus(res, code, reason, message);
 
 export function createMetricsApiRouter(metrics: ResourceMetrics): Router {
   const router = Router();

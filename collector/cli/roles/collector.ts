@@ -23,7 +23,7 @@ export async function startCollector(config: Config, logger: Logger): Promise<Re
   if (!dir.ok) return dir;
   const registry = createSelfRegistry(VERSION);
 
-  const shell = await startHttpShell(config.listen);
+  const shell = await startHttpShell(config.listen, config.web.tls);
   if (!shell.ok) return shell;
   const { app, server } = shell.value;
 

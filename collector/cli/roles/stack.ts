@@ -24,6 +24,7 @@ import { reloadAlertmanager, startEmbeddedAlertmanager } from './alertmanager-wi
 import { clusterPipeline, kubeConnection, type Role } from './cluster-pipeline.js';
 import { nodeLocalPipelines } from './local-pipelines.js';
 import { scheduleHousekeeping } from './housekeeping.js';
+import { startMetricsApi } from './metrics-api-wiring.js';
 import { loadWriteAuth } from './write-auth.js';
 
 export interface RunningStack {
@@ -42,7 +43,7 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
 
   // Bind the port first, as Prometheus does: a taken port fails at once, and
   // /-/healthy answers (with /-/ready at 503) while the WAL replays.
-  const shell = await startHttpShell(config.listen);
+  const shell = await startHttpShell(config.listen, config.web.tls);
   if (!shell.ok) return shell;
   const { app, server } = shell.value;
 
@@ -73,7 +74,7 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
   if (cluster) pipelines.push(cluster.value.pipeline);
 
   const stopping = new AbortController();
-  const externalUrl = config.alerting.externalUrl ?? `http://${server.address}`;
+  const externalUrl = config.alerting.externalUrl ?? `${server.scheme}://${server.address}`;
   const am = await startEmbeddedAlertmanager(config, logger, registry, externalUrl, VERSION);
   if (!am.ok) {
     await server.close(0);
@@ -128,7 +129,17 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
     }),
   );
   // metrics.k8s.io for kubectl top and autoscalers; the rate window spans four collections.
-  app.use(createMetricsApiRouter(createResourceMetrics({ engine, windowMs: Math.max(60_000, 4 * config.pipelines.resource.interval) })));
+  const resourceMetrics = createResourceMetrics({ engine, windowMs: Math.max(60_000, 4 * config.pipelines.resource.interval) });
+  app.use(createMetricsApiRouter(resourceMetrics));
+  // The same metrics on their own HTTPS port for the API aggregation layer (metricsApi.listen), when configured.
+  const metricsApi = await startMetricsApi(config, resourceMetrics, connection, logger);
+  if (!metricsApi.ok) {
+    stopping.abort();
+    await embedded?.stop();
+    await server.close(0);
+    await tsdb.close();
+    return metricsApi;
+  }
   if (config.dashboard.enabled) app.use(createDashboardRouter({ scrapeIntervalMs: config.pipelines.resource.interval }));
 
   const running = pipelines.map((p) => p.run(stopping.signal));
@@ -143,6 +154,7 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
       stopping.abort();
       await Promise.allSettled(running);
       await server.close(config.shutdownTimeout);
+      await metricsApi.value.stop();
       if (cluster?.ok) await cluster.value.source.stop();
       await embedded?.stop();
       await tsdb.close();
