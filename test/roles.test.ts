@@ -23,6 +23,26 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined>, tim
   }
 }
 
+/** A collector at 1 s intervals that remote-writes into the hub at `hubUrl`, as node `node`. */
+async function startCollector(dir: string, hubUrl: string, node: string, extra: readonly string[] = []): Promise<Daemon> {
+  const port = await freePort();
+  const collector = await startDaemon(
+    [
+      'collector',
+      ...extra,
+      '--listen', `127.0.0.1:${port}`,
+      '--data-dir', join(dir, `collector-${node}`),
+      '--resource-interval', '1s',
+      '--full-interval', '1s',
+      '--remote-write-url', `${hubUrl}/api/v1/write`,
+      '--node-name', node,
+    ],
+    port,
+  );
+  daemons.push(collector);
+  return collector;
+}
+
 describe('collector → hub', () => {
   it('delivers node and container series into the hub, labelled with the node', async () => {
     const dir = await tempDir('kp-roles-');
@@ -30,20 +50,7 @@ describe('collector → hub', () => {
     const hubPort = await freePort();
     const hub = await startDaemon(['hub', '--config', join(dir, 'hub.yaml'), '--listen', `127.0.0.1:${hubPort}`, '--data-dir', join(dir, 'hub')], hubPort);
     daemons.push(hub);
-    const colPort = await freePort();
-    const collector = await startDaemon(
-      [
-        'collector',
-        '--listen', `127.0.0.1:${colPort}`,
-        '--data-dir', join(dir, 'collector'),
-        '--resource-interval', '1s',
-        '--full-interval', '1s',
-        '--remote-write-url', `${hub.baseUrl}/api/v1/write`,
-        '--node-name', 'node-a',
-      ],
-      colPort,
-    );
-    daemons.push(collector);
+    const collector = await startCollector(dir, hub.baseUrl, 'node-a');
 
     type Vector = { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
     const result = await eventually('node_memory_MemTotal_bytes in the hub', async () => {
@@ -75,21 +82,7 @@ describe('collector → hub', () => {
       join(dir, 'collector.yaml'),
       `remoteWrite: { username: collector, passwordFile: ${JSON.stringify(join(dir, 'password'))} }\n`,
     );
-    const colPort = await freePort();
-    const collector = await startDaemon(
-      [
-        'collector',
-        '--config', join(dir, 'collector.yaml'),
-        '--listen', `127.0.0.1:${colPort}`,
-        '--data-dir', join(dir, 'collector'),
-        '--resource-interval', '1s',
-        '--full-interval', '1s',
-        '--remote-write-url', `${hub.baseUrl}/api/v1/write`,
-        '--node-name', 'node-auth',
-      ],
-      colPort,
-    );
-    daemons.push(collector);
+    const collector = await startCollector(dir, hub.baseUrl, 'node-auth', ['--config', join(dir, 'collector.yaml')]);
     type Vector = { data: { result: unknown[] } };
     await eventually('the authenticated collector\'s samples in the hub', async () => {
       const r = (await (await fetch(`${hub.baseUrl}/api/v1/query?query=node_memory_MemTotal_bytes{instance="node-auth"}`)).json()) as Vector;

@@ -6,6 +6,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { z } from 'zod';
 import { err, ok, type Result } from '../result.js';
 
 export class JsonFile {
@@ -28,6 +29,19 @@ export class JsonFile {
         new Error(`${this.file}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e }),
       );
     }
+  }
+
+  /**
+   * The content checked against `schema`, undefined when the file does not
+   * exist yet; a damaged file is an error naming the file and the first bad field.
+   */
+  async readValid<T>(schema: z.ZodType<T>): Promise<Result<T | undefined, Error>> {
+    const raw = await this.read();
+    if (!raw.ok || raw.value === undefined) return raw as Result<undefined, Error>;
+    const parsed = schema.safeParse(raw.value);
+    if (parsed.success) return ok(parsed.data);
+    const i = parsed.error.issues[0];
+    return err(new Error(`${this.file}: ${i?.path.join('.') ?? ''}: ${i?.message ?? 'invalid'}`));
   }
 
   /** Resolves when every save started so far has finished. */

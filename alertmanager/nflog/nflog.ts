@@ -6,7 +6,7 @@
  * was sent nor forgets what was not. Entries expire after `retentionMs`.
  */
 import { z } from 'zod';
-import { err, ok, type Result } from '../result.js';
+import { ok, type Result } from '../result.js';
 import { JsonFile } from './json-file.js';
 
 /** Times in ms since epoch. */
@@ -51,16 +51,11 @@ export class NotificationLog {
   static async open(o: NflogOptions): Promise<Result<NotificationLog, Error>> {
     const log = new NotificationLog(o);
     if (!log.#file) return ok(log);
-    const raw = await log.#file.read();
-    if (!raw.ok) return raw;
-    if (raw.value === undefined) return ok(log);
-    const parsed = FileSchema.safeParse(raw.value);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      return err(new Error(`${o.file}: ${i?.path.join('.') ?? ''}: ${i?.message ?? 'invalid'}`));
-    }
+    const saved = await log.#file.readValid(FileSchema);
+    if (!saved.ok) return saved;
+    if (saved.value === undefined) return ok(log);
     const now = o.clock();
-    for (const e of parsed.data.entries) if (e.expiresAt > now) log.#entries.set(keyOf(e.groupKey, e.receiver), e);
+    for (const e of saved.value.entries) if (e.expiresAt > now) log.#entries.set(keyOf(e.groupKey, e.receiver), e);
     return ok(log);
   }
 

@@ -116,15 +116,10 @@ export class Silences {
   static async open(o: SilencesOptions): Promise<Result<Silences, Error>> {
     const s = new Silences(o);
     if (!s.#file) return ok(s);
-    const raw = await s.#file.read();
-    if (!raw.ok) return raw;
-    if (raw.value === undefined) return ok(s);
-    const parsed = FileSchema.safeParse(raw.value);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      return err(new Error(`${o.file}: ${i?.path.join('.') ?? ''}: ${i?.message ?? 'invalid'}`));
-    }
-    for (const sil of parsed.data.silences) {
+    const saved = await s.#file.readValid(FileSchema);
+    if (!saved.ok) return saved;
+    if (saved.value === undefined) return ok(s);
+    for (const sil of saved.value.silences) {
       const m = compile(sil.matchers);
       if (!m.ok) return err(new Error(`${o.file}: silence ${sil.id}: ${m.error}`));
       s.#byId.set(sil.id, { s: sil, matchers: m.value });
