@@ -5,7 +5,7 @@
  */
 import { ENCODING_XOR, XorIterator } from '../chunkenc/index.js';
 import type { Labels, Matcher, Querier, Sample, SampleIterator, Series } from '../interface.js';
-import { compareStrings, labelsFromPairs, type LabelPairs } from '../labels/label-set.js';
+import { distinctLabelNames, distinctLabelValues, labelsFromPairs, type LabelPairs } from '../labels/label-set.js';
 import { compileMatchers, type CompiledMatcher } from '../labels/matcher.js';
 import { intersect, subtract, unionAll } from '../labels/sorted-refs.js';
 import type { ChunkReader } from './chunks-file.js';
@@ -179,18 +179,11 @@ export class BlockQuerier implements Querier {
 
   labelValues(name: string, matchers?: readonly Matcher[]): readonly string[] {
     if (!matchers || matchers.length === 0) return this.overlaps() ? this.data.index.labelValues(name) : [];
-    const values = new Set<string>();
-    for (const s of this.select(matchers)) {
-      const v = s.labels[name];
-      if (v !== undefined) values.add(v);
-    }
-    return [...values].sort(compareStrings);
+    return distinctLabelValues(this.select(matchers), name);
   }
 
   labelNames(matchers?: readonly Matcher[]): readonly string[] {
     if (!matchers || matchers.length === 0) return this.overlaps() ? this.data.index.labelNames() : [];
-    const names = new Set<string>();
-    for (const s of this.select(matchers)) for (let i = 0; i < s.pairs.length; i += 2) names.add(s.pairs[i]!);
-    return [...names].sort(compareStrings);
+    return distinctLabelNames(this.select(matchers));
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { Labels, Matcher, Querier, Series } from '../interface.js';
 import type { XorChunk } from '../chunkenc/xor-chunk.js';
-import { compareStrings } from '../labels/label-set.js';
+import { distinctLabelNames, distinctLabelValues } from '../labels/label-set.js';
 import { compileMatchers } from '../labels/matcher.js';
 import type { Head } from './head.js';
 import type { MemSeries } from './mem-series.js';
@@ -126,18 +126,11 @@ export class HeadQuerier implements Querier {
 
   labelValues(name: string, matchers?: readonly Matcher[]): readonly string[] {
     if (!matchers || matchers.length === 0) return this.overlapsHead() ? this.head.index.labelValues(name) : [];
-    const values = new Set<string>();
-    for (const s of this.select(matchers)) {
-      const v = s.labels[name];
-      if (v !== undefined) values.add(v);
-    }
-    return [...values].sort(compareStrings);
+    return distinctLabelValues(this.select(matchers), name);
   }
 
   labelNames(matchers?: readonly Matcher[]): readonly string[] {
     if (!matchers || matchers.length === 0) return this.overlapsHead() ? this.head.index.labelNames() : [];
-    const names = new Set<string>();
-    for (const s of this.select(matchers)) for (let i = 0; i < s.pairs.length; i += 2) names.add(s.pairs[i]!);
-    return [...names].sort(compareStrings);
+    return distinctLabelNames(this.select(matchers));
   }
 }

@@ -56,6 +56,23 @@ export function compareStrings(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** The distinct values of label `name` among `series`, sorted as Prometheus sorts them. */
+export function distinctLabelValues(series: Iterable<{ readonly labels: Labels }>, name: string): string[] {
+  const values = new Set<string>();
+  for (const s of series) {
+    const v = s.labels[name];
+    if (v !== undefined) values.add(v);
+  }
+  return [...values].sort(compareStrings);
+}
+
+/** The distinct label names among `series`, sorted. */
+export function distinctLabelNames(series: Iterable<{ readonly pairs: LabelPairs }>): string[] {
+  const names = new Set<string>();
+  for (const s of series) for (let i = 0; i < s.pairs.length; i += 2) names.add(s.pairs[i]!);
+  return [...names].sort(compareStrings);
+}
+
 /** Prometheus' labels.Compare: pair by pair, name then value; a prefix sorts first. */
 export function compareLabelPairs(a: LabelPairs, b: LabelPairs): number {
   const n = Math.min(a.length, b.length);
