@@ -56,6 +56,21 @@ describe('DiskQueue', () => {
     await q.close();
   });
 
+  it('reads back records larger than one read chunk (1 MiB), first or after a small one', async () => {
+    const { q, drops } = await openQueue(await tempDir(), { segmentMaxBytes: 64 << 20 });
+    // 60,000 samples x 20 bytes: 1.2 MB, as one full-pipeline collection of a busy node can be.
+    await q.append(record(0, 60_000));
+    const first = await readAll(q);
+    expect(first.map((r) => r.ts.length)).toEqual([60_000]);
+    await q.append(record(60_000, 2));
+    expect((await readAll(q)).map((r) => r.ts)).toEqual([[60_000, 60_001]]);
+    await q.append(record(70_000, 60_000));
+    const big = await readAll(q);
+    expect(big.map((r) => [r.ts.length, r.ts[0], r.ts.at(-1)])).toEqual([[60_000, 70_000, 129_999]]);
+    expect(drops).toEqual([]);
+    await q.close();
+  });
+
   it('keeps unacknowledged records across a reopen and deletes acknowledged segments', async () => {
     const dir = await tempDir();
     const { q } = await openQueue(dir, { segmentMaxBytes: 200 });

@@ -264,17 +264,18 @@ export class DiskQueue {
     { kind: 'frame'; payload: Uint8Array; end: number } | { kind: 'corrupt'; reason: string } | { kind: 'short' }
   > {
     const offset = this.readPos.offset;
-    for (let attempt = 0; attempt < 2; attempt++) {
+    // At most: one fill to reach `offset`, then one grown to the whole frame (a record can exceed READ_CHUNK_BYTES).
+    let grown = false;
+    for (let attempt = 0; attempt < 3; attempt++) {
       const b = this.readBuf;
       if (b && b.segment === seg.index && offset >= b.base && offset < b.base + b.buf.length) {
         const s = scanFrame(b.buf, offset - b.base);
         if (s.kind === 'frame') return { kind: 'frame', payload: s.frame.payload, end: b.base + s.frame.end };
         if (s.kind === 'corrupt') return s;
-        if (attempt === 0) {
-          await this.fill(seg, offset, s.needBytes);
-          continue;
-        }
-        return { kind: 'short' };
+        if (grown) return { kind: 'short' };
+        grown = true;
+        await this.fill(seg, offset, s.needBytes);
+        continue;
       }
       await this.fill(seg, offset, 0);
     }
