@@ -12,7 +12,9 @@ import { err, ok, type Result } from '../../result.js';
 import { prepareDataDir } from '../data-dir.js';
 import { VERSION } from '../version.js';
 import { renderMetrics } from './exposition.js';
-import { nodeLocalPipelines } from './local-pipelines.js';
+import { kubeletWiring } from './kubelet-wiring.js';
+import { nodeLocalPipelines, nodeName } from './local-pipelines.js';
+import { mountTargetsApi, startPodScraping } from './pod-scrape-wiring.js';
 import type { RunningStack } from './stack.js';
 
 export async function startCollector(config: Config, logger: Logger): Promise<Result<RunningStack, string>> {
@@ -53,7 +55,11 @@ export async function startCollector(config: Config, logger: Logger): Promise<Re
     return err(`cannot open the remote-write queue in ${queueDir}: ${queue.error.message}`);
   }
 
-  const pipelines = nodeLocalPipelines(config, client, logger, registry);
+  const kubelet = kubeletWiring(config, nodeName(config), logger);
+  const pipelines = nodeLocalPipelines(config, client, logger, registry, kubelet);
+  const podList = kubelet.podList;
+  const pods = podList && startPodScraping({ config, node: nodeName(config), podList, appendable: client, logger, registry });
+  mountTargetsApi(app, pods?.targets ?? (() => ({ active: [], dropped: [] })));
   app.get('/metrics', (_req, res, next) => {
     renderMetrics(registry, pipelines)
       .then((text) => void res.type(registry.contentType).send(text))
@@ -70,6 +76,8 @@ export async function startCollector(config: Config, logger: Logger): Promise<Re
       shell.value.setReady(false);
       stopping.abort();
       await Promise.allSettled(running);
+      // Before the queue closes, so the scraped series' staleness markers are queued with the rest.
+      await pods?.stop();
       await server.close(config.shutdownTimeout);
       // Whatever could not be sent in time stays queued on disk for the next start.
       await client.close(config.shutdownTimeout);

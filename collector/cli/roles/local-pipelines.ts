@@ -1,68 +1,73 @@
 /**
- * The node-local pipelines every collector runs: this node's /proc and /sys
- * (node-exporter's series) and its cgroups (cAdvisor's), into any Appendable —
- * the embedded store in `start`, the remote-write queue in `collector`.
+ * The node-local pipelines every collector runs, into any Appendable — the
+ * embedded store in `start`, the remote-write queue in `collector`:
+ *
+ * - `resource` (every 15 s by default): CPU and memory of the node (/proc/stat,
+ *   /proc/meminfo) and of its containers (3 cgroup files each) — what
+ *   metrics.k8s.io serves, cheap enough to run often everywhere;
+ * - `full` (every 30 s by default): every other node-exporter and cAdvisor
+ *   series, and the kubelet's endpoints when asked for.
+ *
+ * The two produce disjoint series (the sources' `scope`), so nothing is stored
+ * twice; both label alike (job="node" / job="cadvisor"), so queries and rules
+ * need not know which pipeline a series came from.
  */
 import { hostname } from 'node:os';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config/index.js';
 import type { Logger } from '../../log/index.js';
-import { createPipeline, type Pipeline } from '../../pipelines/index.js';
-import { createCgroupSource } from '../../sources/cgroup/index.js';
-import { createProcfsSource } from '../../sources/procfs/index.js';
+import { createPipeline, type LabelledSource, type Pipeline } from '../../pipelines/index.js';
+import { createCgroupSource, type CgroupScope } from '../../sources/cgroup/index.js';
+import { createProcfsSource, type ProcfsScope } from '../../sources/procfs/index.js';
 import type { Appendable } from '../../tsdb/index.js';
-import { kubeletWiring } from './kubelet-wiring.js';
+import type { KubeletWiring } from './kubelet-wiring.js';
 
-export function nodeLocalPipelines(config: Config, appendable: Appendable, logger: Logger, registry: Registry): Pipeline[] {
-  const node = config.nodeName ?? hostname();
-  const pipelines: Pipeline[] = [];
-  const kubelet = kubeletWiring(config, node, logger);
-  if (config.procfs.enabled) {
-    pipelines.push(
-      createPipeline({
-        name: 'node',
-        sources: [createProcfsSource(config.procfs)],
-        intervalMs: config.pipelines.full.interval,
-        appendable,
-        logger: logger.child({ component: 'pipeline', pipeline: 'node' }),
-        registry,
-        // The labels the node-mixin's rules select on.
-        targetLabels: { job: 'node', instance: node },
-      }),
-    );
-  }
+type Scope = ProcfsScope & CgroupScope;
+
+export function nodeName(config: Config): string {
+  return config.nodeName ?? hostname();
+}
+
+/** The node's own sources for one scope, each with the labels its series carry. */
+function nodeSources(config: Config, node: string, scope: Exclude<Scope, 'all'>, kubelet: KubeletWiring): LabelledSource[] {
+  const sources: LabelledSource[] = [];
+  // The labels the node-mixin's rules select on.
+  if (config.procfs.enabled) sources.push({ source: createProcfsSource({ ...config.procfs, scope }), targetLabels: { job: 'node', instance: node } });
   if (config.cgroup.enabled) {
     // Without Kubernetes, top-level cgroups (systemd services, Docker containers) are containers of namespace "host".
-    pipelines.push(
-      createPipeline({
-        name: 'containers',
-        sources: [
-          createCgroupSource({
-            procPath: config.procfs.procPath,
-            cgroupRoot: config.cgroup.cgroupRoot,
-            ...(kubelet.podLookup ? { podLookup: kubelet.podLookup } : {}),
-          }),
-        ],
-        intervalMs: config.pipelines.full.interval,
-        appendable,
-        logger: logger.child({ component: 'pipeline', pipeline: 'containers' }),
-        registry,
-        targetLabels: { job: 'cadvisor', instance: node, node },
-      }),
-    );
+    const cgroups = createCgroupSource({
+      scope,
+      procPath: config.procfs.procPath,
+      cgroupRoot: config.cgroup.cgroupRoot,
+      ...(kubelet.podLookup ? { podLookup: kubelet.podLookup } : {}),
+    });
+    sources.push({ source: cgroups, targetLabels: { job: 'cadvisor', instance: node, node } });
   }
-  if (kubelet.sources.length > 0) {
-    pipelines.push(
+  if (scope === 'full') for (const source of kubelet.sources) sources.push({ source, targetLabels: { instance: node } });
+  return sources;
+}
+
+export function nodeLocalPipelines(
+  config: Config,
+  appendable: Appendable,
+  logger: Logger,
+  registry: Registry,
+  kubelet: KubeletWiring,
+): Pipeline[] {
+  const node = nodeName(config);
+  const pipeline = (name: 'resource' | 'full', intervalMs: number): Pipeline[] => {
+    const sources = nodeSources(config, node, name, kubelet);
+    if (sources.length === 0) return [];
+    return [
       createPipeline({
-        name: 'kubelet',
-        sources: kubelet.sources,
-        intervalMs: config.pipelines.full.interval,
+        name,
+        sources,
+        intervalMs,
         appendable,
-        logger: logger.child({ component: 'pipeline', pipeline: 'kubelet' }),
+        logger: logger.child({ component: 'pipeline', pipeline: name }),
         registry,
-        targetLabels: { instance: node },
       }),
-    );
-  }
-  return pipelines;
+    ];
+  };
+  return [...pipeline('resource', config.pipelines.resource.interval), ...pipeline('full', config.pipelines.full.interval)];
 }

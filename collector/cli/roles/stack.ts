@@ -22,7 +22,8 @@ import { alertsStatus, rulesStatus } from './ruler-status.js';
 import { startRuler } from './rules-wiring.js';
 import { reloadAlertmanager, startEmbeddedAlertmanager } from './alertmanager-wiring.js';
 import { clusterPipeline, kubeConnection, type Role } from './cluster-pipeline.js';
-import { nodeLocalPipelines } from './local-pipelines.js';
+import { kubeletWiring } from './kubelet-wiring.js';
+import { nodeLocalPipelines, nodeName } from './local-pipelines.js';
 import { scheduleHousekeeping } from './housekeeping.js';
 import { startMetricsApi } from './metrics-api-wiring.js';
 import { loadWriteAuth } from './write-auth.js';
@@ -63,7 +64,7 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
   const engine = createEngine(tsdb);
 
   // `start` collects this machine itself; the hub receives its collectors' samples by remote write.
-  const pipelines: Pipeline[] = role === 'start' ? nodeLocalPipelines(config, tsdb, logger, registry) : [];
+  const pipelines: Pipeline[] = role === 'start' ? nodeLocalPipelines(config, tsdb, logger, registry, kubeletWiring(config, nodeName(config), logger)) : [];
   const connection = kubeConnection(config, role, process.env);
   const cluster = connection ? clusterPipeline(config, connection, tsdb, logger, registry) : undefined;
   if (cluster && !cluster.ok) {
