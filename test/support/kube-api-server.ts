@@ -102,6 +102,11 @@ type FieldSelector = (obj: KubeObj) => boolean;
 export interface KubeApiServerOptions {
   /** Serve HTTPS with this certificate and key (PEM) instead of plain HTTP. */
   readonly tls?: { readonly cert: string; readonly key: string };
+  /**
+   * Answers requests the built-in list/watch does not (discovery, ConfigMaps, SubjectAccessReviews,
+   * an aggregated API's proxy): return true when `res` was answered. Called after the request is recorded.
+   */
+  readonly extra?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 }
 
 export async function startKubeApiServer(
@@ -170,6 +175,7 @@ export async function startKubeApiServer(
       watch,
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
     });
+    if (options.extra?.(req, res)) return;
     const resource = (Object.keys(KUBE_RESOURCES) as KubeResource[]).find(
       (r) => KUBE_RESOURCES[r].path === url.pathname,
     );

@@ -76,7 +76,6 @@ export async function startAggregatedApi(o: AggregatedApiOptions): Promise<Resul
         { cert: socket.getPeerX509Certificate(), authorized: socket.authorized },
         req.headersDistinct,
         config,
-        clock(),
       );
       if (!who.ok) {
         o.logger.debug('metrics.k8s.io request not authenticated', { path: req.path, reason: who.error });

@@ -45,25 +45,42 @@ export function createResourceMetrics(o: ResourceMetricsOptions) {
   const window = `${o.windowMs / 1000}s`;
 
   return {
-    /** Every node, or the one named. Nodes are the `instance` of node-exporter's series (the collector sets it to the node name). */
+    /**
+     * Every node, or the one named. A node is known from the kubelet's resource metrics
+     * (`node_cpu_usage_seconds_total`, `node_memory_working_set_bytes` by `node`: what
+     * metrics-server reads) or from node-exporter's series (`instance` = node name, as the
+     * collector sets it); the kubelet's figures win where both exist.
+     */
     async nodes(name?: string): Promise<NodeMetrics[]> {
       const t = clock();
-      const sel = name === undefined ? 'job="node"' : `job="node",instance=${quote(name)}`;
-      const [cpu, mem] = await Promise.all([
-        vector(o.engine, `sum by (instance) (rate(node_cpu_seconds_total{${sel},mode!~"idle|iowait|steal"}[${w}]))`, t),
-        vector(o.engine, `node_memory_MemTotal_bytes{${sel}} - node_memory_MemAvailable_bytes{${sel}}`, t),
+      const nodeSel = name === undefined ? '' : `instance=${quote(name)}`;
+      const kubeletSel = name === undefined ? 'node!=""' : `node=${quote(name)}`;
+      const [cpu, mem, kubeletCpu, kubeletMem] = await Promise.all([
+        vector(o.engine, `sum by (instance) (rate(node_cpu_seconds_total{job="node",${nodeSel}mode!~"idle|iowait|steal"}[${w}]))`, t),
+        vector(o.engine, `node_memory_MemTotal_bytes{job="node",${nodeSel}} - node_memory_MemAvailable_bytes{job="node",${nodeSel}}`, t),
+        vector(o.engine, `max by (node) (rate(node_cpu_usage_seconds_total{${kubeletSel}}[${w}]))`, t),
+        vector(o.engine, `max by (node) (node_memory_working_set_bytes{${kubeletSel}})`, t),
       ]);
-      const memBy = new Map(mem.map((m) => [m.labels.instance ?? '', m.v]));
+      const usage = new Map<string, { cpu: number; memory: number }>();
+      const join = (cpus: typeof cpu, mems: typeof mem, label: string): void => {
+        const memBy = new Map(mems.map((m) => [m.labels[label] ?? '', m.v]));
+        for (const c of cpus) {
+          const n = c.labels[label] ?? '';
+          const m = memBy.get(n);
+          if (n !== '' && m !== undefined) usage.set(n, { cpu: c.v, memory: m });
+        }
+      };
+      join(cpu, mem, 'instance');
+      join(kubeletCpu, kubeletMem, 'node');
       const now = new Date(t).toISOString();
-      return cpu
-        .filter((c) => memBy.has(c.labels.instance ?? ''))
-        .map((c) => ({
-          metadata: { name: c.labels.instance ?? '', creationTimestamp: now },
+      return [...usage]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([n, u]) => ({
+          metadata: { name: n, creationTimestamp: now },
           timestamp: now,
           window,
-          usage: { cpu: cpuQuantity(c.v), memory: memoryQuantity(memBy.get(c.labels.instance ?? '') ?? 0) },
-        }))
-        .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+          usage: { cpu: cpuQuantity(u.cpu), memory: memoryQuantity(u.memory) },
+        }));
     },
 
     /** Pods of every namespace, one namespace, or one pod; containers from cAdvisor's series (the pause container left out). */
@@ -74,8 +91,10 @@ export function createResourceMetrics(o: ResourceMetricsOptions) {
       if (name !== undefined) parts.push(`pod=${quote(name)}`);
       const sel = parts.join(',');
       const [cpu, mem] = await Promise.all([
-        vector(o.engine, `sum by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{${sel}}[${w}]))`, t),
-        vector(o.engine, `sum by (namespace, pod, container) (container_memory_working_set_bytes{${sel}})`, t),
+        // max, not sum: the cgroup source and the kubelet's endpoints may both report a container
+        // (job="cadvisor" and job="kubelet"), and the figures are the same container's.
+        vector(o.engine, `max by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{${sel}}[${w}]))`, t),
+        vector(o.engine, `max by (namespace, pod, container) (container_memory_working_set_bytes{${sel}})`, t),
       ]);
       const key = (l: Labels): string => `${l.namespace}\xff${l.pod}\xff${l.container}`;
       const memBy = new Map(mem.map((m) => [key(m.labels), m.v]));
