@@ -53,7 +53,7 @@ export function createResourceMetrics(o: ResourceMetricsOptions) {
      */
     async nodes(name?: string): Promise<NodeMetrics[]> {
       const t = clock();
-      const nodeSel = name === undefined ? '' : `instance=${quote(name)}`;
+      const nodeSel = name === undefined ? '' : `instance=${quote(name)},`;
       const kubeletSel = name === undefined ? 'node!=""' : `node=${quote(name)}`;
       const [cpu, mem, kubeletCpu, kubeletMem] = await Promise.all([
         vector(o.engine, `sum by (instance) (rate(node_cpu_seconds_total{job="node",${nodeSel}mode!~"idle|iowait|steal"}[${w}]))`, t),

@@ -30,6 +30,13 @@ beforeAll(async () => {
       app.append({ __name__: 'container_cpu_usage_seconds_total', ...l }, t, 50 + cores * s);
       app.append({ __name__: 'container_memory_working_set_bytes', ...l }, t, bytes);
     }
+    // node-b is known only from its kubelet's /metrics/resource (kubepulse start watching a cluster from
+    // outside): half a core, 3 GiB. The kubelet also reports the api container, as the cgroup source does.
+    const kubelet = { job: 'kubelet', metrics_path: '/metrics/resource' };
+    app.append({ __name__: 'node_cpu_usage_seconds_total', ...kubelet, node: 'node-b' }, t, 70 + 0.5 * s);
+    app.append({ __name__: 'node_memory_working_set_bytes', ...kubelet, node: 'node-b' }, t, 3 * 2 ** 30);
+    app.append({ __name__: 'container_cpu_usage_seconds_total', ...kubelet, node: 'node-a', namespace: 'shop', pod: 'api-0', container: 'api' }, t, 50 + 0.25 * s);
+    app.append({ __name__: 'container_memory_working_set_bytes', ...kubelet, node: 'node-a', namespace: 'shop', pod: 'api-0', container: 'api' }, t, 100 * 2 ** 20);
     // The pause container and host services are not pods' containers.
     app.append({ __name__: 'container_cpu_usage_seconds_total', namespace: 'shop', pod: 'api-0', container: '' }, t, s);
     app.append({ __name__: 'container_cpu_usage_seconds_total', namespace: 'host', pod: 'sshd', container: 'sshd' }, t, s);
@@ -64,10 +71,11 @@ describe('metrics.k8s.io/v1beta1', () => {
     const { body } = await get('/apis/metrics.k8s.io/v1beta1/nodes');
     expect(body).toMatchObject({ kind: 'NodeMetricsList', apiVersion: 'metrics.k8s.io/v1beta1' });
     const items = body.items as { metadata: { name: string }; window: string; usage: { cpu: string; memory: string } }[];
-    expect(items).toHaveLength(1);
-    expect(items[0]?.metadata.name).toBe('node-a');
+    expect(items.map((i) => i.metadata.name)).toEqual(['node-a', 'node-b']);
     expect(items[0]?.window).toBe('60s');
     expect(items[0]?.usage).toEqual({ cpu: '1500000000n', memory: `${6 * 1024 * 1024}Ki` });
+    // From the kubelet's resource metrics, as metrics-server reads them.
+    expect(items[1]?.usage).toEqual({ cpu: '500000000n', memory: `${3 * 1024 * 1024}Ki` });
   });
 
   it('gets one node and answers 404 with a Status for an unknown one', async () => {
