@@ -4,7 +4,7 @@ export { ApiError, STATUS } from './api-error.js';
 export type { ApiErrorKind } from './api-error.js';
 export type { TsdbAdmin } from './admin-routes.js';
 export type { MetadataProvider, MetricMetadata } from './series-routes.js';
-export { formatAlertValue } from './rules-routes.js';
+export { formatAlertValue, registerRulesRoutes } from './rules-routes.js';
 export type {
   ApiAlert,
   ApiAlertingRule,
@@ -18,6 +18,7 @@ export type {
   AlertState,
   RuleHealth,
   RulesProvider,
+  RulesRouteDeps,
   TargetHealth,
   TargetsProvider,
   TargetsSnapshot,

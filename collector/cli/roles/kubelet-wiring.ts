@@ -1,53 +1,129 @@
 /**
- * The collector's view of its kubelet: pod and container names for the cgroup
- * source (from /pods, refreshed in the background), and the kubelet's own
+ * The collector's view of its kubelet: one `/pods` fetch, refreshed in the
+ * background, serves both the cgroup source (pod and container names) and pod
+ * target discovery (annotated pods to scrape); and the kubelet's own
  * endpoints when asked for.
  */
+import { existsSync } from 'node:fs';
 import type { Config } from '../../config/index.js';
 import type { Logger } from '../../log/index.js';
-import type { PodLookup } from '../../sources/cgroup/index.js';
-import { createKubeletSource, fetchPodLookup, inClusterKubeletConnection, type KubeletClient } from '../../sources/kubelet/index.js';
+import { parsePodList, type PodLookup } from '../../sources/cgroup/index.js';
+import { parseDiscoveryPods, type DiscoveredPods } from '../../sources/discovery/index.js';
+import {
+  createDirectKubeletClient,
+  createKubeletSource,
+  inClusterKubeletConnection,
+  type KubeletClient,
+} from '../../sources/kubelet/index.js';
 import type { Source } from '../../sources/source.js';
 
-/** A lookup that answers from the last /pods it fetched and refetches when older than `maxAgeMs`. */
-export function refreshingPodLookup(client: KubeletClient, maxAgeMs: number, logger: Logger): PodLookup {
-  let current: PodLookup | undefined;
-  let fetchedAt = 0;
+/** The last `/pods` answer, read two ways. */
+export interface PodListCache {
+  /** Names for the cgroup source; asking refreshes the list when it is older than the cache's maximum age. */
+  readonly lookup: PodLookup;
+  /** The pods for target discovery, or undefined before the first good answer. */
+  pods(): DiscoveredPods | undefined;
+  /** Fetches /pods unless the last fetch is younger than `maxAgeMs` or one is in flight. */
+  refresh(): void;
+  /** `listener` gets the pods of every successful fetch; returns the unsubscribe function. */
+  onUpdate(listener: (pods: DiscoveredPods) => void): () => void;
+  readonly maxAgeMs: number;
+}
+
+/**
+ * A failed fetch keeps the last good list: a kubelet that hiccups must not
+ * rename every container or stop every scrape.
+ */
+export function createPodListCache(
+  client: KubeletClient,
+  maxAgeMs: number,
+  logger: Logger,
+  clock: () => number = Date.now,
+): PodListCache {
+  let lookup: PodLookup | undefined;
+  let discovered: DiscoveredPods | undefined;
+  let fetchedAt = Number.NEGATIVE_INFINITY;
   let inFlight = false;
+  const listeners = new Set<(pods: DiscoveredPods) => void>();
+
+  const load = async (): Promise<void> => {
+    const res = await client.get('/pods');
+    if (!res.ok) return logger.warn('reading pods from the kubelet failed', { error: res.error.message });
+    const place = `GET ${res.value.url}`;
+    const text = new TextDecoder().decode(res.value.body);
+    const parsedLookup = parsePodList(text, place);
+    if (parsedLookup.ok) lookup = parsedLookup.value;
+    else logger.warn('pod names from the kubelet unusable', { error: parsedLookup.error.message });
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return; // parsePodList has said why
+    }
+    const pods = parseDiscoveryPods(json, place);
+    for (const problem of pods.problems) logger.warn('pod skipped by target discovery', { error: problem });
+    discovered = pods;
+    for (const l of listeners) l(pods);
+  };
+
   const refresh = (): void => {
-    if (inFlight) return;
+    if (inFlight || clock() - fetchedAt < maxAgeMs) return;
     inFlight = true;
-    void fetchPodLookup(client)
-      .then((r) => {
-        if (r.ok) {
-          current = r.value;
-          fetchedAt = Date.now();
-        } else logger.warn('reading pods from the kubelet failed', { error: r.error.message });
-      })
+    fetchedAt = clock();
+    void load()
+      .catch((e: unknown) => logger.error('reading pods from the kubelet failed', { error: e }))
       .finally(() => (inFlight = false));
   };
+
   refresh();
-  return (podUid, containerId) => {
-    if (Date.now() - fetchedAt > maxAgeMs) refresh();
-    return current?.(podUid, containerId);
+  return {
+    maxAgeMs,
+    lookup: (podUid, containerId) => {
+      refresh();
+      return lookup?.(podUid, containerId);
+    },
+    pods: () => discovered,
+    refresh,
+    onUpdate(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 }
 
 export interface KubeletWiring {
   readonly podLookup?: PodLookup;
+  /** This node's pods from the kubelet, for target discovery (absent without a kubelet address). */
+  readonly podList?: PodListCache;
   readonly sources: readonly Source[];
+}
+
+/**
+ * How often /pods is read: as often as the faster pipeline runs, but not more
+ * than every 5 s, since the kubelet answers with every pod's full spec.
+ */
+export function podListMaxAgeMs(config: Config): number {
+  return Math.max(5_000, Math.min(config.pipelines.resource.interval, config.pipelines.full.interval));
 }
 
 export function kubeletWiring(config: Config, node: string, logger: Logger): KubeletWiring {
   const { address, port, insecureSkipVerify, endpoints } = config.kubelet;
   if (address === undefined || address === '') return { sources: [] };
+  const log = logger.child({ component: 'kubelet' });
+  const inCluster = inClusterKubeletConnection({ nodeAddress: address, port, insecureSkipVerify });
+  if (inCluster.kind !== 'direct') throw new Error('in-cluster kubelet connections are direct'); // an invariant
+  const { kind: _direct, ...connection } = inCluster;
+  // Outside a pod (a collector run on the node itself, or a test) there is no ServiceAccount token; the
+  // kubelet then decides whether anonymous requests may read it, which beats failing every request here.
+  const tokenFile = connection.tokenFile;
+  const anonymous = tokenFile !== undefined && !existsSync(tokenFile);
+  if (anonymous) log.warn('no ServiceAccount token: requests to the kubelet carry no credentials', { tokenFile });
+  const client = createDirectKubeletClient(anonymous ? { ...connection, tokenFile: undefined } : connection);
+  const podList = createPodListCache(client, podListMaxAgeMs(config), log);
   const source = createKubeletSource({
     node,
-    connection: inClusterKubeletConnection({ nodeAddress: address, port, insecureSkipVerify }),
+    connection: { kind: 'client', client },
     endpoints: endpoints.length > 0 ? endpoints : ['resource'],
   });
-  return {
-    podLookup: refreshingPodLookup(source.client, Math.max(15_000, config.pipelines.resource.interval), logger.child({ component: 'kubelet' })),
-    sources: endpoints.length > 0 ? [source] : [],
-  };
+  return { podLookup: podList.lookup, podList, sources: endpoints.length > 0 ? [source] : [] };
 }
