@@ -1,4 +1,3 @@
-import { runCheckConfig } from '../../../alertmanager/config/index.js';
 import type { Command } from '../command.js';
 
 export const alertmanagerCheckConfigCommand: Command = {
@@ -6,5 +5,9 @@ export const alertmanagerCheckConfigCommand: Command = {
   args: 'FILE…',
   summary: 'Validate Alertmanager configuration files, with the output and exit codes of amtool check-config.',
   flags: {},
-  run: (args, io) => runCheckConfig(args.positionals, io),
+  async run(args, io) {
+    // Loaded when the command runs: `kubepulse collector` must not pay for every other command's modules (RSS).
+    const { runCheckConfig } = await import('../../../alertmanager/config/index.js');
+    return runCheckConfig(args.positionals, io);
+  },
 };

@@ -1,4 +1,3 @@
-import { runGrafanaGenerate } from '../../../grafana/index.js';
 import { stringFlag, type Command } from '../command.js';
 
 export const grafanaGenerateCommand: Command = {
@@ -11,6 +10,8 @@ export const grafanaGenerateCommand: Command = {
   },
   async run(args, io) {
     const hubUrl = stringFlag(args, 'hub-url');
+    // Loaded when the command runs: `kubepulse collector` must not pay for every other command's modules (RSS).
+    const { runGrafanaGenerate } = await import('../../../grafana/index.js');
     const r = await runGrafanaGenerate(stringFlag(args, 'out') ?? './grafana-out', hubUrl !== undefined ? { hubUrl } : {});
     if (!r.ok) {
       io.stderr(`kubepulse: ${r.error}\n`);

@@ -1,4 +1,3 @@
-import { formatReport, runPromqlTests } from '../../promql/test-script/index.js';
 import type { Command } from '../command.js';
 
 export const promqlTestCommand: Command = {
@@ -17,6 +16,8 @@ export const promqlTestCommand: Command = {
       io.stderr("kubepulse: promql test needs at least one FILE (see 'kubepulse promql test --help')\n");
       return 2;
     }
+    // Loaded when the command runs: `kubepulse collector` must not pay for every other command's modules (RSS).
+    const { formatReport, runPromqlTests } = await import('../../promql/test-script/index.js');
     const report = await runPromqlTests(args.positionals);
     io.stdout(formatReport(report, { showSkipped: args.flags['show-skipped'] === true }));
     return report.exitCode;

@@ -6,8 +6,7 @@ import { envOverrides, loadConfig, type Config, type Override } from '../../conf
 import { createLogger, type Logger } from '../../log/index.js';
 import type { Result } from '../../result.js';
 import { stringFlag, type Command, type FlagSpec, type ParsedArgs } from '../command.js';
-import { startCollector } from '../roles/collector.js';
-import { startStack, type RunningStack } from '../roles/stack.js';
+import type { RunningStack } from '../roles/stack.js';
 import { shutdownSignal } from '../signals.js';
 
 const FLAG_PATHS: Readonly<Record<string, readonly string[]>> = {
@@ -105,7 +104,7 @@ export const startCommand = roleCommand({
     kubeconfig: { type: 'string', valueName: 'file', help: 'Watch this cluster from outside (default: KUBECONFIG or ~/.kube/config if present).' },
   }),
   defaults: [],
-  start: (config, logger) => startStack(config, logger, 'start'),
+  start: async (config, logger) => (await import('../roles/stack.js')).startStack(config, logger, 'start'),
 });
 
 export const hubCommand = roleCommand({
@@ -118,7 +117,7 @@ export const hubCommand = roleCommand({
     kubeconfig: { type: 'string', valueName: 'file', help: 'Watch this cluster from outside instead of in-cluster.' },
   }),
   defaults: [fromDefault(['procfs', 'enabled'], false), fromDefault(['cgroup', 'enabled'], false)],
-  start: (config, logger) => startStack(config, logger, 'hub'),
+  start: async (config, logger) => (await import('../roles/stack.js')).startStack(config, logger, 'hub'),
 });
 
 export const collectorCommand = roleCommand({
@@ -132,5 +131,6 @@ export const collectorCommand = roleCommand({
     'node-name': { type: 'string', valueName: 'name', help: 'This node (env NODE_NAME).' },
   }),
   defaults: [fromDefault(['listen'], '0.0.0.0:9471'), fromDefault(['dashboard', 'enabled'], false)],
-  start: (config, logger) => startCollector(config, logger),
+  // The collector never loads the store, PromQL, ruler, alertmanager or dashboard (stack.js): its RSS budget is 80 MB.
+  start: async (config, logger) => (await import('../roles/collector.js')).startCollector(config, logger),
 });

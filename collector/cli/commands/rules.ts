@@ -1,6 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parseRuleFile, ruleName } from '../../ruler/index.js';
-import { runRuleTests } from '../../ruler/unit-test/index.js';
 import { stringFlag, type Command } from '../command.js';
 
 export const rulesCheckCommand: Command = {
@@ -12,6 +10,8 @@ export const rulesCheckCommand: Command = {
     'name-validation': { type: 'string', valueName: 'scheme', help: 'utf8 (Prometheus 3) or legacy label/metric names.', default: 'utf8' },
   },
   async run(args, io) {
+    // Loaded when the command runs: `kubepulse collector` must not pay for every other command's modules (RSS).
+    const { parseRuleFile, ruleName } = await import('../../ruler/index.js');
     if (args.positionals.length === 0) {
       io.stderr("kubepulse: rules check needs at least one FILE (see 'kubepulse rules check --help')\n");
       return 2;
@@ -62,11 +62,12 @@ export const rulesTestCommand: Command = {
   args: 'FILE…',
   summary: "Run rule unit tests in promtool's test file format (promtool test rules).",
   flags: {},
-  run: (args, io) => {
+  async run(args, io) {
     if (args.positionals.length === 0) {
       io.stderr("kubepulse: rules test needs at least one FILE (see 'kubepulse rules test --help')\n");
-      return Promise.resolve(2);
+      return 2;
     }
+    const { runRuleTests } = await import('../../ruler/unit-test/index.js');
     return runRuleTests(args.positionals, io);
   },
 };
