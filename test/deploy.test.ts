@@ -3,6 +3,7 @@
  * be, and every container's command line accepted by the kubepulse binary.
  * (No cluster runs here; see deploy/README.md for where the line is.)
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -91,5 +92,84 @@ describe('deploy config', () => {
       const r = await loadConfig(file, []);
       expect(r.ok ? '' : r.error.message).toBe('');
     }
+  });
+});
+
+describe('metrics.k8s.io through the aggregation layer', () => {
+  type Any = Record<string, unknown>;
+  const find = (kind: string, name: string): Any | undefined => objects.find((o) => o.kind === kind && o.metadata.name === name) as Any | undefined;
+  const hubSa = { kind: 'ServiceAccount', name: 'kubepulse-hub', namespace: 'kubepulse' };
+
+  it('registers APIService v1beta1.metrics.k8s.io on a Service port that reaches a real hub container port enabled in its config', async () => {
+    const apiService = find('APIService', 'v1beta1.metrics.k8s.io') as { spec: { group: string; version: string; service: { name: string; namespace: string; port: number }; insecureSkipTLSVerify?: boolean; caBundle?: string } } | undefined;
+    expect(apiService).toBeDefined();
+    const spec = apiService!.spec;
+    expect([spec.group, spec.version]).toEqual(['metrics.k8s.io', 'v1beta1']);
+    // Exactly one way of trusting the serving certificate.
+    expect(spec.insecureSkipTLSVerify === true).not.toBe(spec.caBundle !== undefined);
+
+    const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === spec.service.name && (o.metadata as { namespace?: string }).namespace === spec.service.namespace) as
+      | { spec: { selector: Record<string, string>; ports: { port: number; targetPort: string | number }[] } }
+      | undefined;
+    expect(svc, `Service ${spec.service.namespace}/${spec.service.name}`).toBeDefined();
+    const port = svc!.spec.ports.find((p) => p.port === spec.service.port);
+    expect(port, `Service port ${spec.service.port}`).toBeDefined();
+
+    const selected = objects.filter((o) => {
+      const labels = (o.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels ?? {};
+      return (o.kind === 'Deployment' || o.kind === 'DaemonSet') && Object.entries(svc!.spec.selector).every(([k, v]) => labels[k] === v);
+    });
+    expect(selected.map((o) => o.metadata.name)).toEqual(['kubepulse-hub']);
+    const containers = (selected[0]!.spec as { template: { spec: { containers: { ports?: { name?: string; containerPort: number }[] }[] } } }).template.spec.containers;
+    const containerPort = containers.flatMap((c) => c.ports ?? []).find((p) => p.name === port!.targetPort || p.containerPort === port!.targetPort);
+    expect(containerPort, `container port ${port!.targetPort}`).toBeDefined();
+
+    const { loadConfig } = await import('../collector/config/index.js');
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const hubYaml = (find('ConfigMap', 'kubepulse-hub') as { data: Record<string, string> }).data['kubepulse.yaml']!;
+    const file = join(await mkdtemp(join(tmpdir(), 'kp-deploy-')), 'hub.yaml');
+    await writeFile(file, hubYaml);
+    const config = await loadConfig(file, []);
+    if (!config.ok) throw config.error;
+    expect(config.value.metricsApi.authentication).toBe('requestheader');
+    expect(Number(config.value.metricsApi.listen?.split(':').pop())).toBe(containerPort!.containerPort);
+  });
+
+  it('lets the hub delegate authentication and authorization, as metrics-server does', () => {
+    const delegator = objects.find((o) => o.kind === 'ClusterRoleBinding' && (o as unknown as { roleRef: { name: string } }).roleRef.name === 'system:auth-delegator') as { roleRef: Any; subjects: Any[] } | undefined;
+    expect(delegator?.roleRef).toMatchObject({ kind: 'ClusterRole', name: 'system:auth-delegator' });
+    expect(delegator?.subjects).toEqual([hubSa]);
+    const reader = objects.find((o) => o.kind === 'RoleBinding' && (o as unknown as { roleRef: { name: string } }).roleRef.name === 'extension-apiserver-authentication-reader') as
+      | { metadata: { namespace: string }; roleRef: Any; subjects: Any[] }
+      | undefined;
+    expect(reader?.metadata.namespace).toBe('kube-system');
+    expect(reader?.roleRef).toMatchObject({ kind: 'Role', name: 'extension-apiserver-authentication-reader' });
+    expect(reader?.subjects).toEqual([hubSa]);
+  });
+
+  it('aggregates read-only metrics access into view, edit and admin', () => {
+    const role = find('ClusterRole', 'system:aggregated-metrics-reader') as { metadata: { labels: Record<string, string> }; rules: Any[] } | undefined;
+    for (const to of ['view', 'edit', 'admin']) expect(role?.metadata.labels[`rbac.authorization.k8s.io/aggregate-to-${to}`]).toBe('true');
+    expect(role?.rules).toEqual([{ apiGroups: ['metrics.k8s.io'], resources: ['pods', 'nodes'], verbs: ['get', 'list'] }]);
+  });
+
+  it('keeps every namespaced object in the namespace it names (no kustomize namespace transformer moving kube-system)', () => {
+    const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'APIService']);
+    for (const o of objects) {
+      if (!clusterScoped.has(o.kind)) expect((o.metadata as { namespace?: string }).namespace, `${o.kind}/${o.metadata.name}`).toBeDefined();
+    }
+    const kustomization = parseAllDocuments(readFileSync(join(base, 'kustomization.yaml'), 'utf8'))[0]?.toJS() as Record<string, unknown>;
+    expect(kustomization['namespace']).toBeUndefined();
+    expect(kustomization['resources']).toContain('metrics-apiservice.yaml');
+  });
+
+  it('kubectl kustomize renders the base with the auth-reader RoleBinding still in kube-system', () => {
+    const kubectl = process.env['KUBECTL'] ?? 'kubectl';
+    const rendered = execFileSync(kubectl, ['kustomize', base], { encoding: 'utf8' });
+    const docs = parseAllDocuments(rendered).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string } });
+    expect(docs.find((d) => d.kind === 'RoleBinding')?.metadata.namespace).toBe('kube-system');
+    expect(docs.find((d) => d.kind === 'APIService')?.metadata.name).toBe('v1beta1.metrics.k8s.io');
+    expect(docs.length).toBe(objects.length);
   });
 });
