@@ -5,10 +5,12 @@
  * over HTTPS when given certificate files.
  */
 import express, { type Express } from 'express';
+import { silentLogger, type Logger } from '../log/index.js';
 import type { Result } from '../result.js';
 import { healthRouter } from './health.js';
 import { listen, type RunningServer } from './server.js';
 import { loadTlsFiles, type TlsFiles } from './tls.js';
+import { watchTlsFiles } from './tls-reload.js';
 
 export interface HttpShell {
   readonly app: Express;
@@ -16,8 +18,18 @@ export interface HttpShell {
   setReady(ready: boolean): void;
 }
 
-/** With `tls` (config `web.tls`), the port serves HTTPS with those PEM files, checked before binding. */
-export async function startHttpShell(address: string, tls?: TlsFiles): Promise<Result<HttpShell, string>> {
+export interface HttpShellOptions {
+  /** Where certificate reload problems are reported. */
+  readonly logger?: Logger;
+  readonly tlsReloadIntervalMs?: number;
+}
+
+/**
+ * With `tls` (config `web.tls`), the port serves HTTPS with those PEM files, checked before binding
+ * and read again every 30 s (a renewed certificate is used for new connections without a restart).
+ */
+export async function startHttpShell(address: string, tls?: TlsFiles, options: HttpShellOptions = {}): Promise<Result<HttpShell, string>> {
+  const logger = options.logger ?? silentLogger;
   const pair = tls ? await loadTlsFiles(tls) : undefined;
   if (pair && !pair.ok) return pair;
   let ready = false;
@@ -26,5 +38,14 @@ export async function startHttpShell(address: string, tls?: TlsFiles): Promise<R
   app.use(healthRouter(() => ready));
   const server = await listen(app, address, pair?.value);
   if (!server.ok) return server;
-  return { ok: true, value: { app, server: server.value, setReady: (r) => void (ready = r) } };
+  let running = server.value;
+  if (tls && pair?.ok) {
+    const https = running.server as unknown as { setSecureContext(options: { cert: string; key: string }): void };
+    const stop = watchTlsFiles({ files: tls, current: pair.value, onChange: (p) => https.setSecureContext(p), logger: logger.child({ component: 'web' }),
+      ...(options.tlsReloadIntervalMs !== undefined ? { intervalMs: options.tlsReloadIntervalMs } : {}),
+    });
+    const close = running.close;
+    running = { ...running, close: (timeoutMs) => (stop(), close(timeoutMs)) };
+  }
+  return { ok: true, value: { app, server: running, setReady: (r) => void (ready = r) } };
 }

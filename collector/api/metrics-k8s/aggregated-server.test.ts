@@ -1,5 +1,7 @@
 import { X509Certificate } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeAggregator, type FakeAggregator, type ReviewSpec } from '../../../test/support/fake-aggregator.js';
 import { startKubeApiServer, type KubeApiServer } from '../../../test/support/kube-api-server.js';
@@ -103,12 +105,13 @@ interface Call {
   readonly client?: CertKey;
   readonly headers?: Record<string, string | string[]>;
   readonly target?: AggregatedApi;
+  readonly ca?: string;
 }
 const call = (path: string, c: Call = {}): Promise<{ status: number; body: Record<string, unknown> | string }> =>
   new Promise((resolve, reject) => {
     const req = request(
       `https://${(c.target ?? api).address}${path}`,
-      { ca: serving.cert, headers: c.headers ?? {}, ...(c.client ? { cert: c.client.cert, key: c.client.key } : {}), agent: false },
+      { ca: c.ca ?? serving.cert, headers: c.headers ?? {}, ...(c.client ? { cert: c.client.cert, key: c.client.key } : {}), agent: false },
       (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (d: string) => (text += d));
@@ -279,6 +282,31 @@ describe('aggregated metrics.k8s.io', () => {
       expect((await call(NODES, { target: slow.value, ...asFrontProxy('alice') })).status).toBe(200);
     } finally {
       await slow.value.stop(1000);
+    }
+  });
+
+  it('picks up a renewed serving certificate from its files', async () => {
+    const renewed = selfSignedCertificate({ commonName: 'renewed', altNames: ['127.0.0.1'] });
+    const certFile = join(pki.dir, 'serving.crt');
+    const keyFile = join(pki.dir, 'serving.key');
+    await writeFile(certFile, serving.cert);
+    await writeFile(keyFile, serving.key);
+    const a = await startAggregatedApi({ listen: '127.0.0.1:0', tls: serving, tlsFiles: { certFile, keyFile }, tlsReloadIntervalMs: 50, metrics, auth: { kind: 'none' }, logger });
+    if (!a.ok) throw new Error(a.error);
+    try {
+      expect((await call('/healthz', { target: a.value })).status).toBe(200); // trusts `serving` only
+      await writeFile(keyFile, renewed.key);
+      await writeFile(certFile, renewed.cert);
+      let status = 0;
+      for (let i = 0; i < 100 && status !== -1; i++) {
+        status = await call('/healthz', { target: a.value }).then((r) => r.status, () => -1);
+        if (status !== -1) await new Promise((r) => setTimeout(r, 30));
+      }
+      expect(status).toBe(-1); // the old certificate is no longer served
+      const r = await call('/healthz', { target: a.value, ca: renewed.cert });
+      expect(r.status).toBe(200);
+    } finally {
+      await a.value.stop(1000);
     }
   });
 

@@ -10,7 +10,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from '../../log/index.js';
 import { err, ok, type Result } from '../../result.js';
 import { listen } from '../../http/server.js';
-import type { PemPair } from '../../http/tls.js';
+import type { PemPair, TlsFiles } from '../../http/tls.js';
+import { watchTlsFiles } from '../../http/tls-reload.js';
 import type { AuthConfig } from './auth-config.js';
 import { authenticate, type UserInfo } from './authenticate.js';
 import { cachingAuthorizer, requestAttributes, type RequestAttributes } from './authorize.js';
@@ -31,6 +32,9 @@ export type AggregatedAuth =
 export interface AggregatedApiOptions {
   readonly listen: string;
   readonly tls: PemPair;
+  /** Where `tls` came from, to pick up a renewed certificate (polled; none for a self-signed pair). */
+  readonly tlsFiles?: TlsFiles;
+  readonly tlsReloadIntervalMs?: number;
   readonly metrics: ResourceMetrics;
   readonly auth: AggregatedAuth;
   readonly logger: Logger;
@@ -100,15 +104,29 @@ export async function startAggregatedApi(o: AggregatedApiOptions): Promise<Resul
   app.use(createMetricsApiRouter(o.metrics));
   app.use((req: Request, res: Response) => sendStatus(res, 404, 'NotFound', `the server could not find the requested resource ${req.path}`));
 
+  let serving = o.tls;
   const tlsOptions = (c: AuthConfig | undefined) => ({
-    cert: o.tls.cert,
-    key: o.tls.key,
+    cert: serving.cert,
+    key: serving.key,
     ...(c ? { ca: [c.requestHeader?.caPem, c.clientCa?.caPem].filter((p): p is string => p !== undefined) } : {}),
   });
   const bound = await listen(app, o.listen, { ...tlsOptions(undefined), requestCert: auth.kind === 'requestheader', rejectUnauthorized: false });
   if (!bound.ok) return err(`metricsApi.listen: ${bound.error}`);
   const running = bound.value;
 
+  const setSecureContext = (options: object): void => (running.server as unknown as { setSecureContext(o: object): void }).setSecureContext(options);
+  const stopReload = o.tlsFiles
+    ? watchTlsFiles({
+        files: o.tlsFiles,
+        current: o.tls,
+        onChange: (pair) => {
+          serving = pair;
+          setSecureContext(tlsOptions(config));
+        },
+        logger: o.logger,
+        ...(o.tlsReloadIntervalMs !== undefined ? { intervalMs: o.tlsReloadIntervalMs } : {}),
+      })
+    : () => undefined;
   const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   if (auth.kind === 'requestheader') {
@@ -118,9 +136,7 @@ export async function startAggregatedApi(o: AggregatedApiOptions): Promise<Resul
       if (stopping.signal.aborted) return;
       if (r.ok) {
         const changed = JSON.stringify(tlsOptions(r.value).ca) !== JSON.stringify(tlsOptions(config).ca);
-        if (changed && 'setSecureContext' in running.server) {
-          (running.server as unknown as { setSecureContext(o: object): void }).setSecureContext(tlsOptions(r.value));
-        }
+        if (changed) setSecureContext(tlsOptions(r.value));
         if (config === undefined) o.logger.info('metrics.k8s.io: delegated authentication configured', { requestHeader: r.value.requestHeader !== undefined, clientCa: r.value.clientCa !== undefined });
         config = r.value;
         markLoaded();
@@ -138,6 +154,7 @@ export async function startAggregatedApi(o: AggregatedApiOptions): Promise<Resul
     authLoaded: () => loaded,
     async stop(timeoutMs = 5_000) {
       stopping.abort();
+      stopReload();
       clearTimeout(timer);
       await running.close(timeoutMs);
     },

@@ -41,7 +41,8 @@ export async function startMetricsApi(
 
   const pair = await servingCertificate({ ...(certFile !== undefined ? { certFile } : {}), ...(keyFile !== undefined ? { keyFile } : {}) });
   if (!pair.ok) return err(`metricsApi: ${pair.error}`);
-  const started = await startAggregatedApi({ listen, tls: pair.value, metrics, auth, logger: log });
+  const files = certFile !== undefined && keyFile !== undefined ? { tlsFiles: { certFile, keyFile } } : {};
+  const started = await startAggregatedApi({ listen, tls: pair.value, ...files, metrics, auth, logger: log });
   if (!started.ok) return started;
   log.info('metrics.k8s.io aggregated API listening', {
     listen: started.value.address,
