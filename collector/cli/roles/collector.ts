@@ -25,7 +25,7 @@ export async function startCollector(config: Config, logger: Logger): Promise<Re
   if (!dir.ok) return dir;
   const registry = createSelfRegistry(VERSION);
 
-  const shell = await startHttpShell(config.listen, config.web.tls);
+  const shell = await startHttpShell(config.listen, config.web.tls, { logger });
   if (!shell.ok) return shell;
   const { app, server } = shell.value;
 

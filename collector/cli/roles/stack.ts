@@ -44,7 +44,7 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
 
   // Bind the port first, as Prometheus does: a taken port fails at once, and
   // /-/healthy answers (with /-/ready at 503) while the WAL replays.
-  const shell = await startHttpShell(config.listen, config.web.tls);
+  const shell = await startHttpShell(config.listen, config.web.tls, { logger });
   if (!shell.ok) return shell;
   const { app, server } = shell.value;
 
