@@ -66,9 +66,9 @@ describe('pipeline', () => {
       targetLabels: { cluster: 'kind' },
     });
     await p.collectOnce(1000);
-    const byName = Object.fromEntries(store.committed.map((a) => [a.labels.__name__, a]));
-    expect(byName.node_cpu).toEqual({ labels: { __name__: 'node_cpu', cluster: 'kind', job: 'node', instance: 'n1' }, t: 1000, v: 1 });
-    expect(byName.container_cpu?.labels).toEqual({ __name__: 'container_cpu', cluster: 'kind', job: 'cadvisor', instance: 'n1', node: 'n1' });
+    const byName = new Map(store.committed.map((a) => [a.labels.__name__, a]));
+    expect(byName.get('node_cpu')).toEqual({ labels: { __name__: 'node_cpu', cluster: 'kind', job: 'node', instance: 'n1' }, t: 1000, v: 1 });
+    expect(byName.get('container_cpu')?.labels).toEqual({ __name__: 'container_cpu', cluster: 'kind', job: 'cadvisor', instance: 'n1', node: 'n1' });
     expect([...p.latest().keys()].sort()).toEqual(['cgroup', 'procfs']);
   });
 

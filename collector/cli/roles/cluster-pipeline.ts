@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config/index.js';
 import type { Logger } from '../../log/index.js';
-import { createPipeline, type Pipeline } from '../../pipelines/index.js';
+import { createPipeline, type LabelledSource, type Pipeline } from '../../pipelines/index.js';
 import { err, ok, type Result } from '../../result.js';
 import { createKubeSource, loadKubeConfig, type KubeConnection, type KubeSource } from '../../sources/kube/index.js';
+import { createClusterKubeletSource, type KubeletEndpoint } from '../../sources/kubelet/index.js';
 import type { Appendable } from '../../tsdb/index.js';
 
 export type Role = 'start' | 'hub';
@@ -36,26 +37,40 @@ export function kubeConnection(config: Config, role: Role, env: NodeJS.ProcessEn
   }
 }
 
+/**
+ * The hub's and `start`'s view of the cluster: object state (kube-state-metrics' series) at the resource
+ * interval. `start` watches from outside, where no collector runs on the nodes: it also reads every
+ * kubelet through the API server's node proxy — /metrics/resource with the object state (what
+ * metrics.k8s.io serves, job="kubelet") and /metrics/cadvisor at the full interval (job="cadvisor", the
+ * series the rules select).
+ */
 export function clusterPipeline(
   config: Config,
+  role: Role,
   connection: KubeConnection,
   appendable: Appendable,
   logger: Logger,
   registry: Registry,
-): Result<{ pipeline: Pipeline; source: KubeSource }, string> {
+): Result<{ pipelines: Pipeline[]; source: KubeSource }, string> {
   const kc = loadKubeConfig(connection);
   if (!kc.ok) return err(`cannot connect to Kubernetes: ${kc.error.message}`);
   const source = createKubeSource({ kubeConfig: kc.value, logger: logger.child({ component: 'kube' }) });
-  return ok({
-    source,
-    pipeline: createPipeline({
-      name: 'cluster',
-      sources: [source],
-      intervalMs: config.pipelines.resource.interval,
-      appendable,
-      logger: logger.child({ component: 'pipeline', pipeline: 'cluster' }),
-      registry,
-      targetLabels: { job: 'kube-state-metrics' },
-    }),
+  const fromOutside = role === 'start';
+  const kubelets = (endpoint: KubeletEndpoint, job: string): LabelledSource => ({
+    source: createClusterKubeletSource({ kubeConfig: kc.value, endpoints: [endpoint], targetLabels: { job } }),
+    targetLabels: { job },
   });
+  const pipeline = (name: string, intervalMs: number, sources: LabelledSource[]): Pipeline =>
+    createPipeline({
+      name,
+      sources,
+      intervalMs,
+      appendable,
+      logger: logger.child({ component: 'pipeline', pipeline: name }),
+      registry,
+    });
+  const state: LabelledSource = { source, targetLabels: { job: 'kube-state-metrics' } };
+  const pipelines = [pipeline('cluster', config.pipelines.resource.interval, fromOutside ? [state, kubelets('resource', 'kubelet')] : [state])];
+  if (fromOutside) pipelines.push(pipeline('cluster-full', config.pipelines.full.interval, [kubelets('cadvisor', 'cadvisor')]));
+  return ok({ source, pipelines });
 }

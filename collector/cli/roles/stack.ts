@@ -66,13 +66,13 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
   // `start` collects this machine itself; the hub receives its collectors' samples by remote write.
   const pipelines: Pipeline[] = role === 'start' ? nodeLocalPipelines(config, tsdb, logger, registry, kubeletWiring(config, nodeName(config), logger)) : [];
   const connection = kubeConnection(config, role, process.env);
-  const cluster = connection ? clusterPipeline(config, connection, tsdb, logger, registry) : undefined;
+  const cluster = connection ? clusterPipeline(config, role, connection, tsdb, logger, registry) : undefined;
   if (cluster && !cluster.ok) {
     await server.close(0);
     await tsdb.close();
     return cluster;
   }
-  if (cluster) pipelines.push(cluster.value.pipeline);
+  if (cluster) pipelines.push(...cluster.value.pipelines);
 
   const stopping = new AbortController();
   const externalUrl = config.alerting.externalUrl ?? `${server.scheme}://${server.address}`;
