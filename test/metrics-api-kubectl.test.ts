@@ -8,7 +8,7 @@
  * (package kubernetes-client) or $KUBECTL.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { get as httpsGet } from 'node:https';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -185,6 +185,7 @@ afterAll(async () => {
   await hub?.stop();
   await kube?.close();
   await pki?.cleanup();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('kubectl top through the aggregation layer', () => {
