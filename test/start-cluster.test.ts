@@ -91,8 +91,8 @@ describe('kubepulse start watching a cluster from outside', () => {
   });
 
   it('serves the cluster\'s node in metrics.k8s.io from the kubelet\'s resource metrics', async () => {
-    // The recorded kubelet serves the same counter every time: the node is known, its memory is the recording's.
-    await waitForSeries('node_memory_working_set_bytes{job="kubelet"}');
+    // A CPU rate needs two samples; the recorded kubelet serves the same counter every time.
+    await waitForSeries('count_over_time(node_cpu_usage_seconds_total{job="kubelet"}[1m]) >= 2');
     const list = (await (await fetch(`${daemon.baseUrl}/apis/metrics.k8s.io/v1beta1/nodes`)).json()) as { items: { metadata: { name: string }; usage: { memory: string } }[] };
     const node = list.items.find((i) => i.metadata.name === NODE);
     expect(node?.usage.memory).toMatch(/^\d+Ki$/);

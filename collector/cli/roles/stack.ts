@@ -23,6 +23,7 @@ import { startRuler } from './rules-wiring.js';
 import { reloadAlertmanager, startEmbeddedAlertmanager } from './alertmanager-wiring.js';
 import { clusterPipeline, kubeConnection, type Role } from './cluster-pipeline.js';
 import { kubeletWiring } from './kubelet-wiring.js';
+import { startPodScraping, type PodScraping } from './pod-scrape-wiring.js';
 import { nodeLocalPipelines, nodeName } from './local-pipelines.js';
 import { scheduleHousekeeping } from './housekeeping.js';
 import { startMetricsApi } from './metrics-api-wiring.js';
@@ -64,7 +65,10 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
   const engine = createEngine(tsdb);
 
   // `start` collects this machine itself; the hub receives its collectors' samples by remote write.
-  const pipelines: Pipeline[] = role === 'start' ? nodeLocalPipelines(config, tsdb, logger, registry, kubeletWiring(config, nodeName(config), logger)) : [];
+  const kubelet = role === 'start' ? kubeletWiring(config, nodeName(config), logger) : undefined;
+  const pipelines: Pipeline[] = kubelet ? nodeLocalPipelines(config, tsdb, logger, registry, kubelet) : [];
+  // Annotated pods of this node, when `start` runs on a node with its kubelet configured; started last.
+  const pods: { scraping?: PodScraping } = {};
   const connection = kubeConnection(config, role, process.env);
   const cluster = connection ? clusterPipeline(config, role, connection, tsdb, logger, registry) : undefined;
   if (cluster && !cluster.ok) {
@@ -113,6 +117,7 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
       queryable: tsdb,
       remoteWrite: createRemoteWriteHandler({ appendable: tsdb, metadata: remoteMetadata, registry, logger }),
       ...(writeAuth.value ? { writeAuth: writeAuth.value } : {}),
+      targets: () => pods.scraping?.targets() ?? { active: [], dropped: [] },
       metadata: [pipelineMetadata(pipelines), remoteMetadata],
       buildInfo: { version: VERSION, revision: '', branch: '', buildUser: '', buildDate: '', goVersion: process.version },
       startTimeMs,
@@ -144,6 +149,8 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
   if (config.dashboard.enabled) app.use(createDashboardRouter({ scrapeIntervalMs: config.pipelines.resource.interval }));
 
   const running = pipelines.map((p) => p.run(stopping.signal));
+  const podList = kubelet?.podList;
+  pods.scraping = podList && startPodScraping({ config, node: nodeName(config), podList, appendable: tsdb, logger, registry });
   scheduleHousekeeping(tsdb, logger, stopping.signal);
   shell.value.setReady(true);
   logger.info('kubepulse started', { role, version: VERSION, listen: server.address, dataDir: config.dataDir });
@@ -154,6 +161,8 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
       shell.value.setReady(false);
       stopping.abort();
       await Promise.allSettled(running);
+      // Before the store closes, so the scraped series' staleness markers are kept.
+      await pods.scraping?.stop();
       await server.close(config.shutdownTimeout);
       await metricsApi.value.stop();
       if (cluster?.ok) await cluster.value.source.stop();
