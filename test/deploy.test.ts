@@ -97,7 +97,7 @@ describe('deploy config', () => {
 
 describe('metrics.k8s.io through the aggregation layer', () => {
   type Any = Record<string, unknown>;
-  const find = (kind: string, name: string): Any | undefined => objects.find((o) => o.kind === kind && o.metadata.name === name) as Any | undefined;
+  const find = (kind: string, name: string): Any | undefined => objects.find((o) => o.kind === kind && o.metadata.name === name);
   const hubSa = { kind: 'ServiceAccount', name: 'kubepulse-hub', namespace: 'kubepulse' };
 
   it('registers APIService v1beta1.metrics.k8s.io on a Service port that reaches a real hub container port enabled in its config', async () => {

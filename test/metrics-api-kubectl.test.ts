@@ -69,21 +69,32 @@ function series(t: number): WireTimeSeries[] {
       ] as const
     ).flatMap(([namespace, p, container, cores, mib]) => [
       one({ __name__: 'container_cpu_usage_seconds_total', job: 'kubelet', namespace, pod: p, container }, cores * s),
-      one({ __name__: 'container_memory_working_set_bytes', job: 'kubelet', namespace, pod: p, container }, mib * 2 ** 20),
+      one(
+        { __name__: 'container_memory_working_set_bytes', job: 'kubelet', namespace, pod: p, container },
+        mib * 2 ** 20,
+      ),
     ]),
   ];
 }
 
 async function remoteWrite(t: number): Promise<void> {
-  const r = await fetch(`${hub.baseUrl}/api/v1/write`, { method: 'POST', headers: REMOTE_WRITE_HEADERS, body: encodeRemoteWriteBody({ timeseries: series(t), metadata: [] }) });
+  const r = await fetch(`${hub.baseUrl}/api/v1/write`, {
+    method: 'POST',
+    headers: REMOTE_WRITE_HEADERS,
+    body: encodeRemoteWriteBody({ timeseries: series(t), metadata: [] }),
+  });
   expect(r.status, await r.text()).toBe(204);
 }
 
 async function kubectl(...args: string[]): Promise<string[][]> {
-  const { stdout } = await run(KUBECTL, ['--kubeconfig', join(dir, 'kubectl.kubeconfig'), '--request-timeout', '20s', ...args], {
-    env: { ...process.env, HOME: dir, KUBECONFIG: '' },
-    timeout: 30_000,
-  });
+  const { stdout } = await run(
+    KUBECTL,
+    ['--kubeconfig', join(dir, 'kubectl.kubeconfig'), '--request-timeout', '20s', ...args],
+    {
+      env: { ...process.env, HOME: dir, KUBECONFIG: '' },
+      timeout: 30_000,
+    },
+  );
   return stdout
     .trim()
     .split('\n')
@@ -110,7 +121,9 @@ beforeAll(async () => {
   try {
     execFileSync(KUBECTL, ['version', '--client'], { stdio: 'ignore' });
   } catch {
-    throw new Error(`${KUBECTL} not found: install Debian's kubernetes-client (apt-get install -y kubernetes-client) or set KUBECTL`);
+    throw new Error(
+      `${KUBECTL} not found: install Debian's kubernetes-client (apt-get install -y kubernetes-client) or set KUBECTL`,
+    );
   }
   dir = await tempDir('kubepulse-kubectl-');
   pki = await createTestPki();
@@ -129,8 +142,12 @@ beforeAll(async () => {
       'requestheader-extra-headers-prefix': '["X-Remote-Extra-"]',
     }),
     // The hub's own ServiceAccount reads; alice reads metrics; nobody else does.
-    policy: (s) => (s.user === 'alice' ? { allowed: true } : { allowed: false, reason: `no binding for ${s.user ?? ''}` }),
-    users: { 'alice-token': { user: 'alice', groups: ['system:authenticated'] }, 'mallory-token': { user: 'mallory', groups: ['system:authenticated'] } },
+    policy: (s) =>
+      s.user === 'alice' ? { allowed: true } : { allowed: false, reason: `no binding for ${s.user ?? ''}` },
+    users: {
+      'alice-token': { user: 'alice', groups: ['system:authenticated'] },
+      'mallory-token': { user: 'mallory', groups: ['system:authenticated'] },
+    },
     proxyClient: { cert: frontProxy.cert, key: frontProxy.key },
   });
   kube = await startKubeApiServer(
@@ -159,7 +176,17 @@ beforeAll(async () => {
     ].join('\n'),
   );
   hub = await startDaemon(
-    ['hub', '--config', join(dir, 'hub.yaml'), '--listen', `127.0.0.1:${port}`, '--data-dir', join(dir, 'data'), '--log-level', 'warn'],
+    [
+      'hub',
+      '--config',
+      join(dir, 'hub.yaml'),
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--data-dir',
+      join(dir, 'data'),
+      '--log-level',
+      'warn',
+    ],
     port,
   );
   const now = Date.now();
@@ -198,9 +225,16 @@ describe('kubectl top through the aggregation layer', () => {
     // kubectl ≥ 1.29 heads the percentages CPU(%) and MEMORY(%), older ones CPU% and MEMORY%.
     expect(a?.['CPU%'] ?? a?.['CPU(%)']).toBe('75%');
     expect(a?.['MEMORY%'] ?? a?.['MEMORY(%)']).toBe('75%');
-    expect(aggregator.proxied.some((p) => p.path.startsWith('/apis/metrics.k8s.io/v1beta1/nodes') && p.user === 'alice' && p.status === 200)).toBe(true);
+    expect(
+      aggregator.proxied.some(
+        (p) => p.path.startsWith('/apis/metrics.k8s.io/v1beta1/nodes') && p.user === 'alice' && p.status === 200,
+      ),
+    ).toBe(true);
     expect(aggregator.reviews).toContainEqual(
-      expect.objectContaining({ user: 'alice', resourceAttributes: { verb: 'list', group: 'metrics.k8s.io', version: 'v1beta1', resource: 'nodes' } }),
+      expect.objectContaining({
+        user: 'alice',
+        resourceAttributes: { verb: 'list', group: 'metrics.k8s.io', version: 'v1beta1', resource: 'nodes' },
+      }),
     );
   });
 
@@ -222,12 +256,17 @@ describe('kubectl top through the aggregation layer', () => {
     ]);
   });
 
-  it('a user the SubjectAccessReview denies gets kubectl\'s Forbidden error', async () => {
-    const r = await run(KUBECTL, ['--kubeconfig', join(dir, 'mallory.kubeconfig'), 'top', 'nodes'], { env: { ...process.env, HOME: dir, KUBECONFIG: '' }, timeout: 30_000 }).then(
+  it("a user the SubjectAccessReview denies gets kubectl's Forbidden error", async () => {
+    const r = await run(KUBECTL, ['--kubeconfig', join(dir, 'mallory.kubeconfig'), 'top', 'nodes'], {
+      env: { ...process.env, HOME: dir, KUBECONFIG: '' },
+      timeout: 30_000,
+    }).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
     );
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('nodes.metrics.k8s.io is forbidden: User "mallory" cannot list resource "nodes" in API group "metrics.k8s.io" at the cluster scope');
+    expect(r.stderr).toContain(
+      'nodes.metrics.k8s.io is forbidden: User "mallory" cannot list resource "nodes" in API group "metrics.k8s.io" at the cluster scope',
+    );
   });
 });

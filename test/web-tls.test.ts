@@ -5,7 +5,7 @@
  * message naming the setting or file.
  */
 import { spawn } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:https';
@@ -24,7 +24,10 @@ beforeAll(async () => {
   await writeFile(join(dir, 'tls.key'), pair.key);
 });
 
-const fetchTls = (url: string, ca?: string): Promise<{ status: number; body: string; cert: X509Certificate | undefined }> =>
+const fetchTls = (
+  url: string,
+  ca?: string,
+): Promise<{ status: number; body: string; cert: X509Certificate | undefined }> =>
   new Promise((resolve, reject) => {
     get(url, { ...(ca ? { ca } : { rejectUnauthorized: false }), agent: false }, (res) => {
       let body = '';
@@ -37,7 +40,10 @@ const fetchTls = (url: string, ca?: string): Promise<{ status: number; body: str
 async function waitReady(url: string, ca: string | undefined, stderr: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const ok = await fetchTls(url, ca).then((r) => r.status === 200, () => false);
+    const ok = await fetchTls(url, ca).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`not ready: ${url}: ${stderr()}`);
     await new Promise((r) => setTimeout(r, 150));
@@ -69,9 +75,24 @@ describe('kubepulse hub over HTTPS', () => {
       ].join('\n'),
     );
     let stderr = '';
-    child = spawn(process.execPath, [CLI, 'hub', '--config', config, '--listen', `127.0.0.1:${port}`, '--data-dir', join(dir, 'data'), '--log-level', 'info'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'hub',
+        '--config',
+        config,
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--data-dir',
+        join(dir, 'data'),
+        '--log-level',
+        'info',
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     await waitReady(`https://127.0.0.1:${port}/-/ready`, pair.cert, () => stderr);
 
@@ -82,7 +103,10 @@ describe('kubepulse hub over HTTPS', () => {
 
     await waitReady(`https://127.0.0.1:${metricsPort}/readyz`, undefined, () => stderr);
     const discovery = await fetchTls(`https://127.0.0.1:${metricsPort}/apis/metrics.k8s.io/v1beta1`);
-    expect(JSON.parse(discovery.body)).toMatchObject({ kind: 'APIResourceList', groupVersion: 'metrics.k8s.io/v1beta1' });
+    expect(JSON.parse(discovery.body)).toMatchObject({
+      kind: 'APIResourceList',
+      groupVersion: 'metrics.k8s.io/v1beta1',
+    });
     // The self-signed certificate names the Service and localhost.
     expect(discovery.cert?.checkHost('kubepulse-hub.kubepulse.svc')).toBe('kubepulse-hub.kubepulse.svc');
     expect(discovery.cert?.checkIP('127.0.0.1')).toBe('127.0.0.1');
@@ -92,8 +116,19 @@ describe('kubepulse hub over HTTPS', () => {
 
   it('refuses to start when the web.tls key is missing, naming the file', async () => {
     const config = join(dir, 'bad-tls.yaml');
-    await writeFile(config, `kube: { mode: "off" }\nweb: { tls: { certFile: ${join(dir, 'tls.crt')}, keyFile: ${join(dir, 'missing.key')} } }\n`);
-    const r = await runCli(['hub', '--config', config, '--listen', `127.0.0.1:${await freePort()}`, '--data-dir', join(dir, 'data-2')]);
+    await writeFile(
+      config,
+      `kube: { mode: "off" }\nweb: { tls: { certFile: ${join(dir, 'tls.crt')}, keyFile: ${join(dir, 'missing.key')} } }\n`,
+    );
+    const r = await runCli([
+      'hub',
+      '--config',
+      config,
+      '--listen',
+      `127.0.0.1:${await freePort()}`,
+      '--data-dir',
+      join(dir, 'data-2'),
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`TLS key ${join(dir, 'missing.key')}: no such file`);
   });
@@ -101,7 +136,15 @@ describe('kubepulse hub over HTTPS', () => {
   it('refuses requestheader authentication without a cluster to ask, naming the settings', async () => {
     const config = join(dir, 'no-kube.yaml');
     await writeFile(config, `kube: { mode: "off" }\nmetricsApi: { listen: "127.0.0.1:${await freePort()}" }\n`);
-    const r = await runCli(['hub', '--config', config, '--listen', `127.0.0.1:${await freePort()}`, '--data-dir', join(dir, 'data-3')]);
+    const r = await runCli([
+      'hub',
+      '--config',
+      config,
+      '--listen',
+      `127.0.0.1:${await freePort()}`,
+      '--data-dir',
+      join(dir, 'data-3'),
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('metricsApi.authentication is requestheader');
     expect(r.stderr).toContain('kube.mode');

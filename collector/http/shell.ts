@@ -44,8 +44,8 @@ export async function startHttpShell(address: string, tls?: TlsFiles, options: H
     const stop = watchTlsFiles({ files: tls, current: pair.value, onChange: (p) => https.setSecureContext(p), logger: logger.child({ component: 'web' }),
       ...(options.tlsReloadIntervalMs !== undefined ? { intervalMs: options.tlsReloadIntervalMs } : {}),
     });
-    const close = running.close;
-    running = { ...running, close: (timeoutMs) => (stop(), close(timeoutMs)) };
+    const inner = running;
+    running = { ...inner, close: (timeoutMs) => (stop(), inner.close(timeoutMs)) };
   }
   return { ok: true, value: { app, server: running, setReady: (r) => void (ready = r) } };
 }

@@ -28,7 +28,8 @@ export function watchTlsFiles(o: TlsReloadOptions): () => void {
     void loadTlsFiles(o.files)
       .then((r) => {
         if (!r.ok) {
-          if (r.error !== lastError) o.logger.warn('TLS certificate not reloaded; keeping the one in use', { error: r.error });
+          if (r.error !== lastError)
+            o.logger.warn('TLS certificate not reloaded; keeping the one in use', { error: r.error });
           lastError = r.error;
           return;
         }

@@ -3,6 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
+import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../log/index.js';
@@ -20,7 +21,7 @@ const servedFingerprint = (url: string): Promise<string> =>
   new Promise((resolve, reject) => {
     get(url, { rejectUnauthorized: false, agent: false }, (res) => {
       res.resume();
-      resolve((res.socket as import('node:tls').TLSSocket).getPeerCertificate().fingerprint256);
+      resolve((res.socket as TLSSocket).getPeerCertificate().fingerprint256);
     }).on('error', reject);
   });
 
@@ -46,7 +47,9 @@ describe('self-signed certificate', () => {
     expect(x.subject).toBe('CN=kubepulse-hub.kubepulse.svc');
     expect(x.issuer).toBe(x.subject);
     expect(x.verify(x.publicKey)).toBe(true);
-    expect(x.subjectAltName).toBe('DNS:kubepulse-hub.kubepulse.svc, DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+    expect(x.subjectAltName).toBe(
+      'DNS:kubepulse-hub.kubepulse.svc, DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1',
+    );
     expect(x.checkHost('kubepulse-hub.kubepulse.svc')).toBe('kubepulse-hub.kubepulse.svc');
     expect(x.checkHost('evil.example')).toBeUndefined();
     expect(x.checkIP('127.0.0.1')).toBe('127.0.0.1');
@@ -68,7 +71,9 @@ describe('self-signed certificate', () => {
     expect(text).toContain('TLS Web Server Authentication, TLS Web Client Authentication');
     const ca = selfSignedCertificate({ commonName: 'test CA', altNames: [], isCa: true });
     await writeFile(join(dir, 'ca.crt'), ca.cert);
-    const verified = execFileSync('openssl', ['verify', '-CAfile', join(dir, 'ca.crt'), join(dir, 'ca.crt')], { encoding: 'utf8' });
+    const verified = execFileSync('openssl', ['verify', '-CAfile', join(dir, 'ca.crt'), join(dir, 'ca.crt')], {
+      encoding: 'utf8',
+    });
     expect(verified.trim()).toBe(`${join(dir, 'ca.crt')}: OK`);
   });
 
@@ -80,8 +85,14 @@ describe('self-signed certificate', () => {
     try {
       expect(server.scheme).toBe('https');
       const port = server.address.split(':')[1];
-      expect(await fetchText(`https://127.0.0.1:${port}/`, fresh.cert)).toEqual({ status: 200, body: 'hello over tls' });
-      expect(await fetchText(`https://localhost:${port}/`, fresh.cert)).toEqual({ status: 200, body: 'hello over tls' });
+      expect(await fetchText(`https://127.0.0.1:${port}/`, fresh.cert)).toEqual({
+        status: 200,
+        body: 'hello over tls',
+      });
+      expect(await fetchText(`https://localhost:${port}/`, fresh.cert)).toEqual({
+        status: 200,
+        body: 'hello over tls',
+      });
       // A client that does not trust it refuses the handshake.
       const other = selfSignedCertificate({ commonName: 'other', altNames: ['localhost'] });
       await expect(fetchText(`https://127.0.0.1:${port}/`, other.cert)).rejects.toThrow();
@@ -92,7 +103,14 @@ describe('self-signed certificate', () => {
 
   it('default serving names cover the Service DNS forms, localhost and the host name', () => {
     const names = defaultServingNames('kubepulse-hub', 'monitoring');
-    expect(names).toEqual(expect.arrayContaining(['kubepulse-hub.monitoring.svc', 'kubepulse-hub.monitoring.svc.cluster.local', 'localhost', '127.0.0.1']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'kubepulse-hub.monitoring.svc',
+        'kubepulse-hub.monitoring.svc.cluster.local',
+        'localhost',
+        '127.0.0.1',
+      ]),
+    );
   });
 });
 
@@ -110,13 +128,30 @@ describe('loading PEM files', () => {
     await writeFile(garbage, 'not a certificate\n');
     const loaded = await loadTlsFiles({ certFile, keyFile });
     expect(loaded.ok && loaded.value.cert).toBe(a.cert);
-    expect(await loadTlsFiles({ certFile: join(dir, 'nope.crt'), keyFile })).toEqual({ ok: false, error: `TLS certificate ${join(dir, 'nope.crt')}: no such file` });
-    expect(await loadTlsFiles({ certFile: garbage, keyFile })).toEqual({ ok: false, error: `TLS certificate ${garbage}: no PEM CERTIFICATE block` });
-    expect(await loadTlsFiles({ certFile, keyFile: garbage })).toEqual({ ok: false, error: `TLS key ${garbage}: no PEM PRIVATE KEY block` });
-    expect(await loadTlsFiles({ certFile, keyFile: wrongKey })).toEqual({ ok: false, error: `TLS key ${wrongKey} does not belong to the certificate in ${certFile}` });
-    expect(await servingCertificate({ certFile })).toEqual({ ok: false, error: 'TLS needs both a certificate file and a key file, or neither' });
+    expect(await loadTlsFiles({ certFile: join(dir, 'nope.crt'), keyFile })).toEqual({
+      ok: false,
+      error: `TLS certificate ${join(dir, 'nope.crt')}: no such file`,
+    });
+    expect(await loadTlsFiles({ certFile: garbage, keyFile })).toEqual({
+      ok: false,
+      error: `TLS certificate ${garbage}: no PEM CERTIFICATE block`,
+    });
+    expect(await loadTlsFiles({ certFile, keyFile: garbage })).toEqual({
+      ok: false,
+      error: `TLS key ${garbage}: no PEM PRIVATE KEY block`,
+    });
+    expect(await loadTlsFiles({ certFile, keyFile: wrongKey })).toEqual({
+      ok: false,
+      error: `TLS key ${wrongKey} does not belong to the certificate in ${certFile}`,
+    });
+    expect(await servingCertificate({ certFile })).toEqual({
+      ok: false,
+      error: 'TLS needs both a certificate file and a key file, or neither',
+    });
     const generated = await servingCertificate({});
-    expect(generated.ok && new X509Certificate(generated.value.cert).checkHost('kubepulse-hub.kubepulse.svc')).toBeTruthy();
+    expect(
+      generated.ok && new X509Certificate(generated.value.cert).checkHost('kubepulse-hub.kubepulse.svc'),
+    ).toBeTruthy();
   });
 
   it('the HTTP shell serves HTTPS from web.tls files and refuses to start with a bad key', async () => {
@@ -129,7 +164,10 @@ describe('loading PEM files', () => {
     if (!shell.ok) throw new Error(shell.error);
     try {
       const port = shell.value.server.address.split(':')[1];
-      expect(await fetchText(`https://127.0.0.1:${port}/-/healthy`, pair.cert)).toEqual({ status: 200, body: 'kubepulse is Healthy.\n' });
+      expect(await fetchText(`https://127.0.0.1:${port}/-/healthy`, pair.cert)).toEqual({
+        status: 200,
+        body: 'kubepulse is Healthy.\n',
+      });
     } finally {
       await shell.value.server.close(1000);
     }
@@ -153,7 +191,8 @@ describe('certificate reload', () => {
     const url = `https://${shell.value.server.address}/-/healthy`;
     const fp = (pem: string): string => new X509Certificate(pem).fingerprint256;
     const until = async (want: string): Promise<void> => {
-      for (let i = 0; i < 100 && (await servedFingerprint(url)) !== want; i++) await new Promise((r) => setTimeout(r, 30));
+      for (let i = 0; i < 100 && (await servedFingerprint(url)) !== want; i++)
+        await new Promise((r) => setTimeout(r, 30));
       expect(await servedFingerprint(url)).toBe(want);
     };
     try {

@@ -42,18 +42,24 @@ export async function loadTlsFiles(files: TlsFiles): Promise<Result<PemPair, str
 }
 
 /** The pair must parse, and the key must be the one of the first (leaf) certificate. */
-export function checkPair(pair: PemPair, files: TlsFiles = { certFile: 'certificate', keyFile: 'key' }): Result<PemPair, string> {
-  if (!pair.cert.includes('-----BEGIN CERTIFICATE-----')) return err(`TLS certificate ${files.certFile}: no PEM CERTIFICATE block`);
+export function checkPair(
+  pair: PemPair,
+  files: TlsFiles = { certFile: 'certificate', keyFile: 'key' },
+): Result<PemPair, string> {
+  if (!pair.cert.includes('-----BEGIN CERTIFICATE-----'))
+    return err(`TLS certificate ${files.certFile}: no PEM CERTIFICATE block`);
   let leaf: X509Certificate;
   try {
     leaf = new X509Certificate(pair.cert);
   } catch (e) {
     return err(`TLS certificate ${files.certFile}: cannot parse: ${describe(e)}`);
   }
-  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pair.key)) return err(`TLS key ${files.keyFile}: no PEM PRIVATE KEY block`);
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pair.key))
+    return err(`TLS key ${files.keyFile}: no PEM PRIVATE KEY block`);
   try {
     const key = createPrivateKey(pair.key);
-    if (!leaf.checkPrivateKey(key)) return err(`TLS key ${files.keyFile} does not belong to the certificate in ${files.certFile}`);
+    if (!leaf.checkPrivateKey(key))
+      return err(`TLS key ${files.keyFile} does not belong to the certificate in ${files.certFile}`);
   } catch (e) {
     return err(`TLS key ${files.keyFile}: cannot parse: ${describe(e)}`);
   }
@@ -65,16 +71,26 @@ export function checkPair(pair: PemPair, files: TlsFiles = { certFile: 'certific
  * every DNS form a client may dial (namespace from POD_NAMESPACE, default
  * kubepulse), localhost and this host's name.
  */
-export function defaultServingNames(service = 'kubepulse-hub', namespace = process.env['POD_NAMESPACE'] ?? 'kubepulse'): string[] {
+export function defaultServingNames(
+  service = 'kubepulse-hub',
+  namespace = process.env['POD_NAMESPACE'] ?? 'kubepulse',
+): string[] {
   const svc = `${service}.${namespace}`;
   const names = [service, svc, `${svc}.svc`, `${svc}.svc.cluster.local`, 'localhost', '127.0.0.1', '::1', hostname()];
   return [...new Set(names.filter((n) => n !== ''))];
 }
 
 /** The files when given, else a self-signed pair for `defaultServingNames()`. */
-export async function servingCertificate(files: Partial<TlsFiles>, clock?: () => number): Promise<Result<PemPair, string>> {
-  if (files.certFile !== undefined && files.keyFile !== undefined) return loadTlsFiles({ certFile: files.certFile, keyFile: files.keyFile });
-  if (files.certFile !== undefined || files.keyFile !== undefined) return err('TLS needs both a certificate file and a key file, or neither');
+export async function servingCertificate(
+  files: Partial<TlsFiles>,
+  clock?: () => number,
+): Promise<Result<PemPair, string>> {
+  if (files.certFile !== undefined && files.keyFile !== undefined)
+    return loadTlsFiles({ certFile: files.certFile, keyFile: files.keyFile });
+  if (files.certFile !== undefined || files.keyFile !== undefined)
+    return err('TLS needs both a certificate file and a key file, or neither');
   const names = defaultServingNames();
-  return ok(selfSignedCertificate({ commonName: names[2] ?? 'kubepulse', altNames: names, ...(clock ? { clock } : {}) }));
+  return ok(
+    selfSignedCertificate({ commonName: names[2] ?? 'kubepulse', altNames: names, ...(clock ? { clock } : {}) }),
+  );
 }

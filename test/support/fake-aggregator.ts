@@ -57,7 +57,11 @@ export function createFakeAggregator(o: AggregatorOptions): FakeAggregator {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const path = url.pathname;
     if (req.method === 'GET' && path === '/api') {
-      json(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: req.headers.host ?? '' }] });
+      json(res, 200, {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: req.headers.host ?? '' }],
+      });
       return true;
     }
     if (req.method === 'GET' && path === '/api/v1') {
@@ -72,12 +76,28 @@ export function createFakeAggregator(o: AggregatorOptions): FakeAggregator {
       return true;
     }
     if (req.method === 'GET' && path === '/apis') {
-      const groups = backend ? [{ name: GROUP, versions: [{ groupVersion: GV, version: 'v1beta1' }], preferredVersion: { groupVersion: GV, version: 'v1beta1' } }] : [];
+      const groups = backend
+        ? [
+            {
+              name: GROUP,
+              versions: [{ groupVersion: GV, version: 'v1beta1' }],
+              preferredVersion: { groupVersion: GV, version: 'v1beta1' },
+            },
+          ]
+        : [];
       json(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups });
       return true;
     }
-    if (req.method === 'GET' && path === '/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication') {
-      json(res, 200, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'extension-apiserver-authentication', namespace: 'kube-system' }, data: o.authData() });
+    if (
+      req.method === 'GET' &&
+      path === '/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication'
+    ) {
+      json(res, 200, {
+        kind: 'ConfigMap',
+        apiVersion: 'v1',
+        metadata: { name: 'extension-apiserver-authentication', namespace: 'kube-system' },
+        data: o.authData(),
+      });
       return true;
     }
     if (req.method === 'POST' && path === '/apis/authorization.k8s.io/v1/subjectaccessreviews') {
@@ -88,7 +108,12 @@ export function createFakeAggregator(o: AggregatorOptions): FakeAggregator {
         reviews.push(sar.spec);
         const decision = o.policy(sar.spec);
         if (decision === 'fail') return status(res, 500, 'InternalError', 'authorizer is down');
-        json(res, 201, { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: sar.spec, status: { allowed: decision.allowed, ...(decision.reason ? { reason: decision.reason } : {}) } });
+        json(res, 201, {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SubjectAccessReview',
+          spec: sar.spec,
+          status: { allowed: decision.allowed, ...(decision.reason ? { reason: decision.reason } : {}) },
+        });
       });
       return true;
     }
@@ -103,7 +128,9 @@ export function createFakeAggregator(o: AggregatorOptions): FakeAggregator {
         status(res, 401, 'Unauthorized', 'Unauthorized');
         return true;
       }
-      proxy(req, res, backend, o.proxyClient, who, url, (code) => proxied.push({ path: url.pathname + url.search, user: who.user, status: code }));
+      proxy(req, res, backend, o.proxyClient, who, url, (code) =>
+        proxied.push({ path: url.pathname + url.search, user: who.user, status: code }),
+      );
       return true;
     }
     return false;
@@ -125,7 +152,14 @@ function proxy(
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     // The aggregator drops the caller's credentials and any identity headers it did not set itself.
-    if (v === undefined || k === 'authorization' || k === 'host' || k.startsWith('x-remote-') || k.startsWith('impersonate-')) continue;
+    if (
+      v === undefined ||
+      k === 'authorization' ||
+      k === 'host' ||
+      k.startsWith('x-remote-') ||
+      k.startsWith('impersonate-')
+    )
+      continue;
     headers[k] = v;
   }
   headers['x-remote-user'] = who.user;
@@ -141,7 +175,18 @@ function proxy(
   );
   upstream.on('error', (e) => {
     done(503);
-    res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `error trying to reach service: ${e.message}`, reason: 'ServiceUnavailable', code: 503 }));
+    res
+      .writeHead(503, { 'content-type': 'application/json' })
+      .end(
+        JSON.stringify({
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          message: `error trying to reach service: ${e.message}`,
+          reason: 'ServiceUnavailable',
+          code: 503,
+        }),
+      );
   });
   req.pipe(upstream);
 }

@@ -30,32 +30,95 @@ export interface TestPki {
 export async function createTestPki(): Promise<TestPki> {
   const dir = await mkdtemp(join(tmpdir(), 'kubepulse-pki-'));
   let n = 0;
-  const openssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const openssl = (...args: string[]): void =>
+    void execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const read = async (base: string): Promise<CertKey> => ({
     cert: await readFile(join(dir, `${base}.crt`), 'utf8'),
     key: await readFile(join(dir, `${base}.key`), 'utf8'),
     certFile: join(dir, `${base}.crt`),
     keyFile: join(dir, `${base}.key`),
   });
-  const subject = (cn: string, orgs: readonly string[] = []): string => `${orgs.map((o) => `/O=${o}`).join('')}/CN=${cn}`;
+  const subject = (cn: string, orgs: readonly string[] = []): string =>
+    `${orgs.map((o) => `/O=${o}`).join('')}/CN=${cn}`;
   const signed = async (ca: CertKey, subj: string, ext: string): Promise<CertKey> => {
     const base = `cert-${++n}`;
     await writeFile(join(dir, `${base}.ext`), ext);
-    openssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', subj);
-    openssl('x509', '-req', '-in', `${base}.csr`, '-CA', ca.certFile, '-CAkey', ca.keyFile, '-set_serial', String(1000 + n), '-days', '2', '-sha256', '-extfile', `${base}.ext`, '-out', `${base}.crt`);
+    openssl(
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      `${base}.key`,
+      '-out',
+      `${base}.csr`,
+      '-subj',
+      subj,
+    );
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${base}.csr`,
+      '-CA',
+      ca.certFile,
+      '-CAkey',
+      ca.keyFile,
+      '-set_serial',
+      String(1000 + n),
+      '-days',
+      '2',
+      '-sha256',
+      '-extfile',
+      `${base}.ext`,
+      '-out',
+      `${base}.crt`,
+    );
     return read(base);
   };
   return {
     dir,
     async ca(cn) {
       const base = `ca-${++n}`;
-      openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${base}.key`, '-out', `${base}.crt`, '-subj', `/CN=${cn}`, '-days', '2', '-sha256',
-        '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,digitalSignature,keyCertSign');
+      openssl(
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        `${base}.key`,
+        '-out',
+        `${base}.crt`,
+        '-subj',
+        `/CN=${cn}`,
+        '-days',
+        '2',
+        '-sha256',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,digitalSignature,keyCertSign',
+      );
       return read(base);
     },
-    client: (ca, cn, orgs = []) => signed(ca, subject(cn, orgs), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n'),
+    client: (ca, cn, orgs = []) =>
+      signed(
+        ca,
+        subject(cn, orgs),
+        'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n',
+      ),
     server: (ca, cn, names) =>
-      signed(ca, subject(cn), `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${names.map((x) => (/^[\d.]+$|:/.test(x) ? `IP:${x}` : `DNS:${x}`)).join(',')}\n`),
+      signed(
+        ca,
+        subject(cn),
+        `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${names.map((x) => (/^[\d.]+$|:/.test(x) ? `IP:${x}` : `DNS:${x}`)).join(',')}\n`,
+      ),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }

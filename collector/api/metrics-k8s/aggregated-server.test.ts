@@ -29,7 +29,6 @@ let kube: KubeApiServer;
 let aggregator: FakeAggregator;
 let api: AggregatedApi;
 let now = 1_000_000;
-let allowedNames = '["front-proxy-client"]';
 const serving = selfSignedCertificate({ commonName: 'kubepulse-hub.kubepulse.svc', altNames: ['127.0.0.1'] });
 
 /** alice may list and get nodes and pods; carol (a direct client) may list nodes; everyone may read discovery. */
@@ -58,11 +57,23 @@ beforeAll(async () => {
   const app = tsdb.appender();
   for (let t = NOW - 60_000; t <= NOW; t += 15_000) {
     const s = (t - (NOW - 60_000)) / 1000;
-    app.append({ __name__: 'node_cpu_seconds_total', job: 'node', instance: 'node-a', cpu: '0', mode: 'user' }, t, 100 + 0.5 * s);
+    app.append(
+      { __name__: 'node_cpu_seconds_total', job: 'node', instance: 'node-a', cpu: '0', mode: 'user' },
+      t,
+      100 + 0.5 * s,
+    );
     app.append({ __name__: 'node_memory_MemTotal_bytes', job: 'node', instance: 'node-a' }, t, 4 * 2 ** 30);
     app.append({ __name__: 'node_memory_MemAvailable_bytes', job: 'node', instance: 'node-a' }, t, 3 * 2 ** 30);
-    app.append({ __name__: 'container_cpu_usage_seconds_total', namespace: 'shop', pod: 'api-0', container: 'api' }, t, 10 + 0.2 * s);
-    app.append({ __name__: 'container_memory_working_set_bytes', namespace: 'shop', pod: 'api-0', container: 'api' }, t, 50 * 2 ** 20);
+    app.append(
+      { __name__: 'container_cpu_usage_seconds_total', namespace: 'shop', pod: 'api-0', container: 'api' },
+      t,
+      10 + 0.2 * s,
+    );
+    app.append(
+      { __name__: 'container_memory_working_set_bytes', namespace: 'shop', pod: 'api-0', container: 'api' },
+      t,
+      50 * 2 ** 20,
+    );
   }
   await app.commit();
   metrics = createResourceMetrics({ engine: createEngine(tsdb), windowMs: 60_000, clock: () => NOW });
@@ -71,7 +82,7 @@ beforeAll(async () => {
     authData: () => ({
       'client-ca-file': clientCa.cert,
       'requestheader-client-ca-file': frontProxyCa.cert,
-      'requestheader-allowed-names': allowedNames,
+      'requestheader-allowed-names': '["front-proxy-client"]',
       'requestheader-username-headers': '["X-Remote-User"]',
       'requestheader-group-headers': '["X-Remote-Group"]',
       'requestheader-extra-headers-prefix': '["X-Remote-Extra-"]',
@@ -111,7 +122,12 @@ const call = (path: string, c: Call = {}): Promise<{ status: number; body: Recor
   new Promise((resolve, reject) => {
     const req = request(
       `https://${(c.target ?? api).address}${path}`,
-      { ca: c.ca ?? serving.cert, headers: c.headers ?? {}, ...(c.client ? { cert: c.client.cert, key: c.client.key } : {}), agent: false },
+      {
+        ca: c.ca ?? serving.cert,
+        headers: c.headers ?? {},
+        ...(c.client ? { cert: c.client.cert, key: c.client.key } : {}),
+        agent: false,
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (d: string) => (text += d));
@@ -128,7 +144,11 @@ const call = (path: string, c: Call = {}): Promise<{ status: number; body: Recor
 const NODES = '/apis/metrics.k8s.io/v1beta1/nodes';
 const asFrontProxy = (user: string, groups: string[] = [], extra: Record<string, string> = {}): Call => ({
   client: frontProxy,
-  headers: { 'X-Remote-User': user, 'X-Remote-Group': groups, ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [`X-Remote-Extra-${k}`, v])) },
+  headers: {
+    'X-Remote-User': user,
+    'X-Remote-Group': groups,
+    ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [`X-Remote-Extra-${k}`, v])),
+  },
 });
 
 describe('aggregated metrics.k8s.io with requestheader authentication', () => {
@@ -141,7 +161,15 @@ describe('aggregated metrics.k8s.io with requestheader authentication', () => {
   it('answers 401 with a Status to a caller without a client certificate, even with X-Remote-User', async () => {
     const r = await call(NODES, { headers: { 'X-Remote-User': 'alice' } });
     expect(r.status).toBe(401);
-    expect(r.body).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    expect(r.body).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Unauthorized',
+      reason: 'Unauthorized',
+      code: 401,
+    });
   });
 
   it('answers 401 to a front-proxy lookalike signed by another CA, a CN outside allowed-names, and a proxy that names no user', async () => {
@@ -154,7 +182,10 @@ describe('aggregated metrics.k8s.io with requestheader authentication', () => {
     const before = aggregator.reviews.length;
     const r = await call(NODES, asFrontProxy('alice', ['devs', 'system:authenticated'], { scopes: 'read' }));
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ kind: 'NodeMetricsList', items: [{ metadata: { name: 'node-a' }, usage: { cpu: '500000000n', memory: `${1024 * 1024}Ki` } }] });
+    expect(r.body).toMatchObject({
+      kind: 'NodeMetricsList',
+      items: [{ metadata: { name: 'node-a' }, usage: { cpu: '500000000n', memory: `${1024 * 1024}Ki` } }],
+    });
     expect(aggregator.reviews.slice(before)).toEqual([
       {
         user: 'alice',
@@ -169,7 +200,11 @@ describe('aggregated metrics.k8s.io with requestheader authentication', () => {
     const before = aggregator.reviews.length;
     const r = await call('/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods/api-0', asFrontProxy('alice'));
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ kind: 'PodMetrics', metadata: { name: 'api-0', namespace: 'shop' }, containers: [{ name: 'api', usage: { cpu: '200000000n' } }] });
+    expect(r.body).toMatchObject({
+      kind: 'PodMetrics',
+      metadata: { name: 'api-0', namespace: 'shop' },
+      containers: [{ name: 'api', usage: { cpu: '200000000n' } }],
+    });
     expect(aggregator.reviews.slice(before).map((s) => s.resourceAttributes)).toEqual([
       { verb: 'get', group: 'metrics.k8s.io', version: 'v1beta1', resource: 'pods', namespace: 'shop', name: 'api-0' },
     ]);
@@ -183,7 +218,8 @@ describe('aggregated metrics.k8s.io with requestheader authentication', () => {
       apiVersion: 'v1',
       metadata: {},
       status: 'Failure',
-      message: 'pods.metrics.k8s.io is forbidden: User "bob" cannot list resource "pods" in API group "metrics.k8s.io" in the namespace "shop": no RBAC policy matched',
+      message:
+        'pods.metrics.k8s.io is forbidden: User "bob" cannot list resource "pods" in API group "metrics.k8s.io" in the namespace "shop": no RBAC policy matched',
       reason: 'Forbidden',
       details: { group: 'metrics.k8s.io', kind: 'pods' },
       code: 403,
@@ -219,7 +255,10 @@ describe('aggregated metrics.k8s.io with requestheader authentication', () => {
     const r = await call('/apis/metrics.k8s.io/v1beta1', asFrontProxy('system:kube-aggregator', ['system:masters']));
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ kind: 'APIResourceList', groupVersion: 'metrics.k8s.io/v1beta1' });
-    expect(aggregator.reviews[before]?.nonResourceAttributes).toEqual({ path: '/apis/metrics.k8s.io/v1beta1', verb: 'get' });
+    expect(aggregator.reviews[before]?.nonResourceAttributes).toEqual({
+      path: '/apis/metrics.k8s.io/v1beta1',
+      verb: 'get',
+    });
     expect((await call('/openapi/v2', asFrontProxy('alice'))).body).toMatchObject({ swagger: '2.0' });
     expect((await call('/openapi/v2')).status).toBe(401);
   });
@@ -241,7 +280,13 @@ describe('aggregated metrics.k8s.io with requestheader authentication', () => {
 
 describe('aggregated metrics.k8s.io', () => {
   it('with authentication none serves anyone', async () => {
-    const open = await startAggregatedApi({ listen: '127.0.0.1:0', tls: serving, metrics, auth: { kind: 'none' }, logger });
+    const open = await startAggregatedApi({
+      listen: '127.0.0.1:0',
+      tls: serving,
+      metrics,
+      auth: { kind: 'none' },
+      logger,
+    });
     if (!open.ok) throw new Error(open.error);
     try {
       const r = await call(NODES, { target: open.value });
@@ -263,11 +308,23 @@ describe('aggregated metrics.k8s.io', () => {
         kind: 'requestheader',
         refreshMs: 10_000, // retried after 1 s while failing
         api: {
-          readAuthConfig: async () => {
-            if (!reachable) return { ok: false, error: 'GET https://kube/...: connect ECONNREFUSED' };
-            return { ok: true, value: { requestHeader: { caPem: frontProxyCa.cert, cas: [new X509Certificate(frontProxyCa.cert)], allowedNames: [], usernameHeaders: ['x-remote-user'], groupHeaders: [], extraPrefixes: [] } } };
+          readAuthConfig: () => {
+            if (!reachable) return Promise.resolve({ ok: false, error: 'GET https://kube/...: connect ECONNREFUSED' });
+            return Promise.resolve({
+              ok: true,
+              value: {
+                requestHeader: {
+                  caPem: frontProxyCa.cert,
+                  cas: [new X509Certificate(frontProxyCa.cert)],
+                  allowedNames: [],
+                  usernameHeaders: ['x-remote-user'],
+                  groupHeaders: [],
+                  extraPrefixes: [],
+                },
+              },
+            });
           },
-          review: async () => ({ ok: true, value: { allowed: true, reason: '' } }),
+          review: () => Promise.resolve({ ok: true, value: { allowed: true, reason: '' } }),
         },
       },
       logger,
@@ -291,7 +348,15 @@ describe('aggregated metrics.k8s.io', () => {
     const keyFile = join(pki.dir, 'serving.key');
     await writeFile(certFile, serving.cert);
     await writeFile(keyFile, serving.key);
-    const a = await startAggregatedApi({ listen: '127.0.0.1:0', tls: serving, tlsFiles: { certFile, keyFile }, tlsReloadIntervalMs: 50, metrics, auth: { kind: 'none' }, logger });
+    const a = await startAggregatedApi({
+      listen: '127.0.0.1:0',
+      tls: serving,
+      tlsFiles: { certFile, keyFile },
+      tlsReloadIntervalMs: 50,
+      metrics,
+      auth: { kind: 'none' },
+      logger,
+    });
     if (!a.ok) throw new Error(a.error);
     try {
       expect((await call('/healthz', { target: a.value })).status).toBe(200); // trusts `serving` only
@@ -299,7 +364,10 @@ describe('aggregated metrics.k8s.io', () => {
       await writeFile(certFile, renewed.cert);
       let status = 0;
       for (let i = 0; i < 100 && status !== -1; i++) {
-        status = await call('/healthz', { target: a.value }).then((r) => r.status, () => -1);
+        status = await call('/healthz', { target: a.value }).then(
+          (r) => r.status,
+          () => -1,
+        );
         if (status !== -1) await new Promise((r) => setTimeout(r, 30));
       }
       expect(status).toBe(-1); // the old certificate is no longer served
@@ -312,6 +380,9 @@ describe('aggregated metrics.k8s.io', () => {
 
   it('refuses a listen address it cannot bind, naming the setting', async () => {
     const r = await startAggregatedApi({ listen: api.address, tls: serving, metrics, auth: { kind: 'none' }, logger });
-    expect(r).toEqual({ ok: false, error: `metricsApi.listen: cannot listen on ${api.address}: address already in use` });
+    expect(r).toEqual({
+      ok: false,
+      error: `metricsApi.listen: cannot listen on ${api.address}: address already in use`,
+    });
   });
 });

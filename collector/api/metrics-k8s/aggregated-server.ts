@@ -69,12 +69,25 @@ export async function startAggregatedApi(o: AggregatedApiOptions): Promise<Resul
   app.disable('etag');
   for (const path of ['/healthz', '/livez', '/readyz']) {
     const ready = (): boolean => path !== '/readyz' || auth.kind === 'none' || config !== undefined;
-    app.get(path, (_req, res) => void res.status(ready() ? 200 : 503).type('text/plain').send(ready() ? 'ok' : 'authentication configuration not loaded'));
+    app.get(
+      path,
+      (_req, res) =>
+        void res
+          .status(ready() ? 200 : 503)
+          .type('text/plain')
+          .send(ready() ? 'ok' : 'authentication configuration not loaded'),
+    );
   }
   if (auth.kind === 'requestheader') {
     const authorizer = cachingAuthorizer({ review: auth.api.review, clock });
     app.use((req: Request, res: Response, next: NextFunction) => {
-      if (!config) return sendStatus(res, 503, 'ServiceUnavailable', 'authentication configuration (kube-system/extension-apiserver-authentication) not loaded yet');
+      if (!config)
+        return sendStatus(
+          res,
+          503,
+          'ServiceUnavailable',
+          'authentication configuration (kube-system/extension-apiserver-authentication) not loaded yet',
+        );
       const socket = req.socket as TLSSocket;
       const who = authenticate(
         { cert: socket.getPeerX509Certificate(), authorized: socket.authorized },
@@ -85,7 +98,11 @@ export async function startAggregatedApi(o: AggregatedApiOptions): Promise<Resul
         o.logger.debug('metrics.k8s.io request not authenticated', { path: req.path, reason: who.error });
         return sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
       }
-      const attributes = requestAttributes(req.method, req.path, req.query['watch'] === 'true' || req.query['watch'] === '1');
+      const attributes = requestAttributes(
+        req.method,
+        req.path,
+        req.query['watch'] === 'true' || req.query['watch'] === '1',
+      );
       authorizer.authorize(who.value, attributes).then(
         (d) => {
           if (!d.ok) {
@@ -102,7 +119,9 @@ export async function startAggregatedApi(o: AggregatedApiOptions): Promise<Resul
   app.get('/openapi/v2', (_req, res) => void res.json(OPENAPI_V2));
   app.get('/openapi/v3', (_req, res) => void res.json({ paths: {} }));
   app.use(createMetricsApiRouter(o.metrics));
-  app.use((req: Request, res: Response) => sendStatus(res, 404, 'NotFound', `the server could not find the requested resource ${req.path}`));
+  app.use((req: Request, res: Response) =>
+    sendStatus(res, 404, 'NotFound', `the server could not find the requested resource ${req.path}`),
+  );
 
   let serving = o.tls;
   const tlsOptions = (c: AuthConfig | undefined) => ({
@@ -110,11 +129,16 @@ export async function startAggregatedApi(o: AggregatedApiOptions): Promise<Resul
     key: serving.key,
     ...(c ? { ca: [c.requestHeader?.caPem, c.clientCa?.caPem].filter((p): p is string => p !== undefined) } : {}),
   });
-  const bound = await listen(app, o.listen, { ...tlsOptions(undefined), requestCert: auth.kind === 'requestheader', rejectUnauthorized: false });
+  const bound = await listen(app, o.listen, {
+    ...tlsOptions(undefined),
+    requestCert: auth.kind === 'requestheader',
+    rejectUnauthorized: false,
+  });
   if (!bound.ok) return err(`metricsApi.listen: ${bound.error}`);
   const running = bound.value;
 
-  const setSecureContext = (options: object): void => (running.server as unknown as { setSecureContext(o: object): void }).setSecureContext(options);
+  const setSecureContext = (options: object): void =>
+    (running.server as unknown as { setSecureContext(o: object): void }).setSecureContext(options);
   const stopReload = o.tlsFiles
     ? watchTlsFiles({
         files: o.tlsFiles,
@@ -137,7 +161,11 @@ export async function startAggregatedApi(o: AggregatedApiOptions): Promise<Resul
       if (r.ok) {
         const changed = JSON.stringify(tlsOptions(r.value).ca) !== JSON.stringify(tlsOptions(config).ca);
         if (changed) setSecureContext(tlsOptions(r.value));
-        if (config === undefined) o.logger.info('metrics.k8s.io: delegated authentication configured', { requestHeader: r.value.requestHeader !== undefined, clientCa: r.value.clientCa !== undefined });
+        if (config === undefined)
+          o.logger.info('metrics.k8s.io: delegated authentication configured', {
+            requestHeader: r.value.requestHeader !== undefined,
+            clientCa: r.value.clientCa !== undefined,
+          });
         config = r.value;
         markLoaded();
       } else {
@@ -162,5 +190,13 @@ export async function startAggregatedApi(o: AggregatedApiOptions): Promise<Resul
 }
 
 function forbidden(res: Response, user: UserInfo, a: RequestAttributes, reason: string): void {
-  sendStatus(res, 403, 'Forbidden', forbiddenMessage(user.username, a, reason), a.kind === 'resource' ? { group: 'metrics.k8s.io', kind: a.resource, ...(a.name ? { name: a.name } : {}) } : undefined);
+  sendStatus(
+    res,
+    403,
+    'Forbidden',
+    forbiddenMessage(user.username, a, reason),
+    a.kind === 'resource'
+      ? { group: 'metrics.k8s.io', kind: a.resource, ...(a.name ? { name: a.name } : {}) }
+      : undefined,
+  );
 }

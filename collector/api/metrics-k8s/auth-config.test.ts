@@ -36,11 +36,17 @@ describe('extension-apiserver-authentication', () => {
   });
 
   it('names the key that is broken', () => {
-    expect(parseAuthConfigMap({ data: { 'requestheader-client-ca-file': ca, 'requestheader-allowed-names': 'front-proxy-client' } })).toEqual({
+    expect(
+      parseAuthConfigMap({
+        data: { 'requestheader-client-ca-file': ca, 'requestheader-allowed-names': 'front-proxy-client' },
+      }),
+    ).toEqual({
       ok: false,
       error: 'extension-apiserver-authentication: requestheader-allowed-names is not JSON: front-proxy-client',
     });
-    expect(parseAuthConfigMap({ data: { 'requestheader-client-ca-file': ca, 'requestheader-group-headers': '[1]' } })).toEqual({
+    expect(
+      parseAuthConfigMap({ data: { 'requestheader-client-ca-file': ca, 'requestheader-group-headers': '[1]' } }),
+    ).toEqual({
       ok: false,
       error: 'extension-apiserver-authentication: requestheader-group-headers is not a JSON list of strings',
     });
@@ -50,19 +56,61 @@ describe('extension-apiserver-authentication', () => {
     });
     const broken = ca.replace(/\n[A-Za-z0-9+/]{10}/, '\nAAAAAAAAAA');
     const r = parseAuthConfigMap({ data: { 'requestheader-client-ca-file': ca + broken } });
-    expect(!r.ok && r.error).toMatch(/^extension-apiserver-authentication: requestheader-client-ca-file: certificate 2 of 2 does not parse/);
-    expect(parseAuthConfigMap('nope')).toEqual({ ok: false, error: 'extension-apiserver-authentication: not a ConfigMap with data' });
+    expect(!r.ok && r.error).toMatch(
+      /^extension-apiserver-authentication: requestheader-client-ca-file: certificate 2 of 2 does not parse/,
+    );
+    expect(parseAuthConfigMap('nope')).toEqual({
+      ok: false,
+      error: 'extension-apiserver-authentication: not a ConfigMap with data',
+    });
   });
 });
 
 describe('request attributes', () => {
   it('names verb, resource, namespace and name as the API server RequestInfo does', () => {
-    expect(requestAttributes('GET', '/apis/metrics.k8s.io/v1beta1/nodes', false)).toEqual({ kind: 'resource', verb: 'list', resource: 'nodes', version: 'v1beta1' });
-    expect(requestAttributes('GET', '/apis/metrics.k8s.io/v1beta1/nodes/n1', false)).toEqual({ kind: 'resource', verb: 'get', resource: 'nodes', version: 'v1beta1', name: 'n1' });
-    expect(requestAttributes('GET', '/apis/metrics.k8s.io/v1beta1/pods', true)).toEqual({ kind: 'resource', verb: 'watch', resource: 'pods', version: 'v1beta1' });
-    expect(requestAttributes('GET', '/apis/metrics.k8s.io/v1beta1/namespaces/ns/pods', false)).toEqual({ kind: 'resource', verb: 'list', resource: 'pods', version: 'v1beta1', namespace: 'ns' });
-    expect(requestAttributes('GET', '/apis/metrics.k8s.io/v1beta1/namespaces/ns/pods/p', false)).toEqual({ kind: 'resource', verb: 'get', resource: 'pods', version: 'v1beta1', namespace: 'ns', name: 'p' });
-    expect(requestAttributes('GET', '/apis/metrics.k8s.io/v1beta1', false)).toEqual({ kind: 'non-resource', path: '/apis/metrics.k8s.io/v1beta1', verb: 'get' });
-    expect(requestAttributes('GET', '/openapi/v2', false)).toEqual({ kind: 'non-resource', path: '/openapi/v2', verb: 'get' });
+    expect(requestAttributes('GET', '/apis/metrics.k8s.io/v1beta1/nodes', false)).toEqual({
+      kind: 'resource',
+      verb: 'list',
+      resource: 'nodes',
+      version: 'v1beta1',
+    });
+    expect(requestAttributes('GET', '/apis/metrics.k8s.io/v1beta1/nodes/n1', false)).toEqual({
+      kind: 'resource',
+      verb: 'get',
+      resource: 'nodes',
+      version: 'v1beta1',
+      name: 'n1',
+    });
+    expect(requestAttributes('GET', '/apis/metrics.k8s.io/v1beta1/pods', true)).toEqual({
+      kind: 'resource',
+      verb: 'watch',
+      resource: 'pods',
+      version: 'v1beta1',
+    });
+    expect(requestAttributes('GET', '/apis/metrics.k8s.io/v1beta1/namespaces/ns/pods', false)).toEqual({
+      kind: 'resource',
+      verb: 'list',
+      resource: 'pods',
+      version: 'v1beta1',
+      namespace: 'ns',
+    });
+    expect(requestAttributes('GET', '/apis/metrics.k8s.io/v1beta1/namespaces/ns/pods/p', false)).toEqual({
+      kind: 'resource',
+      verb: 'get',
+      resource: 'pods',
+      version: 'v1beta1',
+      namespace: 'ns',
+      name: 'p',
+    });
+    expect(requestAttributes('GET', '/apis/metrics.k8s.io/v1beta1', false)).toEqual({
+      kind: 'non-resource',
+      path: '/apis/metrics.k8s.io/v1beta1',
+      verb: 'get',
+    });
+    expect(requestAttributes('GET', '/openapi/v2', false)).toEqual({
+      kind: 'non-resource',
+      path: '/openapi/v2',
+      verb: 'get',
+    });
   });
 });

@@ -38,7 +38,9 @@ export function parseCaBundle(pem: string, where: string): Result<X509Certificat
     try {
       out.push(new X509Certificate(b));
     } catch (e) {
-      return err(`${where}: certificate ${i + 1} of ${blocks.length} does not parse: ${e instanceof Error ? e.message : String(e)}`);
+      return err(
+        `${where}: certificate ${i + 1} of ${blocks.length} does not parse: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
   return ok(out);

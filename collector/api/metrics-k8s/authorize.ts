@@ -36,7 +36,14 @@ export function requestAttributes(method: string, path: string, watch: boolean):
     if ((resource === 'nodes' || resource === 'pods') && rest.length <= 2) {
       const name = rest[1];
       const v = watch ? 'watch' : name === undefined ? 'list' : 'get';
-      return { kind: 'resource', verb: v, resource, version, ...(namespace !== undefined ? { namespace } : {}), ...(name !== undefined ? { name } : {}) };
+      return {
+        kind: 'resource',
+        verb: v,
+        resource,
+        version,
+        ...(namespace !== undefined ? { namespace } : {}),
+        ...(name !== undefined ? { name } : {}),
+      };
     }
   }
   return { kind: 'non-resource', path, verb };

@@ -20,7 +20,12 @@ export interface DelegationApi {
 const SAR_PATH = '/apis/authorization.k8s.io/v1/subjectaccessreviews';
 const SarStatus = z.object({
   status: z
-    .object({ allowed: z.boolean().default(false), denied: z.boolean().optional(), reason: z.string().optional(), evaluationError: z.string().optional() })
+    .object({
+      allowed: z.boolean().default(false),
+      denied: z.boolean().optional(),
+      reason: z.string().optional(),
+      evaluationError: z.string().optional(),
+    })
     .default({ allowed: false }),
 });
 
@@ -28,7 +33,12 @@ export function createDelegationApi(kc: KubeConfig, timeoutMs = 10_000): Delegat
   const cluster = kc.getCurrentCluster();
   const server = (cluster?.server ?? '').replace(/\/+$/, '');
 
-  const call = async (method: 'GET' | 'POST', path: string, body: unknown, signal?: AbortSignal): Promise<Result<unknown, string>> => {
+  const call = async (
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<Result<unknown, string>> => {
     const where = `${method} ${server}${path}`;
     if (server === '') return err(`${where}: the kubeconfig names no cluster`);
     let res;
@@ -39,13 +49,19 @@ export function createDelegationApi(kc: KubeConfig, timeoutMs = 10_000): Delegat
       const timeout = AbortSignal.timeout(timeoutMs);
       res = await fetch(server + path, {
         method,
-        headers: { ...ctx.getHeaders(), accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          ...ctx.getHeaders(),
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         ...(dispatcher ? { dispatcher } : {}),
       });
     } catch (e) {
-      return err(`${where}: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`);
+      return err(
+        `${where}: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`,
+      );
     }
     const text = await res.text().catch(() => '');
     if (res.status < 200 || res.status > 299) {
@@ -70,12 +86,19 @@ export function createDelegationApi(kc: KubeConfig, timeoutMs = 10_000): Delegat
       return r.ok ? parseAuthConfigMap(r.value) : r;
     },
     async review(spec) {
-      const r = await call('POST', SAR_PATH, { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec });
+      const r = await call('POST', SAR_PATH, {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec,
+      });
       if (!r.ok) return r;
       const parsed = SarStatus.safeParse(r.value);
       if (!parsed.success) return err(`POST ${server}${SAR_PATH}: not a SubjectAccessReview`);
       const s = parsed.data.status;
-      const decision: Decision = { allowed: s.allowed && s.denied !== true, reason: s.reason ?? s.evaluationError ?? '' };
+      const decision: Decision = {
+        allowed: s.allowed && s.denied !== true,
+        reason: s.reason ?? s.evaluationError ?? '',
+      };
       return ok(decision);
     },
   };

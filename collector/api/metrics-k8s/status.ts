@@ -11,8 +11,25 @@ export interface StatusDetails {
   readonly name?: string;
 }
 
-export function sendStatus(res: Response, code: number, reason: string, message: string, details?: StatusDetails): void {
-  res.status(code).json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
+export function sendStatus(
+  res: Response,
+  code: number,
+  reason: string,
+  message: string,
+  details?: StatusDetails,
+): void {
+  res
+    .status(code)
+    .json({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      ...(details ? { details } : {}),
+      code,
+    });
 }
 
 /** As k8s.io/apiserver words a denial, with the authorizer's reason appended when it gave one. */

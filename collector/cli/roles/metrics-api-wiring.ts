@@ -24,7 +24,7 @@ export async function startMetricsApi(
   logger: Logger,
 ): Promise<Result<MetricsApiHandle, string>> {
   const { listen, certFile, keyFile, authentication } = config.metricsApi;
-  if (listen === undefined) return ok({ stop: async () => undefined });
+  if (listen === undefined) return ok({ stop: () => Promise.resolve() });
   const log = logger.child({ component: 'metrics-api' });
 
   let auth: Parameters<typeof startAggregatedApi>[0]['auth'] = { kind: 'none' };
@@ -39,7 +39,10 @@ export async function startMetricsApi(
     auth = { kind: 'requestheader', api: createDelegationApi(kc.value) };
   }
 
-  const pair = await servingCertificate({ ...(certFile !== undefined ? { certFile } : {}), ...(keyFile !== undefined ? { keyFile } : {}) });
+  const pair = await servingCertificate({
+    ...(certFile !== undefined ? { certFile } : {}),
+    ...(keyFile !== undefined ? { keyFile } : {}),
+  });
   if (!pair.ok) return err(`metricsApi: ${pair.error}`);
   const files = certFile !== undefined && keyFile !== undefined ? { tlsFiles: { certFile, keyFile } } : {};
   const started = await startAggregatedApi({ listen, tls: pair.value, ...files, metrics, auth, logger: log });
