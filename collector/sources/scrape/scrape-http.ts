@@ -48,8 +48,20 @@ export async function fetchMetricsBody(url: string, options: FetchBodyOptions): 
   } catch (e) {
     if (timeout.aborted) return err(new Error(`scrape timed out after ${options.timeoutMs}ms`, { cause: e }));
     if (options.signal?.aborted) return err(new Error('scrape cancelled', { cause: e }));
-    return err(new Error(`scrape failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+    return err(new Error(`scrape failed: ${describeFetchError(e)}`, { cause: e }));
   }
+}
+
+/**
+ * fetch() says only "fetch failed"; what went wrong (refused, reset, a
+ * certificate the target's CA did not sign) is in its cause.
+ */
+function describeFetchError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = e.cause;
+  if (!(cause instanceof Error)) return e.message;
+  const code = (cause as NodeJS.ErrnoException).code;
+  return `${e.message}: ${cause.message}${code !== undefined && !cause.message.includes(code) ? ` (${code})` : ''}`;
 }
 
 async function readLimited(res: Response, limit: number): Promise<Result<Uint8Array, Error>> {

@@ -153,6 +153,17 @@ describe('ScrapeTarget', () => {
     expect(c.problems[0]?.message).toBe('invalid exposition: line 2: expected label name, got "1" at column 6');
   });
 
+  it('says why a target could not be reached, not only that fetch failed', async () => {
+    const ex = await exporter();
+    const port = new URL(ex.url).port;
+    const server = servers.pop();
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+    const c = await target(ex.url).collect();
+    expect(report(c.samples, 'up')).toBe(0);
+    expect(c.problems[0]?.message).toBe(`scrape failed: fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
   it('enforces timeout, body size, sample and label limits', async () => {
     const ex = await exporter();
     ex.respond(text('a{x="1"} 1\na{x="2"} 2\na{x="3",y="long value"} 3\n'));
