@@ -2,8 +2,9 @@
  * metrics.k8s.io on an HTTPS listener of its own, for the Kubernetes API
  * aggregation layer: the kube-apiserver proxies /apis/metrics.k8s.io/* here
  * (APIService v1beta1.metrics.k8s.io), authenticated by its front-proxy client
- * certificate, exactly as it does for metrics-server. Health endpoints and
- * minimal OpenAPI documents are served too, because the aggregator polls them.
+ * certificate, exactly as it does for metrics-server. /healthz, /livez and
+ * /readyz serve probes; minimal /openapi/v2 and /openapi/v3 documents are
+ * there because the aggregator fetches them to merge into the cluster's spec.
  */
 import type { TLSSocket } from 'node:tls';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -81,6 +82,9 @@ export async function startAggregatedApi(o: AggregatedApiOptions): Promise<Resul
   if (auth.kind === 'requestheader') {
     const authorizer = cachingAuthorizer({ review: auth.api.review, clock });
     app.use((req: Request, res: Response, next: NextFunction) => {
+      // A connection made before the CAs were known was asked for a client certificate with the wrong CA
+      // list (a Go client then sends none): close it so the next request gets a fresh handshake.
+      if (!config || !(req.socket as TLSSocket).authorized) res.setHeader('Connection', 'close');
       if (!config)
         return sendStatus(
           res,
