@@ -57,6 +57,15 @@ describe('resource and full pipelines', () => {
     }
   });
 
+  it('stores kubepulse\'s own metrics with the full pipeline, as Prometheus stores its self-scrape', async () => {
+    const build = await query('kubepulse_build_info{job="kubepulse"}');
+    expect(build).toHaveLength(1);
+    expect(build[0]?.metric.version).toMatch(/^\d+\.\d+\.\d+/);
+    // Its /metrics shows them once, not once from the registry and again from the stored collection.
+    const text = await (await fetch(`${daemon.baseUrl}/metrics`)).text();
+    expect(text.match(/^kubepulse_build_info\{/gm)).toHaveLength(1);
+  });
+
   it('keeps the resource pipeline lean: only CPU and memory series come every resource interval', async () => {
     // The raw samples of the last 5 minutes, counted per series here (count_over_time would drop the names).
     type Matrix = { data: { result: { metric: Record<string, string>; values: unknown[] }[] } };

@@ -5,13 +5,17 @@
  */
 import type { Registry } from 'prom-client';
 import type { MetadataProvider, MetricMetadata } from '../../api/index.js';
+import { SELF_SOURCE } from '../../http/self-metrics.js';
 import type { Pipeline } from '../../pipelines/index.js';
 import { writeTextExposition } from '../../sources/scrape/index.js';
 
 export async function renderMetrics(registry: Registry, pipelines: readonly Pipeline[]): Promise<string> {
   const parts = [await registry.metrics()];
   for (const p of pipelines) {
-    for (const c of p.latest().values()) parts.push(writeTextExposition(c.samples, c.metadata));
+    for (const [source, c] of p.latest()) {
+      // The registry's own figures are already above.
+      if (source !== SELF_SOURCE) parts.push(writeTextExposition(c.samples, c.metadata));
+    }
   }
   return parts.join('\n');
 }

@@ -15,6 +15,7 @@
 import { hostname } from 'node:os';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config/index.js';
+import { createSelfMetricsSource } from '../../http/self-metrics.js';
 import type { Logger } from '../../log/index.js';
 import { createPipeline, type LabelledSource, type Pipeline } from '../../pipelines/index.js';
 import { createCgroupSource, type CgroupScope } from '../../sources/cgroup/index.js';
@@ -57,6 +58,8 @@ export function nodeLocalPipelines(
   const node = nodeName(config);
   const pipeline = (name: 'resource' | 'full', intervalMs: number): Pipeline[] => {
     const sources = nodeSources(config, node, name, kubelet);
+    // kubepulse's own figures (queue, sources, process), stored as a Prometheus stores its self-scrape.
+    if (name === 'full') sources.push({ source: createSelfMetricsSource(registry), targetLabels: { job: 'kubepulse', instance: node } });
     if (sources.length === 0) return [];
     return [
       createPipeline({
