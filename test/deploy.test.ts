@@ -36,6 +36,14 @@ describe('deploy manifests', () => {
     for (const r of roles) for (const rule of r.rules ?? []) expect(rule.resources).not.toContain('secrets');
   });
 
+  it('gives the collector its kubelet and nothing of the API server, and does not have it scrape itself', () => {
+    const role = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'kubepulse-collector');
+    expect(role?.rules).toEqual([{ apiGroups: [''], resources: ['nodes/metrics', 'nodes/stats', 'nodes/proxy'], verbs: ['get'] }]);
+    const ds = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'kubepulse-collector');
+    const annotations = (ds?.spec as { template: { metadata: { annotations?: Record<string, string> } } }).template.metadata.annotations ?? {};
+    expect(annotations['prometheus.io/scrape']).toBeUndefined();
+  });
+
   it('runs every container as non-root with a read-only root filesystem and no capabilities', () => {
     for (const { spec } of podSpecs) {
       expect(spec.securityContext.runAsNonRoot).toBe(true);
