@@ -28,10 +28,13 @@ export interface CgroupOptions {
    */
   readonly podLookup?: PodLookup;
   /**
-   * `worker` (default): files are read in batches on one worker thread, about
-   * 4x cheaper in CPU than `async`, one libuv request per file (read-worker.ts).
+   * `sync` (default): files are read synchronously on this thread in batches of
+   * CHUNK cgroups, yielding to the event loop between batches (read-sync.ts);
+   * the CPU of `worker` without a second V8 isolate's memory. `worker`: the
+   * same reads on one worker thread (read-worker.ts). `async`: one libuv
+   * request per file, about 4x the CPU.
    */
-  readonly readMode?: 'worker' | 'async';
+  readonly readMode?: 'sync' | 'worker' | 'async';
   /** How many libuv file requests run at once in `async` mode, and directory listings in both. Default 16. */
   readonly readConcurrency?: number;
 }
@@ -41,7 +44,7 @@ export interface ResolvedCgroupOptions {
   readonly procPath: string;
   readonly cgroupRoot: string;
   readonly podLookup: PodLookup | undefined;
-  readonly readMode: 'worker' | 'async';
+  readonly readMode: 'sync' | 'worker' | 'async';
   readonly readConcurrency: number;
 }
 
@@ -51,7 +54,7 @@ export function resolveOptions(o: CgroupOptions = {}): ResolvedCgroupOptions {
     procPath: o.procPath ?? '/proc',
     cgroupRoot: o.cgroupRoot ?? '/sys/fs/cgroup',
     podLookup: o.podLookup,
-    readMode: o.readMode ?? 'worker',
+    readMode: o.readMode ?? 'sync',
     readConcurrency: Math.max(1, o.readConcurrency ?? 16),
   };
 }

@@ -148,11 +148,13 @@ describe('createCgroupSource on the recorded trees', () => {
     expect(v.get('container_processes')).toBe(14);
   });
 
-  it('reads the same with one libuv request per file as with the worker thread', async () => {
+  it('reads the same synchronously, with one libuv request per file and on the worker thread', async () => {
     for (const root of [V1, V2, HYBRID]) {
       const viaWorker = await createCgroupSource({ ...paths(root), readMode: 'worker' }).collect();
       const viaAsync = await createCgroupSource({ ...paths(root), readMode: 'async' }).collect();
+      const viaSync = await createCgroupSource({ ...paths(root), readMode: 'sync' }).collect();
       expect(viaAsync).toEqual(viaWorker);
+      expect(viaSync).toEqual(viaWorker);
       expect(viaWorker.samples.length).toBeGreaterThan(10);
     }
   });

@@ -2,8 +2,8 @@
  * The cgroup source: every pod and container cgroup of this node (or, without
  * Kubernetes, every service and top-level cgroup) under cAdvisor's
  * `container_*` names, read straight from the cgroup filesystem. Files are
- * read asynchronously through one concurrency cap, each parsed on its own, so
- * a garbled file costs only its own series and adds a problem naming it.
+ * read in batches (synchronously by default, see read-sync.ts), each parsed on
+ * its own, so a garbled file costs only its own series and adds a problem naming it.
  */
 import path from 'node:path';
 import type { Labels } from '../../tsdb/interface.js';
@@ -24,6 +24,7 @@ import type { PodLookup } from './pod-lookup.js';
 import { readV1 } from './read-v1.js';
 import { readV1Resource, readV2Resource } from './read-resource.js';
 import { readV2 } from './read-v2.js';
+import { syncFiles } from './read-sync.js';
 import { asyncFiles, workerFiles } from './read-worker.js';
 
 export const SOURCE_NAME = 'cgroup';
@@ -78,7 +79,7 @@ export function createCgroupSource(options?: CgroupOptions): Source {
   const o = resolveOptions(options);
   const limit = createLimiter(o.readConcurrency);
   const async = asyncFiles(limit);
-  const files = o.readMode === 'worker' ? workerFiles(async) : async;
+  const files = o.readMode === 'sync' ? syncFiles() : o.readMode === 'worker' ? workerFiles(async) : async;
   // The hierarchy does not change while the node runs; detect it once it has worked.
   let layout: CgroupLayout | undefined;
 
@@ -140,6 +141,8 @@ export function createCgroupSource(options?: CgroupOptions): Source {
       };
       // A chunk at a time: the texts and figures of only CHUNK cgroups are alive at once, which keeps the heap small.
       for (let start = 0; start < found.cgroups.length; start += CHUNK) {
+        // Synchronous reads resolve at once: let timers and requests run between batches.
+        if (start > 0 && o.readMode === 'sync') await new Promise((resolve) => setImmediate(resolve));
         const chunk = found.cgroups.slice(start, start + CHUNK);
         const stats = await Promise.all(chunk.map(read));
         chunk.forEach((c, i) => {

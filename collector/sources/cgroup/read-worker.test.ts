@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createLimiter } from './limiter.js';
 import type { RawFiles } from './read-worker.js';
 import { asyncFiles, workerFiles } from './read-worker.js';
+import { syncFiles } from './read-sync.js';
 
 let dir: string;
 afterAll(async () => {
@@ -14,6 +15,7 @@ afterAll(async () => {
 const modes: [string, () => RawFiles][] = [
   ['async', () => asyncFiles(createLimiter(4))],
   ['worker', () => workerFiles(asyncFiles(createLimiter(4)))],
+  ['sync', () => syncFiles()],
 ];
 
 describe.each(modes)('%s file reads', (_, make) => {

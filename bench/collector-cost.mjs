@@ -1,0 +1,233 @@
+#!/usr/bin/env node
+// What the node collector (`kubepulse collector`, the DaemonSet role) costs on a full node:
+// a real collector process, at the default intervals (resource 15 s, full 30 s), reading this
+// machine's /proc and a generated cgroup v2 tree of 110 pods x 3 containers (the kubelet's
+// default max-pods), remote-writing to a 204 responder on loopback through its disk queue.
+//
+//   npm run build && node bench/collector-cost.mjs [--minutes 3] [--pods 110] [--containers 3]
+//       [--dist dist] [--node-options "..."] [--node-args "..."] [--sample-ms 1000] [--no-node-exporter]
+//
+// Samples the child's RSS (/proc/<pid>/status VmRSS; VmHWM for the peak) and CPU
+// (/proc/<pid>/stat utime + stime, all its threads) and prints steady RSS (median of
+// the second half of the run), peak RSS and CPU in % of one core from ready to the end.
+// Issue 4's targets: <= 80 MB RSS and <= 1 % of one core.
+//
+// Reference in the same run: Debian's prometheus-node-exporter on the same machine,
+// scraped every 15 s (it collects on scrape, as it would under Prometheus). It reads
+// /proc and /sys only, no cgroups: a ratio to read with that in mind.
+// NODE_OPTIONS of the child: --node-options if given, else this process' NODE_OPTIONS
+// (the collector's own defaults apply on top either way).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildKubeTree, buildProcDir } from './lib/cgroup-tree.mjs';
+import { cpuSeconds, freePort } from './lib/procs.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const argv = process.argv.slice(2);
+const flag = (name, dflt) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : dflt;
+};
+const minutes = Number(flag('minutes', '3'));
+const pods = Number(flag('pods', '110'));
+const containers = Number(flag('containers', '3'));
+const sampleMs = Number(flag('sample-ms', '1000'));
+const dist = resolve(ROOT, flag('dist', 'dist'));
+const nodeOptions = flag('node-options', process.env.NODE_OPTIONS ?? '');
+// V8 flags NODE_OPTIONS does not accept (--optimize-for-size, --lite-mode…) go on the command line.
+const nodeArgs = flag('node-args', '').split(' ').filter(Boolean);
+const withNodeExporter = !argv.includes('--no-node-exporter');
+const NODE_EXPORTER = process.env.NODE_EXPORTER_BIN ?? 'prometheus-node-exporter';
+
+/** VmRSS and VmHWM of a process, bytes. */
+function memory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.floor(s.length / 2)];
+};
+const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const exited = (p) => p.child.exitCode !== null || p.child.signalCode !== null;
+const howExited = (p) => (p.child.signalCode ? `signal ${p.child.signalCode}` : `code ${p.child.exitCode}`);
+
+function start(name, command, args, env) {
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+  let log = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => (log = (log + d).slice(-20_000)));
+  return { name, child, log: () => log };
+}
+
+async function waitReady(p, url) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited(p)) throw new Error(`${p.name} exited (${howExited(p)}):\n${p.log()}`);
+    if (
+      await fetch(url).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      return;
+    if (Date.now() > deadline) throw new Error(`${p.name} did not become ready:\n${p.log()}`);
+    await sleep(100);
+  }
+}
+
+async function stop(p) {
+  if (exited(p)) return;
+  const gone = new Promise((r) => p.child.once('exit', r));
+  p.child.kill('SIGTERM');
+  const t = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
+  await gone;
+  clearTimeout(t);
+}
+
+/** Samples RSS every `sampleMs` from now until stopped; CPU is taken at both ends. */
+function watch(pid) {
+  const rss = [];
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  const timer = setInterval(() => {
+    try {
+      rss.push(memory(pid).rss);
+    } catch {
+      // exited between two samples
+    }
+  }, sampleMs);
+  return () => {
+    clearInterval(timer);
+    const { hwm } = memory(pid);
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = cpuSeconds(pid) - cpu0;
+    return { steady: median(rss.slice(Math.floor(rss.length / 2))), peakSampled: Math.max(...rss), hwm, cpu, seconds };
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'kubepulse-collector-bench-'));
+const receiver = { requests: 0, bytes: 0 };
+const server = createServer((req, res) => {
+  req.on('data', (d) => (receiver.bytes += d.length));
+  req.on('end', () => {
+    receiver.requests++;
+    res.writeHead(204).end();
+  });
+});
+const procs = [];
+try {
+  const cgroupRoot = buildKubeTree(join(dir, 'tree'), { pods, containers });
+  const procPath = buildProcDir(join(dir, 'proc'));
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const rwUrl = `http://127.0.0.1:${server.address().port}/api/v1/write`;
+  const port = await freePort();
+  const main = join(dist, 'collector/cli/main.js');
+  const collector = start(
+    'collector',
+    process.execPath,
+    [
+      ...nodeArgs,
+      main,
+      'collector',
+      `--listen=127.0.0.1:${port}`,
+      `--data-dir=${join(dir, 'data')}`,
+      `--remote-write-url=${rwUrl}`,
+      '--log-level=warn',
+    ],
+    {
+      KUBEPULSE_PROC_PATH: procPath,
+      KUBEPULSE_CGROUP_ROOT: cgroupRoot,
+      NODE_OPTIONS: nodeOptions,
+      NODE_NAME: 'bench-node',
+    },
+  );
+  procs.push(collector);
+  let exporter;
+  let nePort;
+  if (withNodeExporter) {
+    nePort = await freePort();
+    exporter = start('node-exporter', NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${nePort}`]);
+    procs.push(exporter);
+  }
+  const tReady0 = performance.now();
+  await waitReady(collector, `http://127.0.0.1:${port}/-/ready`);
+  const startupMs = performance.now() - tReady0;
+  const startupCpu = cpuSeconds(collector.child.pid);
+  const startupMem = memory(collector.child.pid);
+  if (exporter) await waitReady(exporter, `http://127.0.0.1:${nePort}/metrics`);
+  const collectorWatch = watch(collector.child.pid);
+  const exporterWatch = exporter ? watch(exporter.child.pid) : undefined;
+  // node-exporter collects when scraped: scrape it as Prometheus would, every 15 s.
+  let scrapes = 0;
+  const scrape = async () => {
+    if (!exporter) return;
+    const r = await fetch(`http://127.0.0.1:${nePort}/metrics`);
+    await r.text();
+    scrapes++;
+  };
+  await scrape();
+  const scraper = setInterval(() => void scrape(), 15_000);
+  const runMs = minutes * 60_000;
+  const tick = Math.min(30_000, runMs);
+  for (let elapsed = 0; elapsed < runMs; elapsed += tick) {
+    await sleep(Math.min(tick, runMs - elapsed));
+    if (exited(collector)) throw new Error(`collector exited (${howExited(collector)}):\n${collector.log()}`);
+    process.stderr.write(
+      `  ${((elapsed + tick) / 1000).toFixed(0)} s: collector RSS ${mb(memory(collector.child.pid).rss)}\n`,
+    );
+  }
+  clearInterval(scraper);
+  const c = collectorWatch();
+  const e = exporterWatch?.();
+  const metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+  const metric = (name) =>
+    metrics
+      .split('\n')
+      .filter((l) => l.startsWith(name))
+      .join('; ');
+
+  const pct = (x) => (x.cpu / x.seconds) * 100;
+  console.log(
+    `kubepulse collector: ${pods} pods x ${containers} containers (cgroup v2, generated) + this machine's /proc, default intervals, ${minutes} min`,
+  );
+  console.log(
+    `  NODE_OPTIONS       : ${JSON.stringify(nodeOptions)}; node args ${JSON.stringify(nodeArgs.join(' '))}; node ${process.version}`,
+  );
+  console.log(
+    `  startup            : ready after ${startupMs.toFixed(0)} ms, ${startupCpu.toFixed(2)} CPU-s, RSS ${mb(startupMem.rss)}`,
+  );
+  console.log(
+    `  steady RSS         : ${mb(c.steady)} (median of the second half; target <= 80 MB)  ${c.steady <= 80e6 ? 'OK' : 'OVER'}`,
+  );
+  console.log(
+    `  peak RSS           : ${mb(c.hwm)} (VmHWM; sampled max ${mb(c.peakSampled)})  ${c.hwm <= 80e6 ? 'OK' : 'OVER'}`,
+  );
+  console.log(
+    `  CPU                : ${pct(c).toFixed(2)} % of one core (${c.cpu.toFixed(2)} CPU-s in ${c.seconds.toFixed(0)} s; target <= 1 %)  ${pct(c) <= 1 ? 'OK' : 'OVER'}`,
+  );
+  console.log(`  remote write       : ${receiver.requests} requests, ${mb(receiver.bytes)} received`);
+  console.log(
+    `  self-metrics       : ${metric('kubepulse_remote_write_') ? metric('kubepulse_remote_write_samples') || '(no samples counter)' : '(none)'}`,
+  );
+  if (e) {
+    console.log(
+      `node-exporter (${NODE_EXPORTER}, scraped every 15 s, ${scrapes} scrapes; /proc and /sys, no cgroups):`,
+    );
+    console.log(`  steady RSS ${mb(e.steady)}, peak ${mb(e.hwm)}, CPU ${pct(e).toFixed(2)} % of one core`);
+    console.log(
+      `  ratio collector / node-exporter: RSS ${(c.steady / e.steady).toFixed(2)}x, CPU ${(pct(c) / pct(e)).toFixed(2)}x`,
+    );
+  }
+} finally {
+  for (const p of procs) await stop(p);
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+}
