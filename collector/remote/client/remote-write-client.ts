@@ -285,12 +285,7 @@ function checkSample(labels: Labels, t: number): string | undefined {
   return undefined;
 }
 
-/** FNV-1a over the series key: stable across restarts, so a series keeps its shard. */
+/** The series' label-bytes hash (record-codec.ts): stable across restarts, so a series keeps its shard. */
 function shardOf(series: QueuedSeries, n: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < series.key.length; i++) {
-    h ^= series.key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % n;
+  return series.hash % n;
 }

@@ -5,11 +5,11 @@
  * it succeeds or the client stops (then the samples stay in the disk queue).
  */
 import type { Logger } from '../../log/index.js';
-import { encodeRemoteWriteBody, type WireTimeSeries } from '../write-request.js';
 import type { RecordRef } from './disk-queue.js';
 import type { HttpSender } from './http-sender.js';
 import type { ResolvedClientOptions } from './options.js';
 import type { QueuedSample } from './record-codec.js';
+import { encodeRequestBody } from './request-body.js';
 
 export interface ShardItem {
   readonly sample: QueuedSample;
@@ -86,7 +86,7 @@ export class Shard {
   }
 
   private async sendWithRetry(batch: readonly ShardItem[]): Promise<void> {
-    const body = encodeRemoteWriteBody({ timeseries: toTimeSeries(batch), metadata: [] });
+    const body = encodeRequestBody(batch.map((it) => it.sample));
     let backoffMs = this.o.minBackoffMs;
     for (let attempt = 1; !this.signal.aborted; attempt++) {
       const started = performance.now();
@@ -143,21 +143,4 @@ export class Shard {
       this.signal.addEventListener('abort', finish);
     });
   }
-}
-
-/** One TimeSeries per series, samples in batch order (which is commit order). */
-function toTimeSeries(batch: readonly ShardItem[]): WireTimeSeries[] {
-  const bySeries = new Map<
-    string,
-    { labels: { name: string; value: string }[]; samples: { value: number; timestamp: number }[] }
-  >();
-  for (const { sample } of batch) {
-    let ts = bySeries.get(sample.series.key);
-    if (!ts) {
-      ts = { labels: sample.series.labels.map(([name, value]) => ({ name, value })), samples: [] };
-      bySeries.set(sample.series.key, ts);
-    }
-    ts.samples.push({ value: sample.v, timestamp: sample.t });
-  }
-  return [...bySeries.values()].map((ts) => ({ ...ts, exemplars: [], histograms: [] }));
 }

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import type { Labels } from '../../tsdb/interface.js';
+import { STALE_NAN } from '../../tsdb/index.js';
+import { snappyDecompress } from '../snappy-block.js';
+import { decodeWriteRequest, encodeWriteRequest, type WireTimeSeries } from '../write-request.js';
+import { decodeRecord, encodeRecord, toQueuedSeries, type QueuedSample } from './record-codec.js';
+import { encodeRequestBody, encodeSamples } from './request-body.js';
+
+/** Label sets that exercise the encoder: multi-byte UTF-8, values past 127 bytes, empty values, many labels. */
+const LABELS: Labels[] = [
+  { __name__: 'up', job: 'node', instance: 'a:9100' },
+  {
+    __name__: 'container_memory_working_set_bytes',
+    id: '/kubepods/pod1/c1',
+    image: '',
+    pod: 'p-ü-日本',
+    container: 'c',
+  },
+  { __name__: 'long', value: 'x'.repeat(200), other: 'é'.repeat(100) },
+  { __name__: 'huge', v: 'y'.repeat(20_000) },
+  Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`l${String(i).padStart(2, '0')}`, `v${i}`])),
+];
+
+/** What the generic encoder writes for the same samples: labels sorted by name, empty values omitted. */
+function reference(samples: readonly { labels: Labels; t: number; v: number }[]): Uint8Array {
+  const series = new Map<string, WireTimeSeries & { samples: { value: number; timestamp: number }[] }>();
+  for (const s of samples) {
+    const key = JSON.stringify(Object.entries(s.labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+    let ts = series.get(key);
+    if (!ts) {
+      const labels = Object.keys(s.labels)
+        .sort()
+        .map((name) => ({ name, value: s.labels[name] as string }));
+      ts = { labels, samples: [], exemplars: [], histograms: [] };
+      series.set(key, ts);
+    }
+    ts.samples.push({ value: s.v, timestamp: s.t });
+  }
+  return encodeWriteRequest({ timeseries: [...series.values()], metadata: [] });
+}
+
+describe('encodeSamples', () => {
+  it('writes the bytes encodeWriteRequest writes, for awkward labels, values and timestamps', () => {
+    const values = [1.5, 0, -0, STALE_NAN, Number.NaN, -3, 1e300];
+    const times = [1_795_790_000_123, 0, -5, 1, 2 ** 52];
+    const plain: { labels: Labels; t: number; v: number }[] = [];
+    const queued: QueuedSample[] = [];
+    LABELS.forEach((labels, i) => {
+      const series = toQueuedSeries(labels);
+      for (let j = 0; j < 3; j++) {
+        const t = times[(i + j) % times.length] as number;
+        const v = values[(i * 3 + j) % values.length] as number;
+        plain.push({ labels, t, v });
+        queued.push({ series, t, v });
+      }
+    });
+    expect(Buffer.from(encodeSamples(queued))).toEqual(Buffer.from(reference(plain)));
+  });
+
+  it('sends a series read back from two records as one TimeSeries, its samples in order', () => {
+    const labels = { __name__: 'up', job: 'x' };
+    const first = decodeRecord(encodeRecord([{ series: toQueuedSeries(labels), t: 1000, v: 1 }]));
+    const second = decodeRecord(encodeRecord([{ series: toQueuedSeries(labels), t: 2000, v: 0 }]));
+    const other = decodeRecord(encodeRecord([{ series: toQueuedSeries({ __name__: 'up', job: 'y' }), t: 1500, v: 2 }]));
+    const body = encodeRequestBody([...first, ...other, ...second]);
+    const raw = snappyDecompress(body);
+    if (!raw.ok) throw raw.error;
+    const req = decodeWriteRequest(raw.value);
+    if (!req.ok) throw req.error;
+    expect(req.value.timeseries.map((ts) => [ts.labels.map((l) => l.value).join(','), ts.samples])).toEqual([
+      [
+        'up,x',
+        [
+          { value: 1, timestamp: 1000 },
+          { value: 0, timestamp: 2000 },
+        ],
+      ],
+      ['up,y', [{ value: 2, timestamp: 1500 }]],
+    ]);
+  });
+});
+
+describe('queue records', () => {
+  it('keep label bytes, NaN bits and order through encode and decode', () => {
+    const a = toQueuedSeries(LABELS[1] as Labels);
+    const b = toQueuedSeries(LABELS[3] as Labels);
+    const back = decodeRecord(
+      encodeRecord([
+        { series: a, t: 1, v: STALE_NAN },
+        { series: b, t: 2, v: 7 },
+        { series: a, t: 3, v: 8 },
+      ]),
+    );
+    expect(back.map((s) => [Buffer.from(s.series.wire), s.series.hash, s.t])).toEqual([
+      [Buffer.from(a.wire), a.hash, 1],
+      [Buffer.from(b.wire), b.hash, 2],
+      [Buffer.from(a.wire), a.hash, 3],
+    ]);
+    expect(back[0]?.series).toBe(back[2]?.series); // one series entry per record
+    expect(new Float64Array([back[0]?.v ?? 0]).buffer).toEqual(new Float64Array([STALE_NAN]).buffer);
+  });
+
+  it('still read records of the JSON format, with the shard hash they were written with', () => {
+    // The earlier layout: u32 sampleCount, u32 seriesCount, u32 length + JSON of sorted pairs, u32 index, f64 t, f64 v.
+    const key = JSON.stringify([
+      ['__name__', 'up'],
+      ['job', 'ü'],
+    ]);
+    const keyBytes = new TextEncoder().encode(key);
+    const buf = new Uint8Array(8 + 4 + keyBytes.length + 20);
+    const view = new DataView(buf.buffer);
+    view.setUint32(0, 1, true);
+    view.setUint32(4, 1, true);
+    view.setUint32(8, keyBytes.length, true);
+    buf.set(keyBytes, 12);
+    const at = 12 + keyBytes.length;
+    view.setUint32(at, 0, true);
+    view.setFloat64(at + 4, 5000, true);
+    view.setFloat64(at + 12, 2.5, true);
+    const [s] = decodeRecord(buf);
+    expect(Buffer.from(s?.series.wire ?? [])).toEqual(Buffer.from(toQueuedSeries({ __name__: 'up', job: 'ü' }).wire));
+    let h = 0x811c9dc5;
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+    expect(s?.series.hash).toBe(h >>> 0);
+    expect([s?.t, s?.v]).toEqual([5000, 2.5]);
+  });
+});
