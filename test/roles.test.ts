@@ -100,6 +100,14 @@ describe('collector → hub', () => {
     expect(r.stderr).toContain(`web.writeAuth.bearerTokenFile: cannot read ${join(dir, 'missing')}: ENOENT`);
   });
 
+  it('refuses to start a collector whose scrape CA file cannot be read, naming it', async () => {
+    const dir = await tempDir('kp-roles-tls-');
+    await writeFile(join(dir, 'collector.yaml'), `scrape:\n  tls: { caFile: ${JSON.stringify(join(dir, 'ca.pem'))} }\n`);
+    const r = await runCli(['collector', '--config', join(dir, 'collector.yaml'), '--listen', '127.0.0.1:0', '--data-dir', dir, '--remote-write-url', 'http://127.0.0.1:1/api/v1/write']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`kubepulse: scrape.tls: cannot read CA file ${join(dir, 'ca.pem')}: ENOENT`);
+  });
+
   it('refuses to start a collector without somewhere to send samples', async () => {
     const r = await runCli(['collector', '--listen', '127.0.0.1:0', '--data-dir', await tempDir()], { KUBEPULSE_REMOTE_WRITE_URL: '' });
     expect(r.code).toBe(2);

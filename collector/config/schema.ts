@@ -89,6 +89,13 @@ export const ConfigSchema = z.strictObject({
       labelValueLengthLimit: z.number().int().min(0).default(4096),
       /** Largest uncompressed body one scrape may read, bytes. */
       bodySizeLimit: z.number().int().positive().default(32 * 1024 * 1024),
+      /** For `prometheus.io/scheme: https` pods (Prometheus' tls_config): a CA bundle, or no verification at all. */
+      tls: z
+        .strictObject({
+          caFile: text('a file path').optional(),
+          insecureSkipVerify: z.boolean().default(false),
+        })
+        .prefault({}),
     })
     .prefault({}),
   procfs: z

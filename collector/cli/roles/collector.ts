@@ -9,6 +9,7 @@ import { startHttpShell } from '../../http/shell.js';
 import type { Logger } from '../../log/index.js';
 import { createRemoteWriteClient } from '../../remote/index.js';
 import { err, ok, type Result } from '../../result.js';
+import { scrapeTlsAgent } from '../../sources/scrape/index.js';
 import { prepareDataDir } from '../data-dir.js';
 import { VERSION } from '../version.js';
 import { renderMetrics } from './exposition.js';
@@ -20,6 +21,8 @@ import type { RunningStack } from './stack.js';
 export async function startCollector(config: Config, logger: Logger): Promise<Result<RunningStack, string>> {
   const url = config.remoteWrite.url;
   if (url === undefined) return err('the collector needs remoteWrite.url (--remote-write-url, KUBEPULSE_REMOTE_WRITE_URL): where to send samples');
+  const scrapeTls = scrapeTlsAgent(config.scrape.tls);
+  if (!scrapeTls.ok) return err(`scrape.tls: ${scrapeTls.error.message}`);
   const queueDir = config.remoteWrite.queueDir ?? join(config.dataDir, 'remote-write-queue');
   const dir = await prepareDataDir(queueDir);
   if (!dir.ok) return dir;
@@ -58,7 +61,7 @@ export async function startCollector(config: Config, logger: Logger): Promise<Re
   const kubelet = kubeletWiring(config, nodeName(config), logger);
   const pipelines = nodeLocalPipelines(config, client, logger, registry, kubelet);
   const podList = kubelet.podList;
-  const pods = podList && startPodScraping({ config, node: nodeName(config), podList, appendable: client, logger, registry });
+  const pods = podList && startPodScraping({ config, node: nodeName(config), podList, appendable: client, logger, registry, ...(scrapeTls.value ? { dispatcher: scrapeTls.value } : {}) });
   mountTargetsApi(app, pods?.targets ?? (() => ({ active: [], dropped: [] })));
   app.get('/metrics', (_req, res, next) => {
     renderMetrics(registry, pipelines)

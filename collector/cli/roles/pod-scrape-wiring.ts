@@ -6,6 +6,7 @@
  */
 import express, { type Express, type Router } from 'express';
 import type { Registry } from 'prom-client';
+import type { Dispatcher } from 'undici';
 import { registerRulesRoutes, type ApiTarget, type TargetsProvider, type TargetsSnapshot } from '../../api/index.js';
 import { formatDuration, type Config } from '../../config/index.js';
 import type { Logger } from '../../log/index.js';
@@ -29,6 +30,8 @@ export interface PodScrapingOptions {
   readonly appendable: Appendable;
   readonly logger: Logger;
   readonly registry?: Registry;
+  /** From `scrapeTlsAgent(config.scrape.tls)`, made at start so a bad CA file stops the start. */
+  readonly dispatcher?: Dispatcher;
 }
 
 export interface PodScraping {
@@ -62,6 +65,7 @@ export function startPodScraping(options: PodScrapingOptions): PodScraping | und
     timeoutMs,
     limits: { sampleLimit, labelLimit, labelNameLengthLimit, labelValueLengthLimit, bodySizeLimit },
     ...(options.registry ? { registry: options.registry } : {}),
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
   });
   let reported = new Set<string>();
   const sync = (pods: DiscoveredPods): void => {

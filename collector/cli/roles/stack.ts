@@ -12,7 +12,8 @@ import type { Logger } from '../../log/index.js';
 import type { Pipeline } from '../../pipelines/index.js';
 import { createEngine, formatExpr, parseExpr } from '../../promql/index.js';
 import { createMetadataStore, createRemoteWriteHandler } from '../../remote/index.js';
-import { ok, type Result } from '../../result.js';
+import { err, ok, type Result } from '../../result.js';
+import { scrapeTlsAgent } from '../../sources/scrape/index.js';
 import { openTsdb } from '../../tsdb/index.js';
 import { createDashboardRouter } from '../../../dashboard/index.js';
 import { prepareDataDir } from '../data-dir.js';
@@ -40,6 +41,8 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
   if (!dataDir.ok) return dataDir;
   const writeAuth = await loadWriteAuth(config.web);
   if (!writeAuth.ok) return writeAuth;
+  const scrapeTls = scrapeTlsAgent(config.scrape.tls);
+  if (!scrapeTls.ok) return err(`scrape.tls: ${scrapeTls.error.message}`);
   const startTimeMs = Date.now();
   const registry = createSelfRegistry(VERSION);
 
@@ -150,7 +153,7 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
 
   const running = pipelines.map((p) => p.run(stopping.signal));
   const podList = kubelet?.podList;
-  pods.scraping = podList && startPodScraping({ config, node: nodeName(config), podList, appendable: tsdb, logger, registry });
+  pods.scraping = podList && startPodScraping({ config, node: nodeName(config), podList, appendable: tsdb, logger, registry, ...(scrapeTls.value ? { dispatcher: scrapeTls.value } : {}) });
   scheduleHousekeeping(tsdb, logger, stopping.signal);
   shell.value.setReady(true);
   logger.info('kubepulse started', { role, version: VERSION, listen: server.address, dataDir: config.dataDir });

@@ -6,6 +6,7 @@
  * last act is to write staleness markers for every series the target had,
  * report series included, so queries stop showing them at once.
  */
+import type { Dispatcher } from 'undici';
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '../../log/index.js';
 import type { Appendable, Labels } from '../../tsdb/interface.js';
@@ -30,6 +31,8 @@ export interface ScrapeManagerOptions {
   readonly intervalMs: number;
   readonly timeoutMs: number;
   readonly limits: ScrapeLimits;
+  /** Connection settings shared by every target (TLS: see scrapeTlsAgent). */
+  readonly dispatcher?: Dispatcher;
   /** Gets `kubepulse_target_scrape_failures_total{scrape_pool,reason}`. */
   readonly registry?: Registry;
   /** Milliseconds since the epoch. */
@@ -121,6 +124,7 @@ export function createScrapeManager(options: ScrapeManagerOptions): ScrapeManage
       timeoutMs,
       clock,
       ...scrapeLimits(options.limits),
+      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
     const stop = new AbortController();
     const done = runScrapeLoop(target, {

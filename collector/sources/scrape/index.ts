@@ -31,4 +31,6 @@ export { STALE_NAN, isStaleNaN } from './stale-nan.js';
 export { mergeTargetLabels, checkLabelLimits, seriesKey } from './target-labels.js';
 export type { LabelLimits } from './target-labels.js';
 export { runScrapeLoop, hashOffset } from './scrape-loop.js';
+export { scrapeTlsAgent } from './scrape-tls.js';
+export type { ScrapeTlsOptions } from './scrape-tls.js';
 export type { ScrapeLoopOptions } from './scrape-loop.js';

@@ -4,6 +4,7 @@
  * X-Prometheus-Scrape-Timeout-Seconds, and a limit on the (uncompressed) body
  * so one runaway exporter cannot take the collector's memory.
  */
+import { fetch, type Dispatcher, type Response } from 'undici';
 import { err, ok, type Result } from '../../result.js';
 import { SCRAPE_ACCEPT_HEADER } from './content-type.js';
 
@@ -13,6 +14,8 @@ export interface FetchBodyOptions {
   readonly bodyLimitBytes?: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
+  /** Connection settings, e.g. an undici Agent with the TLS options of `scrapeTlsAgent`; default: verify with the system CAs. */
+  readonly dispatcher?: Dispatcher;
 }
 
 export interface FetchedBody {
@@ -29,6 +32,7 @@ export async function fetchMetricsBody(url: string, options: FetchBodyOptions): 
     const res = await fetch(url, {
       signal,
       redirect: 'follow',
+      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
       headers: {
         accept: SCRAPE_ACCEPT_HEADER,
         'accept-encoding': 'gzip',
@@ -68,7 +72,8 @@ async function readLimited(res: Response, limit: number): Promise<Result<Uint8Ar
   if (!res.body) return ok(new Uint8Array());
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const reader = res.body.getReader();
+  // undici types its stream's chunks loosely; a fetch body's chunks are bytes.
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;

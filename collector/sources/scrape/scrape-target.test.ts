@@ -1,4 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,6 +10,8 @@ import type { SourceSample } from '../source.js';
 import { SCRAPE_ACCEPT_HEADER } from './content-type.js';
 import { ScrapeTarget, type ScrapeTargetOptions } from './scrape-target.js';
 import { isStaleNaN, STALE_NAN } from './stale-nan.js';
+import { scrapeTlsAgent } from './scrape-tls.js';
+import { selfSignedCertificate } from '../../../test/support/kubelet-server.js';
 
 type Handler = (res: ServerResponse, headers: IncomingHttpHeaders) => void;
 
@@ -162,6 +168,35 @@ describe('ScrapeTarget', () => {
     const c = await target(ex.url).collect();
     expect(report(c.samples, 'up')).toBe(0);
     expect(c.problems[0]?.message).toBe(`scrape failed: fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
+  it('scrapes https targets: verified by default, with a CA file, or with insecureSkipVerify', async () => {
+    const cert = selfSignedCertificate();
+    const server = createHttpsServer({ key: cert.key, cert: cert.cert }, (_req, res) => {
+      res.setHeader('content-type', 'text/plain; version=0.0.4');
+      res.end('secure_up 1\n');
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+
+    const verified = await target(url).collect();
+    expect(report(verified.samples, 'up')).toBe(0);
+    expect(verified.problems[0]?.message).toMatch(/^scrape failed: fetch failed: self[- ]signed certificate/);
+
+    const caFile = join(tmpdir(), `kp-scrape-ca-${process.pid}.pem`);
+    await writeFile(caFile, cert.cert);
+    for (const tls of [{ caFile }, { insecureSkipVerify: true }]) {
+      const agent = scrapeTlsAgent(tls);
+      if (!agent.ok || !agent.value) throw new Error('no agent');
+      const c = await target(url, { dispatcher: agent.value }).collect();
+      expect(report(c.samples, 'up')).toBe(1);
+      expect(report(c.samples, 'secure_up')).toBe(1);
+      await agent.value.close();
+    }
+    const missing = scrapeTlsAgent({ caFile: join(tmpdir(), 'no-such-ca.pem') });
+    expect(missing.ok ? '' : missing.error.message).toMatch(/^cannot read CA file .*no-such-ca\.pem: ENOENT$/);
+    expect(scrapeTlsAgent({})).toEqual({ ok: true, value: undefined });
   });
 
   it('enforces timeout, body size, sample and label limits', async () => {

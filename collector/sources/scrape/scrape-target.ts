@@ -8,6 +8,7 @@
  * only the report series with up=0 and marks everything from before stale,
  * as Prometheus does. Scheduling is the pipeline's business.
  */
+import type { Dispatcher } from 'undici';
 import type { Labels } from '../../tsdb/interface.js';
 import type { Collection, MetricMeta, Source, SourceProblem, SourceSample } from '../source.js';
 import type { ExposedSample } from './exposition-types.js';
@@ -33,6 +34,8 @@ export interface ScrapeTargetOptions extends LabelLimits {
   /** How strict the parser is; default 'structure', what Prometheus' scraper accepts. */
   readonly validation?: 'spec' | 'structure';
   readonly headers?: Readonly<Record<string, string>>;
+  /** How to connect (TLS settings); see `scrapeTlsAgent`. */
+  readonly dispatcher?: Dispatcher;
   /** Milliseconds since the epoch; tests pass their own. */
   readonly clock?: () => number;
 }
@@ -127,6 +130,7 @@ export class ScrapeTarget implements Source {
       timeoutMs: o.timeoutMs,
       ...(o.bodyLimitBytes ? { bodyLimitBytes: o.bodyLimitBytes } : {}),
       ...(o.headers ? { headers: o.headers } : {}),
+      ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}),
       ...(signal ? { signal } : {}),
     });
     if (!body.ok) return body.error.message;
