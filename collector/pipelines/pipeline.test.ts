@@ -2,39 +2,9 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../log/index.js';
 import type { Collection, Source } from '../sources/source.js';
-import { isStaleNaN, type Appendable, type Appender, type Labels } from '../tsdb/index.js';
-import { ok } from '../result.js';
+import { isStaleNaN } from '../tsdb/index.js';
+import { recordingAppendable as recordingStore } from '../tsdb/testing/recording-appendable.js';
 import { createPipeline } from './pipeline.js';
-
-interface Appended {
-  readonly labels: Labels;
-  readonly t: number;
-  readonly v: number;
-}
-
-/** An Appendable that keeps what was committed, in order (rolled-back appends are dropped, as a store would). */
-function recordingStore(): Appendable & { readonly committed: Appended[] } {
-  const committed: Appended[] = [];
-  return {
-    committed,
-    appender(): Appender {
-      const pending: Appended[] = [];
-      return {
-        append(labels, t, v) {
-          pending.push({ labels, t, v });
-          return ok(undefined);
-        },
-        commit() {
-          committed.push(...pending);
-          return Promise.resolve(ok(undefined));
-        },
-        rollback() {
-          pending.length = 0;
-        },
-      };
-    },
-  };
-}
 
 /** A source that yields the given series names with value 1, changeable between collections. */
 function namedSource(name: string, series: string[]): Source & { series: string[] } {

@@ -3,41 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../log/index.js';
-import { ok } from '../../result.js';
-import type { Appendable, Appender, Labels } from '../../tsdb/interface.js';
+import { recordingAppendable as memoryStore, type RecordedSample } from '../../tsdb/testing/recording-appendable.js';
 import { isStaleNaN } from '../scrape/index.js';
 import type { PodTargetSpec } from './pod-targets.js';
 import { classifyScrapeError, createScrapeManager, type ScrapeManager } from './scrape-manager.js';
-
-interface Stored {
-  readonly labels: Labels;
-  readonly t: number;
-  readonly v: number;
-}
-
-/** A store that keeps what was committed, in order. */
-function memoryStore(): Appendable & { readonly committed: Stored[] } {
-  const committed: Stored[] = [];
-  return {
-    committed,
-    appender(): Appender {
-      const pending: Stored[] = [];
-      return {
-        append(labels, t, v) {
-          pending.push({ labels, t, v });
-          return ok(undefined);
-        },
-        commit() {
-          committed.push(...pending);
-          return Promise.resolve(ok(undefined));
-        },
-        rollback() {
-          pending.length = 0;
-        },
-      };
-    },
-  };
-}
 
 /** A fake clock whose sleepers wake only when the test moves time. */
 function fakeTime(start = 1_700_000_000_000) {
@@ -164,7 +133,7 @@ describe('createScrapeManager', () => {
     manager.sync([spec(b.url, 'b-0')]);
     await until(() => values('requests_total', 'a-0').length === 2, 'the staleness marker of a-0');
     const ofA = store.committed.filter((s) => s.labels.pod === 'a-0');
-    const names = (xs: Stored[]) => [...new Set(xs.map((s) => s.labels.__name__))].sort();
+    const names = (xs: RecordedSample[]) => [...new Set(xs.map((s) => s.labels.__name__))].sort();
     const stale = ofA.filter((s) => isStaleNaN(s.v));
     expect(names(stale)).toEqual([
       'requests_total',
