@@ -114,21 +114,17 @@ describe('kubepulse hub over HTTPS', () => {
     expect(stderr).toContain('metrics.k8s.io aggregated API listening');
   });
 
+  /** `kubepulse hub` with this config file, run to completion (these configurations stop it at start). */
+  const runHub = async (config: string, dataDir: string) =>
+    runCli(['hub', '--config', config, '--listen', `127.0.0.1:${await freePort()}`, '--data-dir', join(dir, dataDir)]);
+
   it('refuses to start when the web.tls key is missing, naming the file', async () => {
     const config = join(dir, 'bad-tls.yaml');
     await writeFile(
       config,
       `kube: { mode: "off" }\nweb: { tls: { certFile: ${join(dir, 'tls.crt')}, keyFile: ${join(dir, 'missing.key')} } }\n`,
     );
-    const r = await runCli([
-      'hub',
-      '--config',
-      config,
-      '--listen',
-      `127.0.0.1:${await freePort()}`,
-      '--data-dir',
-      join(dir, 'data-2'),
-    ]);
+    const r = await runHub(config, 'data-2');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`TLS key ${join(dir, 'missing.key')}: no such file`);
   });
@@ -136,15 +132,7 @@ describe('kubepulse hub over HTTPS', () => {
   it('refuses requestheader authentication without a cluster to ask, naming the settings', async () => {
     const config = join(dir, 'no-kube.yaml');
     await writeFile(config, `kube: { mode: "off" }\nmetricsApi: { listen: "127.0.0.1:${await freePort()}" }\n`);
-    const r = await runCli([
-      'hub',
-      '--config',
-      config,
-      '--listen',
-      `127.0.0.1:${await freePort()}`,
-      '--data-dir',
-      join(dir, 'data-3'),
-    ]);
+    const r = await runHub(config, 'data-3');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('metricsApi.authentication is requestheader');
     expect(r.stderr).toContain('kube.mode');

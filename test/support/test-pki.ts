@@ -38,6 +38,8 @@ export async function createTestPki(): Promise<TestPki> {
     certFile: join(dir, `${base}.crt`),
     keyFile: join(dir, `${base}.key`),
   });
+  /** openssl arguments for a new P-256 key, unencrypted, written to `<base>.key`. */
+  const newKey = (base: string): string[] => ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${base}.key`];
   const subject = (cn: string, orgs: readonly string[] = []): string =>
     `${orgs.map((o) => `/O=${o}`).join('')}/CN=${cn}`;
   const signed = async (ca: CertKey, subj: string, ext: string): Promise<CertKey> => {
@@ -46,13 +48,7 @@ export async function createTestPki(): Promise<TestPki> {
     openssl(
       'req',
       '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      `${base}.key`,
+      ...newKey(base),
       '-out',
       `${base}.csr`,
       '-subj',
@@ -86,13 +82,7 @@ export async function createTestPki(): Promise<TestPki> {
       openssl(
         'req',
         '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        `${base}.key`,
+        ...newKey(base),
         '-out',
         `${base}.crt`,
         '-subj',
