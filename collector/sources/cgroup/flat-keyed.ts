@@ -49,8 +49,8 @@ export function parseFlatKeyed(
   return parsed(values, problems);
 }
 
-/** A parser for parseFlatKeyed that keeps only `keys`. */
-export const flatKeys =
-  (...keys: string[]) =>
-  (text: string, file: string): Parsed<ReadonlyMap<string, number>> =>
-    parseFlatKeyed(text, file, new Set(keys));
+/** A parser for parseFlatKeyed that keeps only `keys` (one Set for all calls: it runs for every cgroup). */
+export const flatKeys = (...keys: string[]): ((text: string, file: string) => Parsed<ReadonlyMap<string, number>>) => {
+  const wanted: ReadonlySet<string> = new Set(keys);
+  return (text, file) => parseFlatKeyed(text, file, wanted);
+};
