@@ -4,6 +4,7 @@
 //   npm run bench                 # every phase at the sizes docs/benchmarks.md names
 //   npm run bench -- --quick      # a small smoke run (10k series), for trying the harness
 //   npm run bench -- --record     # also rewrite the figures in docs/benchmarks.md
+//   npm run bench -- --collector  # also the node collector's RSS and CPU (bench/collector-cost.mjs, 3 min)
 //
 // Phases, each with a fresh pair of servers on loopback:
 //   ingest  100k series x 20 rounds at 15 s, remote-written to both: CPU-seconds per
@@ -261,6 +262,13 @@ async function main() {
     const next = text.includes(begin) ? text.replace(new RegExp(`${begin}[\\s\\S]*${end}`), block) : `${text}\n${block}\n`;
     writeFileSync(doc, next);
     console.error(`bench: recorded in ${doc}`);
+  }
+  if (args.has('--collector')) {
+    // One collector process at the default intervals, with node-exporter beside it; its figures are printed, not recorded.
+    console.error('bench: collector cost …');
+    execFileSync(process.execPath, [join(ROOT, 'bench/collector-cost.mjs'), ...(quick ? ['--minutes', '1'] : [])], {
+      stdio: 'inherit',
+    });
   }
   const failed = rows.some(([, k, p, req]) => ratio(k, p) > req) || worst > 1.5;
   process.exitCode = failed ? 1 : 0;
