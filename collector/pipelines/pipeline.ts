@@ -6,7 +6,8 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../log/index.js';
 import type { Collection, Source } from '../sources/source.js';
-import { STALE_NAN, type Appendable, type Labels } from '../tsdb/index.js';
+import { STALE_NAN } from '../sources/scrape/stale-nan.js';
+import type { Appendable, Labels } from '../tsdb/index.js';
 import { scheduleEvery } from './scheduler.js';
 
 /** A source with labels of its own (a node's series get job="node", its containers' job="cadvisor"). */

@@ -7,7 +7,8 @@
 import express, { type Express, type Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Dispatcher } from 'undici';
-import { registerRulesRoutes, type ApiTarget, type TargetsProvider, type TargetsSnapshot } from '../../api/index.js';
+// rules-routes.js, not the api index: the collector must not load the query API behind it.
+import { registerRulesRoutes, type ApiTarget, type TargetsProvider, type TargetsSnapshot } from '../../api/rules-routes.js';
 import { formatDuration, type Config } from '../../config/index.js';
 import type { Logger } from '../../log/index.js';
 import {

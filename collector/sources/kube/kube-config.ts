@@ -10,8 +10,9 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
 
-/** Where the in-cluster ServiceAccount credentials are mounted. */
-export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+import { SERVICE_ACCOUNT_DIR } from './service-account.js';
+
+export { SERVICE_ACCOUNT_DIR };
 
 export type KubeConnection =
   /** In a pod, the ServiceAccount; elsewhere KUBECONFIG or ~/.kube/config — what `kubepulse start` wants. */

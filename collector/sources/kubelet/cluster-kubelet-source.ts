@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
 import type { Labels } from '../../tsdb/interface.js';
-import { createKubeApi } from '../kube/index.js';
+import type { KubeApi } from '../kube/index.js';
 import type { Collection, MetricMeta, Source } from '../source.js';
 import type { KubeletRequestLimits } from './kubelet-client.js';
 import type { KubeletEndpoint } from './kubelet-source.js';
@@ -30,8 +30,12 @@ const NodeList = z.object({ items: z.array(z.object({ metadata: z.object({ name:
 
 /** GET /api/v1/nodes → names; errors name the server and what was wrong. */
 export function listNodesFromApi(kubeConfig: KubeConfig): ListNodes {
-  const api = createKubeApi(kubeConfig);
+  // Loaded on first use: the API client brings @kubernetes/client-node, which a collector (importing this
+  // folder for its own kubelet) must not pay for.
+  let loading: Promise<KubeApi> | undefined;
   return async (signal) => {
+    loading ??= import('../kube/api-client.js').then((m) => m.createKubeApi(kubeConfig));
+    const api = await loading;
     const r = await api.list('/api/v1/nodes', {}, signal ?? new AbortController().signal);
     if (!r.ok) return r;
     const parsed = NodeList.safeParse(r.value);

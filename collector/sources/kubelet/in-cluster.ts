@@ -6,7 +6,7 @@
  * `insecureSkipVerify` (metrics-server's --kubelet-insecure-tls) is for.
  */
 import { isIPv6 } from 'node:net';
-import { SERVICE_ACCOUNT_DIR } from '../kube/index.js';
+import { SERVICE_ACCOUNT_DIR } from '../kube/service-account.js';
 import type { KubeletRequestLimits } from './kubelet-client.js';
 import type { KubeletConnection } from './kubelet-source.js';
 

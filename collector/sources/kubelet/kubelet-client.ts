@@ -7,7 +7,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { HttpMethod, RequestContext } from '@kubernetes/client-node';
 import type { Dispatcher } from 'undici';
 import { Agent, fetch } from 'undici';
 import type { Result } from '../../result.js';
@@ -124,7 +123,9 @@ export function createProxyKubeletClient(options: ProxyKubeletOptions): KubeletC
   const prepare = async (): Promise<Result<Prepared, string>> => {
     if (!cluster) return { ok: false, error: 'the KubeConfig has no current cluster' };
     try {
-      // client-node applies exactly what kubectl would: token (file), exec plugin, client cert, CA.
+      // client-node applies exactly what kubectl would: token (file), exec plugin, client cert, CA. Loaded
+      // here, not at the top: only this mode needs it, and it is most of a collector's memory otherwise.
+      const { HttpMethod, RequestContext } = await import('@kubernetes/client-node');
       const ctx = new RequestContext(baseUrl, HttpMethod.GET);
       await options.kubeConfig.applySecurityAuthentication(ctx);
       // client-node builds a new Agent on every call (so rotated client certificates apply); it is closed
