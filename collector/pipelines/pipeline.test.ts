@@ -12,7 +12,8 @@ function namedSource(name: string, series: string[]): Source & { series: string[
     name,
     series,
     collect(): Promise<Collection> {
-      return Promise.resolve({ samples: s.series.map((n) => ({ labels: { __name__: n }, value: 1 })), metadata: [], problems: [] });
+      const labels = (n: string): Record<string, string> => (n === 'y' ? { __name__: n, note: 'þÿ\u00fe=",{}' } : { __name__: n });
+      return Promise.resolve({ samples: s.series.map((n) => ({ labels: labels(n), value: 1 })), metadata: [], problems: [] });
     },
   };
   return s;
@@ -51,8 +52,9 @@ describe('pipeline', () => {
     a.series = ['x'];
     await p.collectOnce(2000);
     const at2000 = store.committed.filter((s) => s.t === 2000);
-    const stale = at2000.filter((s) => isStaleNaN(s.v)).map((s) => s.labels.__name__);
-    expect(stale).toEqual(['y']);
+    const stale = at2000.filter((s) => isStaleNaN(s.v)).map((s) => s.labels);
+    // The marker carries exactly the series' labels, whatever characters its values hold.
+    expect(stale).toEqual([{ __name__: 'y', note: 'þÿ\u00fe=",{}' }]);
     expect(at2000.filter((s) => !isStaleNaN(s.v)).map((s) => s.labels.__name__).sort()).toEqual(['x', 'z']);
   });
 

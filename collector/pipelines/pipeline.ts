@@ -48,7 +48,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const clock = options.clock ?? Date.now;
   const metrics = pipelineMetrics(registry);
   const latest = new Map<string, Collection>();
-  const previousKeys = new Map<string, Map<string, Labels>>();
+  // Per source, the series of its last collection as keys only: the label objects are rebuilt from a key
+  // for the rare stale marker rather than kept alive for every series between collections.
+  const previousKeys = new Map<string, Set<string>>();
 
   const entries = sources.map((s) =>
     'source' in s ? { source: s.source, labels: { ...targetLabels, ...s.targetLabels } } : { source: s, labels: targetLabels },
@@ -70,11 +72,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       logger.warn('source problem', { source: p.source, place: p.place, error: p.message });
     }
     const app = appendable.appender();
-    const seen = new Map<string, Labels>();
+    const seen = new Set<string>();
     let rejected = 0;
     for (const s of collection.samples) {
       const labels = extra ? { ...s.labels, ...extra } : s.labels;
-      seen.set(labelKey(labels), labels);
+      seen.add(labelKey(labels));
       const r = app.append(labels, s.t ?? t, s.value);
       if (!r.ok) {
         rejected++;
@@ -83,7 +85,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     }
     const gone = previousKeys.get(source.name);
     if (gone) {
-      for (const [key, labels] of gone) if (!seen.has(key)) app.append(labels, t, STALE_NAN);
+      for (const key of gone) if (!seen.has(key)) app.append(labelsOfKey(key), t, STALE_NAN);
     }
     previousKeys.set(source.name, seen);
     const committed = await app.commit();
@@ -111,11 +113,24 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   };
 }
 
+// Names and values are decoded UTF-8, so they never hold a lone surrogate: these separators split a key back exactly.
+const NAME_END = '\udfff';
+const PAIR_END = '\udffe';
+
 function labelKey(labels: Labels): string {
   return Object.keys(labels)
     .sort()
-    .map((k) => `${k}\xff${labels[k]}`)
-    .join('\xfe');
+    .map((k) => `${k}${NAME_END}${labels[k]}`)
+    .join(PAIR_END);
+}
+
+function labelsOfKey(key: string): Labels {
+  const out: Record<string, string> = {};
+  for (const pair of key.split(PAIR_END)) {
+    const at = pair.indexOf(NAME_END);
+    out[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return out;
 }
 
 type PipelineMetrics = ReturnType<typeof createMetrics>;
