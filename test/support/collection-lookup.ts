@@ -1,7 +1,7 @@
 /** Lookups over a source's Collection for tests: by metric name and a subset of labels. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Collection, SourceSample } from '../../collector/sources/source.js';
+import type { Collection, Source, SourceSample } from '../../collector/sources/source.js';
 
 export function samplesOf(c: Collection, name: string, labels: Readonly<Record<string, string>> = {}): SourceSample[] {
   return c.samples.filter(
@@ -29,4 +29,28 @@ export const PROCFS_FIXTURES = path.resolve(import.meta.dirname, '../fixtures/pr
 /** `place: message` of every problem, the form tests compare whole. */
 export function problemLines(c: Collection): string[] {
   return c.problems.map((p) => `${p.place}: ${p.message}`);
+}
+
+/** One series' identity: its labels, sorted. */
+export const seriesIdentity = (labels: Readonly<Record<string, string>>): string =>
+  JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/** A collection's values by series identity; a series produced twice in one collection is an error. */
+export function valuesBySeries(c: Collection): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const s of c.samples) {
+    const k = seriesIdentity(s.labels);
+    if (m.has(k)) throw new Error(`series produced twice in one collection: ${k}`);
+    m.set(k, s.value);
+  }
+  return m;
+}
+
+export type Scoped = 'all' | 'resource' | 'full';
+
+/** One collection per scope from three sources made alike but for their scope. */
+export async function collectScopes(make: (scope: Scoped) => Source): Promise<Record<Scoped, Collection>> {
+  const [all, resource, full] = await Promise.all((['all', 'resource', 'full'] as const).map((scope) => make(scope).collect()));
+  if (!all || !resource || !full) throw new Error('unreachable');
+  return { all, resource, full };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { collectScopes as collectScopesOf, namesOf, valuesBySeries } from '../../../test/support/collection-lookup.js';
 import type { Collection } from '../source.js';
 import type { CgroupOptions, CgroupScope } from './index.js';
 import { createCgroupSource, detectCgroupLayout } from './index.js';
@@ -22,29 +23,10 @@ afterAll(async () => {
   await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-/** One series' identity: its labels, sorted. */
-const key = (labels: Readonly<Record<string, string>>): string =>
-  JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const collectScopes = (o: CgroupOptions): Promise<Record<CgroupScope, Collection>> =>
+  collectScopesOf((scope) => createCgroupSource({ ...o, scope }));
 
-function byKey(c: Collection): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const s of c.samples) {
-    const k = key(s.labels);
-    if (m.has(k)) throw new Error(`series produced twice in one collection: ${k}`);
-    m.set(k, s.value);
-  }
-  return m;
-}
-
-async function collectScopes(o: CgroupOptions): Promise<Record<CgroupScope, Collection>> {
-  const [all, resource, full] = await Promise.all(
-    (['all', 'resource', 'full'] as const).map((scope) => createCgroupSource({ ...o, scope }).collect()),
-  );
-  if (!all || !resource || !full) throw new Error('unreachable');
-  return { all, resource, full };
-}
-
-const names = (c: Collection): Set<string> => new Set(c.samples.map((s) => s.labels.__name__ ?? ''));
+const names = namesOf;
 const ids = (c: Collection): Set<string> => new Set(c.samples.map((s) => s.labels.id ?? ''));
 
 /** The recorded v2 session scope as a kubepods tree: pod, container and sandbox cgroups. */
@@ -70,9 +52,9 @@ async function kubeTree(): Promise<string> {
 describe('createCgroupSource scope on recorded trees', () => {
   it.each(RECORDED)('%s: resource and full are disjoint and together are all, value for value', async (name) => {
     const c = await collectScopes(paths(path.join(SAMPLES, name)));
-    const all = byKey(c.all);
-    const resource = byKey(c.resource);
-    const full = byKey(c.full);
+    const all = valuesBySeries(c.all);
+    const resource = valuesBySeries(c.resource);
+    const full = valuesBySeries(c.full);
     expect(all.size).toBeGreaterThan(10);
     expect([...resource.keys()].filter((k) => full.has(k))).toEqual([]);
     expect(new Map([...resource, ...full])).toEqual(all);
@@ -89,7 +71,7 @@ describe('createCgroupSource scope on recorded trees', () => {
   it('kubepods tree: identity labels are the same in both parts, the controller-less shell is in neither', async () => {
     const root = await kubeTree();
     const c = await collectScopes(paths(root));
-    expect(new Map([...byKey(c.resource), ...byKey(c.full)])).toEqual(byKey(c.all));
+    expect(new Map([...valuesBySeries(c.resource), ...valuesBySeries(c.full)])).toEqual(valuesBySeries(c.all));
     expect(ids(c.resource)).toEqual(ids(c.all));
     expect(ids(c.full)).toEqual(ids(c.all));
     expect(ids(c.all).size).toBe(3);
@@ -128,9 +110,9 @@ describe('createCgroupSource scope on this machine', () => {
         idList(c.all) === idList(c.resource) && idList(c.all) === idList(c.full);
       let c = await collectScopes({});
       for (let i = 0; i < 3 && !same(c); i++) c = await collectScopes({});
-      const all = new Set(byKey(c.all).keys());
-      const resource = new Set(byKey(c.resource).keys());
-      const full = new Set(byKey(c.full).keys());
+      const all = new Set(valuesBySeries(c.all).keys());
+      const resource = new Set(valuesBySeries(c.resource).keys());
+      const full = new Set(valuesBySeries(c.full).keys());
       expect(ids(c.all).has(`/${unit}`)).toBe(true);
       expect([...resource].filter((k) => full.has(k))).toEqual([]);
       expect(new Set([...resource, ...full])).toEqual(all);

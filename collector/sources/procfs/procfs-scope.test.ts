@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROCFS_FIXTURES } from '../../../test/support/collection-lookup.js';
+import { collectScopes as collectScopesOf, namesOf, PROCFS_FIXTURES, valuesBySeries } from '../../../test/support/collection-lookup.js';
 import type { Collection } from '../source.js';
 import type { StatfsFn } from './filesystem.js';
 import type { ProcfsOptions, ProcfsScope } from './index.js';
@@ -11,29 +11,10 @@ const statfs: StatfsFn = () =>
   Promise.resolve({ bsize: 4096, blocks: 100, bfree: 50, bavail: 40, files: 10, ffree: 5 });
 const clock = (): number => 1_795_790_000_123;
 
-/** One series' identity: its labels, sorted. */
-const key = (labels: Readonly<Record<string, string>>): string =>
-  JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const collectScopes = (o: ProcfsOptions): Promise<Record<ProcfsScope, Collection>> =>
+  collectScopesOf((scope) => createProcfsSource({ ...o, scope }));
 
-function byKey(c: Collection): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const s of c.samples) {
-    const k = key(s.labels);
-    if (m.has(k)) throw new Error(`series produced twice in one collection: ${k}`);
-    m.set(k, s.value);
-  }
-  return m;
-}
-
-async function collectScopes(o: ProcfsOptions): Promise<Record<ProcfsScope, Collection>> {
-  const [all, resource, full] = await Promise.all(
-    (['all', 'resource', 'full'] as const).map((scope) => createProcfsSource({ ...o, scope }).collect()),
-  );
-  if (!all || !resource || !full) throw new Error('unreachable');
-  return { all, resource, full };
-}
-
-const names = (c: Collection): Set<string> => new Set(c.samples.map((s) => s.labels.__name__ ?? ''));
+const names = namesOf;
 
 describe('createProcfsSource scope', () => {
   it('on a recorded host: resource and full are disjoint and together are all, value for value', async () => {
@@ -44,9 +25,9 @@ describe('createProcfsSource scope', () => {
       statfs,
       clock,
     });
-    const all = byKey(c.all);
-    const resource = byKey(c.resource);
-    const full = byKey(c.full);
+    const all = valuesBySeries(c.all);
+    const resource = valuesBySeries(c.resource);
+    const full = valuesBySeries(c.full);
     expect([...resource.keys()].filter((k) => full.has(k))).toEqual([]);
     expect(new Map([...resource, ...full])).toEqual(all);
     expect(c.resource.problems).toEqual([]);
@@ -66,9 +47,9 @@ describe('createProcfsSource scope', () => {
 
   it('on this machine: the same split of series, and the problems of all are those of the two parts', async () => {
     const c = await collectScopes({ statfs, clock });
-    const all = new Set(byKey(c.all).keys());
-    const resource = new Set(byKey(c.resource).keys());
-    const full = new Set(byKey(c.full).keys());
+    const all = new Set(valuesBySeries(c.all).keys());
+    const resource = new Set(valuesBySeries(c.resource).keys());
+    const full = new Set(valuesBySeries(c.full).keys());
     expect([...resource].filter((k) => full.has(k))).toEqual([]);
     expect(new Set([...resource, ...full])).toEqual(all);
     expect(resource.size).toBeGreaterThan(0);
@@ -89,6 +70,6 @@ describe('createProcfsSource scope', () => {
       createProcfsSource(o).collect(),
       createProcfsSource({ ...o, scope: 'all' }).collect(),
     ]);
-    expect(new Set(byKey(dflt).keys())).toEqual(new Set(byKey(all).keys()));
+    expect(new Set(valuesBySeries(dflt).keys())).toEqual(new Set(valuesBySeries(all).keys()));
   });
 });
