@@ -61,7 +61,7 @@ export async function startCollector(config: Config, logger: Logger): Promise<Re
   const kubelet = kubeletWiring(config, nodeName(config), logger);
   const pipelines = nodeLocalPipelines(config, client, logger, registry, kubelet);
   const podList = kubelet.podList;
-  const pods = podList && startPodScraping({ config, node: nodeName(config), podList, appendable: client, logger, registry, ...(scrapeTls.value ? { dispatcher: scrapeTls.value } : {}) });
+  const pods = podList && startPodScraping({ config, node: nodeName(config), podList, appendable: client, logger, registry, ...(scrapeTls.value ? { transport: scrapeTls.value } : {}) });
   mountTargetsApi(app, pods?.targets ?? (() => ({ active: [], dropped: [] })));
   app.get('/metrics', (_req, res, next) => {
     renderMetrics(registry, pipelines)

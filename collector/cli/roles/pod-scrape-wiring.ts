@@ -6,7 +6,6 @@
  */
 import express, { type Express, type Router } from 'express';
 import type { Registry } from 'prom-client';
-import type { Dispatcher } from 'undici';
 // rules-routes.js, not the api index: the collector must not load the query API behind it.
 import { registerRulesRoutes, type ApiTarget, type TargetsProvider, type TargetsSnapshot } from '../../api/rules-routes.js';
 import { formatDuration, type Config } from '../../config/index.js';
@@ -19,6 +18,7 @@ import {
   type DiscoveredPods,
   type ScrapeManager,
 } from '../../sources/discovery/index.js';
+import type { ScrapeTransport } from '../../sources/scrape/index.js';
 import type { Appendable } from '../../tsdb/index.js';
 import type { PodListCache } from './kubelet-wiring.js';
 
@@ -32,7 +32,7 @@ export interface PodScrapingOptions {
   readonly logger: Logger;
   readonly registry?: Registry;
   /** From `scrapeTlsAgent(config.scrape.tls)`, made at start so a bad CA file stops the start. */
-  readonly dispatcher?: Dispatcher;
+  readonly transport?: ScrapeTransport;
 }
 
 export interface PodScraping {
@@ -66,7 +66,7 @@ export function startPodScraping(options: PodScrapingOptions): PodScraping | und
     timeoutMs,
     limits: { sampleLimit, labelLimit, labelNameLengthLimit, labelValueLengthLimit, bodySizeLimit },
     ...(options.registry ? { registry: options.registry } : {}),
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
   });
   let reported = new Set<string>();
   const sync = (pods: DiscoveredPods): void => {

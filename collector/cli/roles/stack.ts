@@ -153,7 +153,7 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
 
   const running = pipelines.map((p) => p.run(stopping.signal));
   const podList = kubelet?.podList;
-  pods.scraping = podList && startPodScraping({ config, node: nodeName(config), podList, appendable: tsdb, logger, registry, ...(scrapeTls.value ? { dispatcher: scrapeTls.value } : {}) });
+  pods.scraping = podList && startPodScraping({ config, node: nodeName(config), podList, appendable: tsdb, logger, registry, ...(scrapeTls.value ? { transport: scrapeTls.value } : {}) });
   scheduleHousekeeping(tsdb, logger, stopping.signal);
   shell.value.setReady(true);
   logger.info('kubepulse started', { role, version: VERSION, listen: server.address, dataDir: config.dataDir });

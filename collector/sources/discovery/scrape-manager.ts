@@ -6,11 +6,10 @@
  * last act is to write staleness markers for every series the target had,
  * report series included, so queries stop showing them at once.
  */
-import type { Dispatcher } from 'undici';
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '../../log/index.js';
 import type { Appendable, Labels } from '../../tsdb/interface.js';
-import { isStaleNaN, runScrapeLoop, ScrapeTarget, type ScrapeHealth } from '../scrape/index.js';
+import { isStaleNaN, runScrapeLoop, ScrapeTarget, type ScrapeHealth, type ScrapeTransport } from '../scrape/index.js';
 import type { Collection } from '../source.js';
 import type { DroppedPodTarget, PodTargetSpec } from './pod-targets.js';
 
@@ -31,8 +30,8 @@ export interface ScrapeManagerOptions {
   readonly intervalMs: number;
   readonly timeoutMs: number;
   readonly limits: ScrapeLimits;
-  /** Connection settings shared by every target (TLS: see scrapeTlsAgent). */
-  readonly dispatcher?: Dispatcher;
+  /** Connection settings for https targets, shared by every target (TLS: see scrapeTlsAgent). */
+  readonly transport?: ScrapeTransport;
   /** Gets `kubepulse_target_scrape_failures_total{scrape_pool,reason}`. */
   readonly registry?: Registry;
   /** Milliseconds since the epoch. */
@@ -124,7 +123,7 @@ export function createScrapeManager(options: ScrapeManagerOptions): ScrapeManage
       timeoutMs,
       clock,
       ...scrapeLimits(options.limits),
-      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+      ...(options.transport ? { transport: options.transport } : {}),
     });
     const stop = new AbortController();
     const done = runScrapeLoop(target, {

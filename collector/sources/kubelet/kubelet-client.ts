@@ -4,15 +4,20 @@
  * 10250 or through the API server's node proxy. Both end in the same
  * response check: status, size limit, and a body that is what the endpoint
  * should answer (a proxy or a misrouted port answers HTML login pages).
+ *
+ * The direct mode (the DaemonSet's) goes over node:https; only the proxy mode
+ * loads undici, on first use, for the dispatcher client-node builds (client
+ * certificates, exec plugins): the npm package costs a collector ~13 MB.
  */
 import { readFile } from 'node:fs/promises';
+import { Agent as HttpsAgent } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Dispatcher } from 'undici';
-import { Agent, fetch } from 'undici';
 import type { Result } from '../../result.js';
-import { err } from '../../result.js';
-import { readKubeletResponse, describeCause } from './kubelet-response.js';
-import type { KubeletError, KubeletResponse } from './kubelet-response.js';
+import { err, ok } from '../../result.js';
+import { describeError, httpGet, type HttpGetError } from '../scrape/index.js';
+import { checkKubeletResponse, describeCause, readLimited } from './kubelet-response.js';
+import type { KubeletError, KubeletResponse, RawKubeletAnswer } from './kubelet-response.js';
 
 /** The kubelet's own paths; what each answers is checked in `readKubeletResponse`. */
 export type KubeletPath = '/metrics/resource' | '/metrics/cadvisor' | '/stats/summary' | '/pods';
@@ -61,9 +66,10 @@ export const DEFAULT_KUBELET_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 
 interface Prepared {
   readonly headers: Record<string, string>;
+  /** node:https pool with the kubelet's CA (direct mode, https). */
+  readonly httpsAgent?: HttpsAgent;
+  /** client-node's undici dispatcher (proxy mode), built for this one request and closed after it. */
   readonly dispatcher?: Dispatcher;
-  /** Closes a dispatcher made for this one request. */
-  readonly oneShot?: boolean;
 }
 
 /**
@@ -76,19 +82,25 @@ interface Prepared {
  */
 export function createDirectKubeletClient(options: DirectKubeletOptions): KubeletClient {
   const baseUrl = options.url.replace(/\/+$/, '');
-  let agent: Promise<Result<Dispatcher | undefined, string>> | undefined;
-  const makeAgent = async (): Promise<Result<Dispatcher | undefined, string>> => {
-    if (!baseUrl.startsWith('https:')) return { ok: true, value: undefined };
+  let agent: Promise<Result<HttpsAgent | undefined, string>> | undefined;
+  const makeAgent = async (): Promise<Result<HttpsAgent | undefined, string>> => {
+    if (!baseUrl.startsWith('https:')) return ok(undefined);
     let ca = options.caPem;
     if (options.caFile !== undefined) {
       try {
         ca = await readFile(options.caFile, 'utf8');
       } catch (e) {
-        return { ok: false, error: `${options.caFile}: cannot read CA: ${describeCause(e)}` };
+        return err(`${options.caFile}: cannot read CA: ${describeCause(e)}`);
       }
     }
-    const connect = { rejectUnauthorized: options.insecureSkipVerify !== true, ...(ca !== undefined ? { ca } : {}) };
-    return { ok: true, value: new Agent({ connect }) };
+    // Kept alive: the same three endpoints are read every 15-30 s, a TLS handshake each time would cost more CPU.
+    return ok(
+      new HttpsAgent({
+        keepAlive: true,
+        rejectUnauthorized: options.insecureSkipVerify !== true,
+        ...(ca !== undefined ? { ca } : {}),
+      }),
+    );
   };
   const prepare = async (): Promise<Result<Prepared, string>> => {
     agent ??= makeAgent();
@@ -102,11 +114,11 @@ export function createDirectKubeletClient(options: DirectKubeletOptions): Kubele
       try {
         token = (await readFile(options.tokenFile, 'utf8')).trim();
       } catch (e) {
-        return { ok: false, error: `${options.tokenFile}: cannot read token: ${describeCause(e)}` };
+        return err(`${options.tokenFile}: cannot read token: ${describeCause(e)}`);
       }
     }
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-    return { ok: true, value: { headers, ...(a.value ? { dispatcher: a.value } : {}) } };
+    return ok({ headers, ...(a.value ? { httpsAgent: a.value } : {}) });
   };
   return clientFor(baseUrl, options, prepare);
 }
@@ -133,7 +145,7 @@ export function createProxyKubeletClient(options: ProxyKubeletOptions): KubeletC
       const dispatcher = ctx.getDispatcher();
       return {
         ok: true,
-        value: { headers: { ...ctx.getHeaders() }, ...(dispatcher ? { dispatcher, oneShot: true } : {}) },
+        value: { headers: { ...ctx.getHeaders() }, ...(dispatcher ? { dispatcher } : {}) },
       };
     } catch (e) {
       return { ok: false, error: `cannot authenticate to ${server}: ${describeCause(e)}` };
@@ -158,7 +170,7 @@ function clientFor(
       try {
         return await request(url, path, prepared.value, signal);
       } finally {
-        if (prepared.value.oneShot) await prepared.value.dispatcher?.close().catch(() => undefined);
+        await prepared.value.dispatcher?.close().catch(() => undefined);
       }
     },
   };
@@ -169,24 +181,74 @@ function clientFor(
     prepared: Prepared,
     signal: AbortSignal | undefined,
   ): Promise<Result<KubeletResponse, KubeletError>> {
+    const headers = {
+      ...prepared.headers,
+      accept: path.startsWith('/metrics/') ? 'text/plain;version=0.0.4;q=0.9,*/*;q=0.1' : 'application/json',
+      'accept-encoding': 'gzip',
+      'user-agent': 'kubepulse',
+    };
+    const answer = prepared.dispatcher
+      ? await viaUndici(url, headers, prepared.dispatcher, signal)
+      : await httpGet(url, {
+          timeoutMs,
+          bodyLimitBytes,
+          headers,
+          ...(signal ? { signal } : {}),
+          ...(prepared.httpsAgent ? { httpsAgent: prepared.httpsAgent } : {}),
+        });
+    if (!answer.ok) return err(kubeletError(url, answer.error));
+    return checkKubeletResponse(url, path, answer.value);
+  }
+
+  /** The proxy mode's transport: fetch with client-node's dispatcher, which carries the kubeconfig's TLS settings. */
+  async function viaUndici(
+    url: string,
+    headers: Record<string, string>,
+    dispatcher: Dispatcher,
+    signal: AbortSignal | undefined,
+  ): Promise<Result<RawKubeletAnswer, HttpGetError>> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
-      const res = await fetch(url, {
-        signal: both,
-        headers: {
-          ...prepared.headers,
-          accept: path.startsWith('/metrics/') ? 'text/plain;version=0.0.4;q=0.9,*/*;q=0.1' : 'application/json',
-          'accept-encoding': 'gzip',
-          'user-agent': 'kubepulse',
-        },
-        ...(prepared.dispatcher ? { dispatcher: prepared.dispatcher } : {}),
+      const { fetch } = await import('undici');
+      const res = await fetch(url, { signal: both, headers, dispatcher });
+      const contentType = res.headers.get('content-type') ?? undefined;
+      // undici types the stream's chunks as any; a fetch body's chunks are bytes.
+      const body = res.body
+        ? await readLimited(res.body as ReadableStream<Uint8Array>, bodyLimitBytes)
+        : ok(new Uint8Array());
+      if (!body.ok) return err({ kind: 'too-large', message: body.error });
+      return ok({
+        status: res.status,
+        statusText: res.statusText,
+        body: body.value,
+        ...(contentType !== undefined ? { contentType } : {}),
       });
-      return await readKubeletResponse(url, path, res, bodyLimitBytes);
     } catch (e) {
-      if (timeout.aborted) return err({ url, kind: 'timeout', message: `GET ${url}: timed out after ${timeoutMs} ms` });
-      if (signal?.aborted) return err({ url, kind: 'cancelled', message: `GET ${url}: cancelled` });
-      return err({ url, kind: 'network', message: `GET ${url}: ${describeCause(e)}` });
+      if (timeout.aborted) return err({ kind: 'timeout', message: `timed out after ${timeoutMs} ms` });
+      if (signal?.aborted) return err({ kind: 'cancelled', message: 'cancelled' });
+      // fetch() says only "fetch failed"; what went wrong (refused, reset, certificate) is its cause.
+      const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e;
+      return err({ kind: 'network', message: describeError(cause), cause: e });
+    }
+  }
+}
+
+function kubeletError(url: string, e: HttpGetError): KubeletError {
+  switch (e.kind) {
+    case 'timeout':
+    case 'cancelled':
+    case 'too-large':
+    case 'decode':
+      return { url, kind: e.kind, message: `GET ${url}: ${e.message}` };
+    case 'network':
+      // "fetch failed (...)" as when both modes were fetch(): logs and alerts already match on it.
+      return { url, kind: 'network', message: `GET ${url}: fetch failed (${e.message})` };
+    case 'redirect':
+      return { url, kind: 'network', message: `GET ${url}: ${e.message}` };
+    default: {
+      const never: never = e.kind;
+      return { url, kind: 'network', message: `GET ${url}: ${String(never)}` };
     }
   }
 }

@@ -3,7 +3,6 @@
  * answer is a value naming the URL and what was wrong with it, so one sick
  * kubelet shows up as a problem next to the others' samples.
  */
-import type { Response } from 'undici';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
 
@@ -32,31 +31,37 @@ export interface KubeletError {
   readonly status?: number;
 }
 
-export async function readKubeletResponse(
+/** An answer as it came off the wire (gzip already undone), whichever transport fetched it. */
+export interface RawKubeletAnswer {
+  readonly status: number;
+  readonly statusText: string;
+  readonly contentType?: string;
+  readonly body: Uint8Array;
+}
+
+/** The answer if it is a 2xx with what the endpoint serves; otherwise the error naming what came instead. */
+export function checkKubeletResponse(
   url: string,
   path: string,
-  res: Response,
-  bodyLimitBytes: number,
-): Promise<Result<KubeletResponse, KubeletError>> {
-  const contentType = res.headers.get('content-type') ?? undefined;
-  const body = await readLimited(res, bodyLimitBytes);
-  if (!body.ok) return err({ url, kind: 'too-large', message: `GET ${url}: ${body.error}` });
+  res: RawKubeletAnswer,
+): Result<KubeletResponse, KubeletError> {
+  const { contentType, body } = res;
   if (res.status < 200 || res.status >= 300) {
     return err({
       url,
       kind: 'http',
       status: res.status,
-      message: `GET ${url}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}: ${excerpt(body.value)}`,
+      message: `GET ${url}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}: ${excerpt(body)}`,
     });
   }
-  if (looksLikeHtml(contentType, body.value)) {
+  if (looksLikeHtml(contentType, body)) {
     return err({
       url,
       kind: 'html',
-      message: `GET ${url}: expected ${path.startsWith('/metrics/') ? 'metrics text' : 'JSON'}, got an HTML page: ${excerpt(body.value)}`,
+      message: `GET ${url}: expected ${path.startsWith('/metrics/') ? 'metrics text' : 'JSON'}, got an HTML page: ${excerpt(body)}`,
     });
   }
-  return ok({ url, body: body.value, ...(contentType !== undefined ? { contentType } : {}) });
+  return ok({ url, body, ...(contentType !== undefined ? { contentType } : {}) });
 }
 
 function looksLikeHtml(contentType: string | undefined, body: Uint8Array): boolean {
@@ -77,12 +82,14 @@ export function excerpt(body: Uint8Array): string {
   return JSON.stringify(plain.length > 200 ? `${plain.slice(0, 200)}…` : plain);
 }
 
-async function readLimited(res: Response, limit: number): Promise<Result<Uint8Array, string>> {
-  if (!res.body) return ok(new Uint8Array());
+/** A web stream (fetch's body) read whole, or an error once it passes `limit` bytes (0: no limit). */
+export async function readLimited(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+): Promise<Result<Uint8Array, string>> {
   const chunks: Uint8Array[] = [];
   let total = 0;
-  // undici types the stream's chunks as any; a fetch body's chunks are bytes.
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const reader = stream.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;

@@ -1,12 +1,14 @@
 /**
  * One HTTP GET of a target's metrics, the way Prometheus does it: Accept
  * header for OpenMetrics/text, gzip, a timeout announced to the target in
- * X-Prometheus-Scrape-Timeout-Seconds, and a limit on the (uncompressed) body
- * so one runaway exporter cannot take the collector's memory.
+ * X-Prometheus-Scrape-Timeout-Seconds, redirects followed (at most 10, as
+ * Go's client), and a limit on the (uncompressed) body so one runaway
+ * exporter cannot take the collector's memory.
  */
-import { fetch, type Dispatcher, type Response } from 'undici';
 import { err, ok, type Result } from '../../result.js';
 import { SCRAPE_ACCEPT_HEADER } from './content-type.js';
+import { httpGet, type HttpGetError } from './http-get.js';
+import type { ScrapeTransport } from './scrape-tls.js';
 
 export interface FetchBodyOptions {
   readonly timeoutMs: number;
@@ -14,8 +16,8 @@ export interface FetchBodyOptions {
   readonly bodyLimitBytes?: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
-  /** Connection settings, e.g. an undici Agent with the TLS options of `scrapeTlsAgent`; default: verify with the system CAs. */
-  readonly dispatcher?: Dispatcher;
+  /** TLS settings for https targets, from `scrapeTlsAgent`; default: verify with the system CAs. */
+  readonly transport?: ScrapeTransport;
 }
 
 export interface FetchedBody {
@@ -26,69 +28,47 @@ export interface FetchedBody {
 }
 
 export async function fetchMetricsBody(url: string, options: FetchBodyOptions): Promise<Result<FetchedBody, Error>> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  try {
-    const res = await fetch(url, {
-      signal,
-      redirect: 'follow',
-      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-      headers: {
-        accept: SCRAPE_ACCEPT_HEADER,
-        'accept-encoding': 'gzip',
-        'user-agent': 'kubepulse',
-        'x-prometheus-scrape-timeout-seconds': String(options.timeoutMs / 1000),
-        ...options.headers,
-      },
-    });
-    if (res.status < 200 || res.status >= 300) {
-      await res.body?.cancel();
-      return err(new Error(`server returned HTTP status ${res.status} ${res.statusText}`.trim()));
-    }
-    const body = await readLimited(res, options.bodyLimitBytes ?? 0);
-    if (!body.ok) return body;
-    const contentType = res.headers.get('content-type') ?? undefined;
-    return ok({ body: body.value, bytes: body.value.byteLength, ...(contentType ? { contentType } : {}) });
-  } catch (e) {
-    if (timeout.aborted) return err(new Error(`scrape timed out after ${options.timeoutMs}ms`, { cause: e }));
-    if (options.signal?.aborted) return err(new Error('scrape cancelled', { cause: e }));
-    return err(new Error(`scrape failed: ${describeFetchError(e)}`, { cause: e }));
+  const res = await httpGet(url, {
+    timeoutMs: options.timeoutMs,
+    headers: {
+      accept: SCRAPE_ACCEPT_HEADER,
+      'accept-encoding': 'gzip',
+      'user-agent': 'kubepulse',
+      'x-prometheus-scrape-timeout-seconds': String(options.timeoutMs / 1000),
+      ...options.headers,
+    },
+    discardErrorBody: true,
+    ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.transport ? { httpsAgent: options.transport } : {}),
+  });
+  if (!res.ok) return err(scrapeError(res.error, options.timeoutMs));
+  const { status, statusText, body, contentType } = res.value;
+  if (status < 200 || status >= 300) {
+    return err(new Error(`server returned HTTP status ${status} ${statusText}`.trim()));
   }
+  return ok({ body, bytes: body.byteLength, ...(contentType ? { contentType } : {}) });
 }
 
-/**
- * fetch() says only "fetch failed"; what went wrong (refused, reset, a
- * certificate the target's CA did not sign) is in its cause.
- */
-function describeFetchError(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const cause = e.cause;
-  if (!(cause instanceof Error)) return e.message;
-  const code = (cause as NodeJS.ErrnoException).code;
-  return `${e.message}: ${cause.message}${code !== undefined && !cause.message.includes(code) ? ` (${code})` : ''}`;
-}
-
-async function readLimited(res: Response, limit: number): Promise<Result<Uint8Array, Error>> {
-  if (!res.body) return ok(new Uint8Array());
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  // undici types its stream's chunks loosely; a fetch body's chunks are bytes.
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (limit > 0 && total > limit) {
-      await reader.cancel();
-      return err(new Error(`body size limit exceeded: more than ${limit} bytes`));
+/** The wording the scrape manager's failure reasons (`classifyScrapeError`) and /api/v1/targets users know. */
+function scrapeError(e: HttpGetError, timeoutMs: number): Error {
+  const cause = { cause: e.cause };
+  switch (e.kind) {
+    case 'timeout':
+      return new Error(`scrape timed out after ${timeoutMs}ms`, cause);
+    case 'cancelled':
+      return new Error('scrape cancelled', cause);
+    case 'too-large':
+      return new Error(e.message, cause);
+    case 'network':
+      // "fetch failed" as when this was fetch(): logs and alerts already match on it.
+      return new Error(`scrape failed: fetch failed: ${e.message}`, cause);
+    case 'decode':
+    case 'redirect':
+      return new Error(`scrape failed: ${e.message}`, cause);
+    default: {
+      const never: never = e.kind;
+      return new Error(`scrape failed: ${String(never)}`);
     }
-    chunks.push(value);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return ok(out);
 }

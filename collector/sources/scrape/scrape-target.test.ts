@@ -189,10 +189,10 @@ describe('ScrapeTarget', () => {
     for (const tls of [{ caFile }, { insecureSkipVerify: true }]) {
       const agent = scrapeTlsAgent(tls);
       if (!agent.ok || !agent.value) throw new Error('no agent');
-      const c = await target(url, { dispatcher: agent.value }).collect();
+      const c = await target(url, { transport: agent.value }).collect();
       expect(report(c.samples, 'up')).toBe(1);
       expect(report(c.samples, 'secure_up')).toBe(1);
-      await agent.value.close();
+      agent.value.destroy();
     }
     const missing = scrapeTlsAgent({ caFile: join(tmpdir(), 'no-such-ca.pem') });
     expect(missing.ok ? '' : missing.error.message).toMatch(/^cannot read CA file .*no-such-ca\.pem: ENOENT$/);

@@ -8,12 +8,12 @@
  * only the report series with up=0 and marks everything from before stale,
  * as Prometheus does. Scheduling is the pipeline's business.
  */
-import type { Dispatcher } from 'undici';
 import type { Labels } from '../../tsdb/interface.js';
 import type { Collection, MetricMeta, Source, SourceProblem, SourceSample } from '../source.js';
 import type { ExposedSample } from './exposition-types.js';
 import { parseExposition } from './parse-exposition.js';
 import { fetchMetricsBody } from './scrape-http.js';
+import type { ScrapeTransport } from './scrape-tls.js';
 import { STALE_NAN } from './stale-nan.js';
 import { checkLabelLimits, mergeTargetLabels, seriesKey, type LabelLimits } from './target-labels.js';
 
@@ -34,8 +34,8 @@ export interface ScrapeTargetOptions extends LabelLimits {
   /** How strict the parser is; default 'structure', what Prometheus' scraper accepts. */
   readonly validation?: 'spec' | 'structure';
   readonly headers?: Readonly<Record<string, string>>;
-  /** How to connect (TLS settings); see `scrapeTlsAgent`. */
-  readonly dispatcher?: Dispatcher;
+  /** How to connect to https targets (TLS settings); see `scrapeTlsAgent`. */
+  readonly transport?: ScrapeTransport;
   /** Milliseconds since the epoch; tests pass their own. */
   readonly clock?: () => number;
 }
@@ -130,7 +130,7 @@ export class ScrapeTarget implements Source {
       timeoutMs: o.timeoutMs,
       ...(o.bodyLimitBytes ? { bodyLimitBytes: o.bodyLimitBytes } : {}),
       ...(o.headers ? { headers: o.headers } : {}),
-      ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}),
+      ...(o.transport ? { transport: o.transport } : {}),
       ...(signal ? { signal } : {}),
     });
     if (!body.ok) return body.error.message;

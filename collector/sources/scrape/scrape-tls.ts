@@ -1,9 +1,9 @@
 /**
  * Prometheus' `tls_config` for scrapes (`ca_file`, `insecure_skip_verify`)
- * as one connection pool that every target of a scrape pool shares.
+ * as one keep-alive connection pool that every target of a scrape pool shares.
  */
 import { readFileSync } from 'node:fs';
-import { Agent } from 'undici';
+import { Agent } from 'node:https';
 import { err, ok, type Result } from '../../result.js';
 
 export interface ScrapeTlsOptions {
@@ -13,8 +13,15 @@ export interface ScrapeTlsOptions {
   readonly insecureSkipVerify?: boolean;
 }
 
+/**
+ * How scrapes of https targets connect: a node:https Agent holding the TLS
+ * settings and the kept-alive sockets. Plain http targets use Node's global
+ * agent. `destroy()` closes its sockets.
+ */
+export type ScrapeTransport = Agent;
+
 /** undefined when nothing differs from the defaults; an error names the CA file that could not be read. */
-export function scrapeTlsAgent(o: ScrapeTlsOptions): Result<Agent | undefined, Error> {
+export function scrapeTlsAgent(o: ScrapeTlsOptions): Result<ScrapeTransport | undefined, Error> {
   if (o.caFile === undefined && o.insecureSkipVerify !== true) return ok(undefined);
   let ca: string | undefined;
   if (o.caFile !== undefined) {
@@ -26,5 +33,11 @@ export function scrapeTlsAgent(o: ScrapeTlsOptions): Result<Agent | undefined, E
     }
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) return err(new Error(`${o.caFile}: no PEM certificate in it`));
   }
-  return ok(new Agent({ connect: { rejectUnauthorized: o.insecureSkipVerify !== true, ...(ca !== undefined ? { ca } : {}) } }));
+  return ok(
+    new Agent({
+      keepAlive: true,
+      rejectUnauthorized: o.insecureSkipVerify !== true,
+      ...(ca !== undefined ? { ca } : {}),
+    }),
+  );
 }
