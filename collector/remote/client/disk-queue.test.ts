@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../log/index.js';
 import { DiskQueue, type RecordRef } from './disk-queue.js';
-import { encodeRecord, toQueuedSeries, type QueuedSample } from './record-codec.js';
+import { decodeColumns, encodeRecord, toQueuedSeries, type QueuedSample } from './record-codec.js';
 import { STALE_NAN } from '../../tsdb/index.js';
 
 const dirs: string[] = [];
@@ -23,7 +23,7 @@ const record = (from: number, n: number): Uint8Array =>
 
 async function openQueue(
   dir: string,
-  extra: { maxBytes?: number; segmentMaxBytes?: number; partitions?: number } = {},
+  extra: { maxBytes?: number; segmentMaxBytes?: number; partitions?: number; recentBytes?: number } = {},
 ) {
   const lines: string[] = [];
   const drops: [number, string][] = [];
@@ -31,6 +31,7 @@ async function openQueue(
     dir,
     maxBytes: extra.maxBytes ?? 1 << 30,
     segmentMaxBytes: extra.segmentMaxBytes ?? 1 << 20,
+    ...(extra.recentBytes !== undefined ? { recentBytes: extra.recentBytes } : {}),
     partitions: extra.partitions ?? 2,
     logger: createLogger({ level: 'debug', format: 'json', write: (l) => lines.push(l) }),
     onDrop: (n, reason) => drops.push([n, reason]),
@@ -41,7 +42,7 @@ async function openQueue(
 
 async function readAll(q: DiskQueue): Promise<{ ref: RecordRef; ts: number[] }[]> {
   const out: { ref: RecordRef; ts: number[] }[] = [];
-  for (let r = await q.read(); r; r = await q.read()) out.push({ ref: r.ref, ts: r.samples.map((s) => s.t) });
+  for (let r = await q.read(); r; r = await q.read()) out.push({ ref: r.ref, ts: Array.from(r.columns.t) });
   return out;
 }
 
@@ -54,6 +55,30 @@ describe('DiskQueue', () => {
     expect(got.map((r) => r.ts)).toEqual([[0, 1, 2], [3, 4], [9]]);
     expect(q.stats().pendingSamples).toBe(6);
     await q.close();
+  });
+
+  it('hands out just-written records from memory, and from disk once evicted or after a reopen', async () => {
+    const dir = await tempDir();
+    // Each record of 3 samples frames to 106 bytes (8 + 8 + 4 + 26 label bytes + 3 x 20): a window of 250 holds two.
+    const { q } = await openQueue(dir, { recentBytes: 250 });
+    const payloads = [record(0, 3), record(3, 3), record(6, 3)];
+    const columns = payloads.map((p) => decodeColumns(p));
+    for (const [i, p] of payloads.entries()) await q.append(p, columns[i]);
+    const got: unknown[] = [];
+    for (let r = await q.read(); r; r = await q.read()) got.push(r.columns);
+    // The first record was evicted from the window: decoded from the file, equal but not the object kept.
+    expect(got[0]).not.toBe(columns[0]);
+    expect(got[0]).toEqual(columns[0]);
+    expect(got[1]).toBe(columns[1]);
+    expect(got[2]).toBe(columns[2]);
+    await q.close();
+    const again = await openQueue(dir, { recentBytes: 250 });
+    expect((await readAll(again.q)).map((r) => r.ts)).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7, 8],
+    ]);
+    await again.q.close();
   });
 
   it('reads back records larger than one read chunk (1 MiB), first or after a small one', async () => {

@@ -15,7 +15,7 @@ import type { Logger } from '../../log/index.js';
 import { err, ok, type Result } from '../../result.js';
 import { lockQueueDir } from './queue-lock.js';
 import { CheckpointWriter, readCheckpoint, type AckCheckpoint } from './ack-checkpoint.js';
-import { decodeRecord, recordSampleCount, type QueuedSample } from './record-codec.js';
+import { decodeColumns, recordSampleCount, type RecordColumns } from './record-codec.js';
 import { frame, scanFrame } from './segment-frame.js';
 import { openSegments, segmentPath, type Segment } from './segment-scan.js';
 
@@ -28,6 +28,14 @@ export interface DiskQueueOptions {
   readonly logger: Logger;
   /** Unread samples lost to the size cap or to a corrupt record. */
   readonly onDrop: (samples: number, reason: 'queue_full' | 'corrupt') => void;
+  /**
+   * Bytes of just-written records kept in memory in the form read() returns,
+   * so that while the reader keeps up nothing is read back and decoded from
+   * disk. The file stays the durable copy; a record evicted from this window
+   * (the reader fell behind) or left by an earlier run is read from disk.
+   * Default 8 MiB; 0 turns it off.
+   */
+  readonly recentBytes?: number;
 }
 
 /**
@@ -58,10 +66,19 @@ export class QueueError extends Error {
 interface PendingWrite {
   readonly bytes: Uint8Array;
   readonly samples: number;
+  readonly columns: RecordColumns | undefined;
   readonly done: (r: Result<void, QueueError>) => void;
 }
 
 const READ_CHUNK_BYTES = 1024 * 1024;
+const RECENT_BYTES = 8 * 1024 * 1024;
+
+/** A written record still in memory, by where its frame starts. */
+interface RecentRecord {
+  readonly end: number;
+  readonly bytes: number;
+  readonly columns: RecordColumns;
+}
 
 export class DiskQueue {
   private pending: PendingWrite[] = [];
@@ -80,6 +97,9 @@ export class DiskQueue {
   private readonly resume: Map<string, ReadonlyMap<number, number>>;
   private closed = false;
   private version = 0;
+  /** Keyed `segment:offset`; a Map iterates in insertion order, so the first entry is the oldest. */
+  private readonly recent = new Map<string, RecentRecord>();
+  private recentBytes = 0;
 
   private constructor(
     private readonly o: DiskQueueOptions,
@@ -131,11 +151,14 @@ export class DiskQueue {
     }
   }
 
-  /** Resolves once the record is on disk (fdatasync'd). */
-  append(payload: Uint8Array): Promise<Result<void, QueueError>> {
+  /**
+   * Resolves once the record is on disk (fdatasync'd). `columns`, the same
+   * record as decodeColumns(payload) would return it, lets read() skip the disk.
+   */
+  append(payload: Uint8Array, columns?: RecordColumns): Promise<Result<void, QueueError>> {
     if (this.closed) return Promise.resolve(err(new QueueError(`remote-write queue ${this.o.dir} is closed`)));
     return new Promise((done) => {
-      this.pending.push({ bytes: frame(payload), samples: recordSampleCount(payload), done });
+      this.pending.push({ bytes: frame(payload), samples: recordSampleCount(payload), columns, done });
       this.flushing ??= this.flushLoop();
     });
   }
@@ -169,6 +192,7 @@ export class DiskQueue {
         new QueueError(`writing ${segmentPath(this.o.dir, seg.index)} failed: ${(e as Error).message}`, { cause: e }),
       );
     }
+    this.remember(seg.index, seg.bytes, group);
     seg.bytes += size;
     seg.samples += samples;
     this.pendingSamples += samples;
@@ -176,6 +200,23 @@ export class DiskQueue {
     this.version++;
     this.wake();
     return ok(undefined);
+  }
+
+  private remember(segment: number, offset: number, group: readonly PendingWrite[]): void {
+    const limit = this.o.recentBytes ?? RECENT_BYTES;
+    for (const w of group) {
+      const end = offset + w.bytes.length;
+      if (w.columns && w.bytes.length <= limit) {
+        this.recent.set(`${segment}:${offset}`, { end, bytes: w.bytes.length, columns: w.columns });
+        this.recentBytes += w.bytes.length;
+      }
+      offset = end;
+    }
+    for (const [key, r] of this.recent) {
+      if (this.recentBytes <= limit) break;
+      this.recent.delete(key);
+      this.recentBytes -= r.bytes;
+    }
   }
 
   private async rotate(): Promise<Segment> {
@@ -213,7 +254,7 @@ export class DiskQueue {
   }
 
   /** The next unread record, or undefined when everything committed has been read. */
-  async read(): Promise<{ ref: RecordRef; samples: QueuedSample[] } | undefined> {
+  async read(): Promise<{ ref: RecordRef; columns: RecordColumns } | undefined> {
     for (;;) {
       const seg = this.segments.find((s) => s.index >= this.readPos.segment);
       if (!seg) return undefined;
@@ -224,6 +265,13 @@ export class DiskQueue {
         if (!next) return undefined;
         this.moveReaderTo(next);
         continue;
+      }
+      const key = `${seg.index}:${this.readPos.offset}`;
+      const kept = this.recent.get(key);
+      if (kept) {
+        this.recent.delete(key);
+        this.recentBytes -= kept.bytes;
+        return this.handOut(seg, kept.end, kept.columns);
       }
       let scanned: Awaited<ReturnType<DiskQueue['frameAt']>>;
       try {
@@ -249,13 +297,16 @@ export class DiskQueue {
         this.readSamplesInSegment = seg.samples;
         continue;
       }
-      const samples = decodeRecord(scanned.payload);
-      const ref: RecordRef = { segment: seg.index, end: scanned.end, remaining: samples.length, progress: new Map() };
-      this.readPos.offset = scanned.end;
-      this.readSamplesInSegment += samples.length;
-      this.inFlight.push(ref);
-      return { ref, samples };
+      return this.handOut(seg, scanned.end, decodeColumns(scanned.payload));
     }
+  }
+
+  private handOut(seg: Segment, end: number, columns: RecordColumns): { ref: RecordRef; columns: RecordColumns } {
+    const ref: RecordRef = { segment: seg.index, end, remaining: columns.count, progress: new Map() };
+    this.readPos.offset = end;
+    this.readSamplesInSegment += columns.count;
+    this.inFlight.push(ref);
+    return { ref, columns };
   }
 
   private async frameAt(

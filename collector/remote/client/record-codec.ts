@@ -73,6 +73,13 @@ function putVarint(buf: Uint8Array, pos: number, v: number): number {
  * out as proto3 does.
  */
 export function toQueuedSeries(labels: Labels): QueuedSeries {
+  const n = encodeLabels(labels); // first: it may replace `scratch` with a larger one
+  const wire = scratch.slice(0, n);
+  return { wire, hash: fnv(wire) };
+}
+
+/** Writes the label bytes of `labels` at the start of `scratch`; returns their length. */
+function encodeLabels(labels: Labels): number {
   const names = Object.keys(labels).sort();
   // UTF-8 takes at most 3 bytes per UTF-16 unit; 16 bytes of tags and lengths per label is ample.
   let bound = 0;
@@ -96,8 +103,7 @@ export function toQueuedSeries(labels: Labels): QueuedSeries {
     scratch[start] = 0x0a; // field 1, length-delimited
     putVarint(scratch, start + 1, len);
   }
-  const wire = scratch.slice(0, pos);
-  return { wire, hash: fnv(wire) };
+  return pos;
 }
 
 function putString(field: number, s: string, pos: number): number {
@@ -113,32 +119,134 @@ function putString(field: number, s: string, pos: number): number {
   return want + written;
 }
 
+/**
+ * A record as columns (series index, t, v per sample): what the dispatcher
+ * deals to the shards, with no object per sample. The appender builds one
+ * directly and hands it to the queue beside the encoded bytes, so while the
+ * endpoint keeps up the record is never decoded back from disk.
+ */
+export interface RecordColumns {
+  readonly series: readonly QueuedSeries[];
+  readonly count: number;
+  readonly index: Uint32Array;
+  readonly t: Float64Array;
+  readonly v: Float64Array;
+}
+
+/** Grows one record sample by sample: label sets once each, then three numbers per sample. */
+export class RecordBuilder {
+  readonly series: QueuedSeries[] = [];
+  /**
+   * The record's series section as it goes on disk (u32 length + label bytes
+   * per series); each series' `wire` is a view of it. One buffer per record
+   * rather than one per series: these live until sent, past several young-generation GCs.
+   */
+  private labels = new Uint8Array(64 * 1024);
+  private seriesBytes = 0;
+  private n = 0;
+  private index = new Uint32Array(64);
+  private ts = new Float64Array(64);
+  private vs = new Float64Array(64);
+
+  get count(): number {
+    return this.n;
+  }
+
+  /** Registers a series; pass the returned index to add(). */
+  addSeries(s: QueuedSeries): number {
+    return this.addWire(s.wire, s.hash);
+  }
+
+  /** addSeries(toQueuedSeries(labels)) without a buffer of its own per label set. */
+  addLabels(labels: Labels): number {
+    const n = encodeLabels(labels);
+    return this.addWire(scratch.subarray(0, n), undefined);
+  }
+
+  private addWire(wire: Uint8Array, hash: number | undefined): number {
+    const at = this.seriesBytes;
+    const need = at + 4 + wire.length;
+    if (need > this.labels.length) {
+      // Views handed out so far keep the old buffer (same bytes); it goes once they are sent.
+      const grown = new Uint8Array(Math.max(need, this.labels.length * 2));
+      grown.set(this.labels.subarray(0, at));
+      this.labels = grown;
+    }
+    const len = wire.length;
+    this.labels[at] = len & 0xff;
+    this.labels[at + 1] = (len >>> 8) & 0xff;
+    this.labels[at + 2] = (len >>> 16) & 0xff;
+    this.labels[at + 3] = len >>> 24;
+    this.labels.set(wire, at + 4);
+    const view = this.labels.subarray(at + 4, need);
+    this.series.push({ wire: view, hash: hash ?? fnv(view) });
+    this.seriesBytes = need;
+    return this.series.length - 1;
+  }
+
+  add(seriesIndex: number, t: number, v: number): void {
+    if (this.n === this.ts.length) this.grow();
+    this.index[this.n] = seriesIndex;
+    this.ts[this.n] = t;
+    this.vs[this.n] = v;
+    this.n++;
+  }
+
+  private grow(): void {
+    const size = this.n * 2;
+    const index = new Uint32Array(size);
+    const ts = new Float64Array(size);
+    const vs = new Float64Array(size);
+    index.set(this.index);
+    ts.set(this.ts);
+    vs.set(this.vs);
+    this.index = index;
+    this.ts = ts;
+    this.vs = vs;
+  }
+
+  columns(): RecordColumns {
+    const n = this.n;
+    return {
+      series: this.series,
+      count: n,
+      index: this.index.subarray(0, n),
+      t: this.ts.subarray(0, n),
+      v: this.vs.subarray(0, n),
+    };
+  }
+
+  /** The record's bytes (layout at the top of this file). */
+  encode(): Uint8Array {
+    const n = this.n;
+    const buf = new Uint8Array(8 + this.seriesBytes + n * 20);
+    const view = new DataView(buf.buffer);
+    view.setUint32(0, n, true);
+    view.setUint32(4, (this.series.length | WIRE_FORMAT) >>> 0, true);
+    buf.set(this.labels.subarray(0, this.seriesBytes), 8);
+    let pos = 8 + this.seriesBytes;
+    for (let i = 0; i < n; i++) {
+      view.setUint32(pos, this.index[i] as number, true);
+      view.setFloat64(pos + 4, this.ts[i] as number, true);
+      view.setFloat64(pos + 12, this.vs[i] as number, true);
+      pos += 20;
+    }
+    return buf;
+  }
+}
+
 export function encodeRecord(samples: readonly QueuedSample[]): Uint8Array {
+  const b = new RecordBuilder();
   const index = new Map<QueuedSeries, number>();
-  const series: QueuedSeries[] = [];
   for (const s of samples) {
-    if (index.has(s.series)) continue;
-    index.set(s.series, series.length);
-    series.push(s.series);
+    let i = index.get(s.series);
+    if (i === undefined) {
+      i = b.addSeries(s.series);
+      index.set(s.series, i);
+    }
+    b.add(i, s.t, s.v);
   }
-  const size = 8 + series.reduce((n, k) => n + 4 + k.wire.length, 0) + samples.length * 20;
-  const buf = new Uint8Array(size);
-  const view = new DataView(buf.buffer);
-  view.setUint32(0, samples.length, true);
-  view.setUint32(4, (series.length | WIRE_FORMAT) >>> 0, true);
-  let pos = 8;
-  for (const k of series) {
-    view.setUint32(pos, k.wire.length, true);
-    buf.set(k.wire, pos + 4);
-    pos += 4 + k.wire.length;
-  }
-  for (const s of samples) {
-    view.setUint32(pos, index.get(s.series) as number, true);
-    view.setFloat64(pos + 4, s.t, true);
-    view.setFloat64(pos + 12, s.v, true);
-    pos += 20;
-  }
-  return buf;
+  return b.encode();
 }
 
 /** The sample count, readable without decoding the rest (for queue accounting). */
@@ -150,7 +258,7 @@ export function recordSampleCount(payload: Uint8Array): number {
  * Decodes a record whose CRC matched; throws only if our own encoder is broken.
  * The label bytes of the result are views of `payload`.
  */
-export function decodeRecord(payload: Uint8Array): QueuedSample[] {
+export function decodeColumns(payload: Uint8Array): RecordColumns {
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const count = view.getUint32(0, true);
   const rawSeries = view.getUint32(4, true);
@@ -169,12 +277,26 @@ export function decodeRecord(payload: Uint8Array): QueuedSample[] {
     } else series.push({ wire: bytes, hash: fnv(bytes) });
     pos += 4 + len;
   }
-  const out: QueuedSample[] = new Array<QueuedSample>(count);
+  const index = new Uint32Array(count);
+  const t = new Float64Array(count);
+  const v = new Float64Array(count);
   for (let i = 0; i < count; i++) {
-    const s = series[view.getUint32(pos, true)];
-    if (!s) throw new Error(`queue record: series index out of range at byte ${pos}`);
-    out[i] = { series: s, t: view.getFloat64(pos + 4, true), v: view.getFloat64(pos + 12, true) };
+    const k = view.getUint32(pos, true);
+    if (k >= seriesCount) throw new Error(`queue record: series index out of range at byte ${pos}`);
+    index[i] = k;
+    t[i] = view.getFloat64(pos + 4, true);
+    v[i] = view.getFloat64(pos + 12, true);
     pos += 20;
   }
-  return out;
+  return { series, count, index, t, v };
+}
+
+/** decodeColumns as one object per sample (tests, tools). */
+export function decodeRecord(payload: Uint8Array): QueuedSample[] {
+  const c = decodeColumns(payload);
+  return Array.from({ length: c.count }, (_, i) => ({
+    series: c.series[c.index[i] as number] as QueuedSeries,
+    t: c.t[i] as number,
+    v: c.v[i] as number,
+  }));
 }

@@ -13,8 +13,9 @@ import { createClientMetrics, urlLabel } from './client-metrics.js';
 import { DiskQueue } from './disk-queue.js';
 import { createHttpSender } from './http-sender.js';
 import { RemoteWriteConfigError, resolveClientOptions, type RemoteWriteClientOptions } from './options.js';
-import { encodeRecord, toQueuedSeries, type QueuedSample, type QueuedSeries } from './record-codec.js';
-import { Shard, type ShardEvents, type ShardItem } from './shard.js';
+import { RecordBuilder, type QueuedSeries } from './record-codec.js';
+import type { RecordRef } from './disk-queue.js';
+import { Shard, type ShardEvents } from './shard.js';
 
 export interface RemoteWriteStats {
   /** Committed samples not yet acknowledged by the endpoint (on disk or in a request). */
@@ -96,41 +97,45 @@ export function createRemoteWriteClient(options: RemoteWriteClientOptions): Remo
   let dispatching: Promise<void> = Promise.resolve();
 
   const events: ShardEvents = {
-    acked(shard, items) {
-      const byRef = new Map<ShardItem['ref'], number>();
-      for (const it of items) byRef.set(it.ref, (byRef.get(it.ref) ?? 0) + 1);
-      for (const [ref, n] of byRef) {
-        ref.progress.set(shard, (ref.progress.get(shard) ?? 0) + n);
-        queue?.ack(ref, n);
+    acked(shard, batch) {
+      // A batch holds runs of samples from the same record, in record order.
+      const refs = batch.refs;
+      for (let i = 0; i < refs.length; ) {
+        const ref = refs[i] as RecordRef;
+        let j = i + 1;
+        while (j < refs.length && refs[j] === ref) j++;
+        ref.progress.set(shard, (ref.progress.get(shard) ?? 0) + (j - i));
+        queue?.ack(ref, j - i);
+        i = j;
       }
-      inMemory -= items.length;
+      inMemory -= refs.length;
       space?.();
       updateGauges();
     },
-    sent(items, seconds) {
-      totals.sent += items.length;
-      metrics.sent.inc({ url }, items.length);
+    sent(batch, seconds) {
+      totals.sent += batch.t.length;
+      metrics.sent.inc({ url }, batch.t.length);
       metrics.batchDuration.observe({ url }, seconds);
       let max = totals.highestMs;
-      for (const it of items) if (it.sample.t > max) max = it.sample.t;
+      for (const t of batch.t) if (t > max) max = t;
       totals.highestMs = max;
       metrics.highestSent.set({ url }, max / 1000);
     },
-    retried(items, reason, attempt, seconds) {
-      totals.retried += items.length;
-      metrics.retried.inc({ url }, items.length);
+    retried(batch, reason, attempt, seconds) {
+      totals.retried += batch.t.length;
+      metrics.retried.inc({ url }, batch.t.length);
       metrics.batchDuration.observe({ url }, seconds);
       // The first failure and then every tenth: an outage of hours must not flood the log.
       if (attempt === 1 || attempt % 10 === 0)
-        logger.warn('remote write failed, will retry', { attempt, samples: items.length, reason });
+        logger.warn('remote write failed, will retry', { attempt, samples: batch.t.length, reason });
     },
-    failed(items, status, body, seconds) {
-      totals.failed += items.length;
-      metrics.failed.inc({ url, reason: `http_${status}` }, items.length);
+    failed(batch, status, body, seconds) {
+      totals.failed += batch.t.length;
+      metrics.failed.inc({ url, reason: `http_${status}` }, batch.t.length);
       metrics.batchDuration.observe({ url }, seconds);
       logger.error('remote write refused; dropping the batch (retrying cannot help)', {
         status,
-        samples: items.length,
+        samples: batch.t.length,
         body,
       });
     },
@@ -163,18 +168,21 @@ export function createRemoteWriteClient(options: RemoteWriteClientOptions): Remo
       }
       // Samples a shard sent before a restart (see ack-checkpoint.ts) are a prefix of that shard's part: skip them.
       const resume = q.resumeProgress(rec.ref);
-      const seen = new Map<number, number>();
+      const seen = new Int32Array(o.shards);
+      const skip = Int32Array.from(shards, (_, i) => resume?.get(i) ?? 0);
       let skipped = 0;
-      for (const sample of rec.samples) {
-        const shard = shardOf(sample.series, o.shards);
-        const nth = seen.get(shard) ?? 0;
-        seen.set(shard, nth + 1);
-        if (resume && nth < (resume.get(shard) ?? 0)) {
+      const { series, index, t, v, count } = rec.columns;
+      for (let i = 0; i < count; i++) {
+        const s = series[index[i] as number] as QueuedSeries;
+        const shard = shardOf(s, o.shards);
+        const nth = seen[shard] as number;
+        seen[shard] = nth + 1;
+        if (nth < (skip[shard] as number)) {
           skipped++;
           continue;
         }
         inMemory++;
-        shards[shard]?.add({ sample, ref: rec.ref });
+        (shards[shard] as Shard).add(s, t[i] as number, v[i] as number, rec.ref);
       }
       if (resume) {
         for (const [shard, n] of resume) rec.ref.progress.set(shard, n);
@@ -200,33 +208,39 @@ export function createRemoteWriteClient(options: RemoteWriteClientOptions): Remo
   });
 
   const appender = (): Appender => {
-    let samples: QueuedSample[] = [];
-    const seriesCache = new Map<Labels, QueuedSeries>();
+    // Samples go straight into the record's columns: no object per sample, and a label set is
+    // checked and encoded once per appender (a collection hands each series' label object once).
+    let record = new RecordBuilder();
+    const seriesCache = new Map<Labels, number>();
     return {
       append(labels, t, v) {
-        const bad = checkSample(labels, t);
-        if (bad) return err(new AppendError('invalid_labels', bad));
-        let series = seriesCache.get(labels);
-        if (!series) {
-          series = toQueuedSeries(labels);
-          seriesCache.set(labels, series);
+        if (!Number.isFinite(t))
+          return err(new AppendError('invalid_labels', `timestamp ${t} is not a finite number of milliseconds`));
+        let i = seriesCache.get(labels);
+        if (i === undefined) {
+          const bad = checkLabels(labels);
+          if (bad) return err(new AppendError('invalid_labels', bad));
+          i = record.addLabels(labels);
+          seriesCache.set(labels, i);
         }
-        samples.push({ series, t, v });
+        record.add(i, t, v);
         return ok(undefined);
       },
       async commit() {
-        const batch = samples;
-        samples = [];
-        if (batch.length === 0) return ok(undefined);
+        const batch = record;
+        record = new RecordBuilder();
+        seriesCache.clear();
+        if (batch.count === 0) return ok(undefined);
         if (closing) return err(new StoreError(`remote write ${url}: client is closed`));
         const r = await ready;
         if (!r.ok || !queue) return r.ok ? err(new StoreError('remote-write queue not open')) : r;
-        const written = await queue.append(encodeRecord(batch));
+        const written = await queue.append(batch.encode(), batch.columns());
         updateGauges();
         return written.ok ? ok(undefined) : err(new StoreError(written.error.message, { cause: written.error }));
       },
       rollback() {
-        samples = [];
+        record = new RecordBuilder();
+        seriesCache.clear();
       },
     };
   };
@@ -277,8 +291,7 @@ export function validateRemoteWriteOptions(options: RemoteWriteClientOptions): R
   return r.ok ? ok(undefined) : r;
 }
 
-function checkSample(labels: Labels, t: number): string | undefined {
-  if (!Number.isFinite(t)) return `timestamp ${t} is not a finite number of milliseconds`;
+function checkLabels(labels: Labels): string | undefined {
   const names = Object.keys(labels);
   if (names.length === 0) return 'empty label set';
   for (const n of names) if (!LABEL_NAME.test(n)) return `invalid label name ${JSON.stringify(n)}`;

@@ -3,8 +3,16 @@ import type { Labels } from '../../tsdb/interface.js';
 import { STALE_NAN } from '../../tsdb/index.js';
 import { snappyDecompress } from '../snappy-block.js';
 import { decodeWriteRequest, encodeWriteRequest, type WireTimeSeries } from '../write-request.js';
-import { decodeRecord, encodeRecord, toQueuedSeries, type QueuedSample } from './record-codec.js';
-import { encodeRequestBody, encodeSamples } from './request-body.js';
+import {
+  decodeColumns,
+  decodeRecord,
+  encodeRecord,
+  RecordBuilder,
+  toQueuedSeries,
+  type QueuedSample,
+  type RecordColumns,
+} from './record-codec.js';
+import { encodeColumns, encodeRequestBody, encodeSamples } from './request-body.js';
 
 /** Label sets that exercise the encoder: multi-byte UTF-8, values past 127 bytes, empty values, many labels. */
 const LABELS: Labels[] = [
@@ -55,6 +63,30 @@ describe('encodeSamples', () => {
       }
     });
     expect(Buffer.from(encodeSamples(queued))).toEqual(Buffer.from(reference(plain)));
+  });
+
+  it('writes the same bytes from the columns the appender builds and from the record read back from disk', () => {
+    const plain: { labels: Labels; t: number; v: number }[] = [];
+    const b = new RecordBuilder();
+    // Interleaved series (as a collection appends them) and label sets longer than the builder's first buffer.
+    const index = LABELS.map((labels) => b.addLabels(labels));
+    for (let round = 0; round < 3; round++)
+      LABELS.forEach((labels, i) => {
+        const t = 1_795_790_000_000 + round * 15_000 - i;
+        const v = round === 2 && i === 1 ? STALE_NAN : round - i * 0.5;
+        plain.push({ labels, t, v });
+        b.add(index[i] as number, t, v);
+      });
+    const asSent = (c: RecordColumns): Buffer =>
+      Buffer.from(
+        encodeColumns({ series: Array.from(c.index, (k) => c.series[k] as QueuedSample['series']), t: c.t, v: c.v }),
+      );
+    const want = Buffer.from(reference(plain));
+    expect(asSent(b.columns())).toEqual(want);
+    expect(asSent(decodeColumns(b.encode()))).toEqual(want);
+    expect(b.series.map((s) => [Buffer.from(s.wire), s.hash])).toEqual(
+      LABELS.map((l) => toQueuedSeries(l)).map((s) => [Buffer.from(s.wire), s.hash]),
+    );
   });
 
   it('sends a series read back from two records as one TimeSeries, its samples in order', () => {

@@ -10,11 +10,6 @@ import type { QueuedSample, QueuedSeries } from './record-codec.js';
 
 const TWO_32 = 4294967296;
 
-interface Group {
-  readonly wire: Uint8Array;
-  readonly samples: QueuedSample[];
-}
-
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
@@ -22,27 +17,41 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Samples by series. A series read from two records is two objects with equal bytes: one TimeSeries still. */
-function group(samples: Iterable<QueuedSample>): Group[] {
-  const byHash = new Map<number, Group[]>();
-  const byObject = new Map<QueuedSeries, Group>();
-  const groups: Group[] = [];
-  for (const s of samples) {
-    let g = byObject.get(s.series);
-    if (!g) {
-      const same = byHash.get(s.series.hash);
-      g = same?.find((x) => sameBytes(x.wire, s.series.wire));
-      if (!g) {
-        g = { wire: s.series.wire, samples: [] };
-        groups.push(g);
-        if (same) same.push(g);
-        else byHash.set(s.series.hash, [g]);
-      }
-      byObject.set(s.series, g);
+/** Samples as columns: sample i is (series[i], t[i], v[i]). */
+export interface SampleColumns {
+  readonly series: readonly QueuedSeries[];
+  readonly t: ArrayLike<number>;
+  readonly v: ArrayLike<number>;
+}
+
+/**
+ * The TimeSeries each sample goes to, in order of first appearance. A series
+ * read from two records is two objects with equal bytes: one TimeSeries still.
+ * Typed arrays, not an object per series or sample (this runs for every sample sent).
+ */
+function group(series: readonly QueuedSeries[]): { gid: Int32Array; wires: Uint8Array[]; counts: number[] } {
+  const n = series.length;
+  const gid = new Int32Array(n);
+  const wires: Uint8Array[] = [];
+  const counts: number[] = [];
+  const nextSameHash: number[] = [];
+  const firstByHash = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const s = series[i] as QueuedSeries;
+    const head = firstByHash.get(s.hash);
+    let g = head ?? -1;
+    while (g >= 0 && !sameBytes(wires[g] as Uint8Array, s.wire)) g = nextSameHash[g] as number;
+    if (g < 0) {
+      g = wires.length;
+      wires.push(s.wire);
+      counts.push(0);
+      nextSameHash.push(head ?? -1);
+      firstByHash.set(s.hash, g);
     }
-    g.samples.push(s);
+    gid[i] = g;
+    counts[g] = (counts[g] as number) + 1;
   }
-  return groups;
+  return { gid, wires, counts };
 }
 
 function varintSize(v: number): number {
@@ -58,8 +67,8 @@ function varintSize(v: number): number {
 const int64Size = (v: number): number => (v < 0 ? 10 : varintSize(v));
 
 /** proto3 leaves out zero values: +0 (not -0) and a zero timestamp. */
-function sampleBodySize(s: QueuedSample): number {
-  return (Object.is(s.v, 0) ? 0 : 9) + (s.t === 0 ? 0 : 1 + int64Size(s.t));
+function sampleBodySize(t: number, v: number): number {
+  return (Object.is(v, 0) ? 0 : 9) + (t === 0 ? 0 : 1 + int64Size(t));
 }
 
 class Out {
@@ -97,44 +106,73 @@ class Out {
   }
 }
 
-/** The uncompressed WriteRequest protobuf of `samples`. */
-export function encodeSamples(samples: Iterable<QueuedSample>): Uint8Array {
-  const groups = group(samples);
-  const bodySizes = new Array<number>(groups.length);
+/** The uncompressed WriteRequest protobuf of the samples, grouped by series in order of first appearance. */
+export function encodeColumns(c: SampleColumns): Uint8Array {
+  const n = c.series.length;
+  const { gid, wires, counts } = group(c.series);
+  const groups = wires.length;
+  // Stable counting sort of sample indexes by group: each group's samples stay in batch (commit) order.
+  const start = new Int32Array(groups + 1);
+  for (let g = 0; g < groups; g++) start[g + 1] = (start[g] as number) + (counts[g] as number);
+  const fill = start.slice(0, groups);
+  const order = new Int32Array(n);
+  const bodySizes = new Float64Array(groups);
+  for (let g = 0; g < groups; g++) bodySizes[g] = (wires[g] as Uint8Array).length;
+  for (let i = 0; i < n; i++) {
+    const g = gid[i] as number;
+    const at = fill[g] as number;
+    order[at] = i;
+    fill[g] = at + 1;
+    const size = sampleBodySize(c.t[i] as number, c.v[i] as number);
+    bodySizes[g] = (bodySizes[g] as number) + 1 + varintSize(size) + size;
+  }
   let total = 0;
-  groups.forEach((g, i) => {
-    let body = g.wire.length;
-    for (const s of g.samples) {
-      const n = sampleBodySize(s);
-      body += 1 + varintSize(n) + n;
-    }
-    bodySizes[i] = body;
+  for (let g = 0; g < groups; g++) {
+    const body = bodySizes[g] as number;
     total += 1 + varintSize(body) + body;
-  });
+  }
   const out = new Out(total);
-  groups.forEach((g, i) => {
+  for (let g = 0; g < groups; g++) {
+    const wire = wires[g] as Uint8Array;
     out.byte(0x0a); // WriteRequest.timeseries, field 1
-    out.varint(bodySizes[i] as number);
-    out.buf.set(g.wire, out.pos);
-    out.pos += g.wire.length;
-    for (const s of g.samples) {
+    out.varint(bodySizes[g] as number);
+    out.buf.set(wire, out.pos);
+    out.pos += wire.length;
+    for (let k = start[g] as number; k < (start[g + 1] as number); k++) {
+      const i = order[k] as number;
+      const t = c.t[i] as number;
+      const v = c.v[i] as number;
       out.byte(0x12); // TimeSeries.samples, field 2
-      out.varint(sampleBodySize(s));
-      if (!Object.is(s.v, 0)) {
+      out.varint(sampleBodySize(t, v));
+      if (!Object.is(v, 0)) {
         out.byte(0x09); // Sample.value, field 1, 64-bit
-        out.view.setFloat64(out.pos, s.v, true);
+        out.view.setFloat64(out.pos, v, true);
         out.pos += 8;
       }
-      if (s.t !== 0) {
+      if (t !== 0) {
         out.byte(0x10); // Sample.timestamp, field 2, varint
-        out.int64(s.t);
+        out.int64(t);
       }
     }
-  });
+  }
   return out.buf;
 }
 
-/** The HTTP body: encodeSamples, snappy block compressed. */
-export function encodeRequestBody(samples: Iterable<QueuedSample>): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(snappyCompress(encodeSamples(samples)));
+/** encodeColumns for one object per sample (tests, tools). */
+export function encodeSamples(samples: Iterable<QueuedSample>): Uint8Array {
+  const list = [...samples];
+  // Float64Array, not number[]: V8's double arrays quieten NaNs (the staleness marker is one).
+  const t = new Float64Array(list.length);
+  const v = new Float64Array(list.length);
+  list.forEach((s, i) => {
+    t[i] = s.t;
+    v[i] = s.v;
+  });
+  return encodeColumns({ series: list.map((s) => s.series), t, v });
+}
+
+/** The HTTP body: the WriteRequest, snappy block compressed. */
+export function encodeRequestBody(samples: SampleColumns | Iterable<QueuedSample>): Uint8Array<ArrayBuffer> {
+  const raw = 'series' in samples ? encodeColumns(samples) : encodeSamples(samples);
+  return new Uint8Array(snappyCompress(raw));
 }

@@ -8,24 +8,35 @@ import type { Logger } from '../../log/index.js';
 import type { RecordRef } from './disk-queue.js';
 import type { HttpSender } from './http-sender.js';
 import type { ResolvedClientOptions } from './options.js';
-import type { QueuedSample } from './record-codec.js';
+import type { QueuedSeries } from './record-codec.js';
 import { encodeRequestBody } from './request-body.js';
 
-export interface ShardItem {
-  readonly sample: QueuedSample;
-  readonly ref: RecordRef;
+/**
+ * Samples as parallel columns, sample i being (series[i], t[i], v[i]) from
+ * record refs[i]: numbers in typed arrays rather than an object per sample,
+ * which was most of the client's garbage. Float64Array, not number[]: V8's
+ * double arrays quieten NaNs, and the staleness marker's bits must survive.
+ */
+export interface ShardBatch {
+  readonly series: QueuedSeries[];
+  readonly t: Float64Array;
+  readonly v: Float64Array;
+  readonly refs: RecordRef[];
 }
 
 export interface ShardEvents {
   /** The batch is done with: sent, or dropped after a non-retryable answer. */
-  acked(shard: number, items: readonly ShardItem[]): void;
-  sent(items: readonly ShardItem[], seconds: number): void;
-  retried(items: readonly ShardItem[], reason: string, attempt: number, seconds: number): void;
-  failed(items: readonly ShardItem[], status: number, body: string, seconds: number): void;
+  acked(shard: number, batch: ShardBatch): void;
+  sent(batch: ShardBatch, seconds: number): void;
+  retried(batch: ShardBatch, reason: string, attempt: number, seconds: number): void;
+  failed(batch: ShardBatch, status: number, body: string, seconds: number): void;
 }
 
 export class Shard {
-  private buffer: ShardItem[] = [];
+  private series: QueuedSeries[] = [];
+  private refs: RecordRef[] = [];
+  private t = new Float64Array(1024);
+  private v = new Float64Array(1024);
   private firstAt: number | undefined;
   private wake: (() => void) | undefined;
   private flushing = false;
@@ -46,15 +57,25 @@ export class Shard {
   }
 
   get size(): number {
-    return this.buffer.length;
+    return this.series.length;
   }
 
-  add(item: ShardItem): void {
-    const wasEmpty = this.buffer.length === 0;
-    if (wasEmpty) this.firstAt = this.o.clock();
-    this.buffer.push(item);
+  add(series: QueuedSeries, t: number, v: number, ref: RecordRef): void {
+    const n = this.series.length;
+    if (n === 0) this.firstAt = this.o.clock();
+    if (n === this.t.length) {
+      const grown = { t: new Float64Array(n * 2), v: new Float64Array(n * 2) };
+      grown.t.set(this.t);
+      grown.v.set(this.v);
+      this.t = grown.t;
+      this.v = grown.v;
+    }
+    this.t[n] = t;
+    this.v[n] = v;
+    this.series.push(series);
+    this.refs.push(ref);
     // The first sample starts the batch deadline; a full batch goes at once.
-    if (wasEmpty || this.buffer.length >= this.o.maxSamplesPerSend) this.poke();
+    if (n === 0 || n + 1 >= this.o.maxSamplesPerSend) this.poke();
   }
 
   /** Send partial batches at once from now on (shutdown). */
@@ -69,24 +90,44 @@ export class Shard {
 
   private async run(): Promise<void> {
     while (!this.signal.aborted) {
-      if (this.buffer.length === 0) {
+      if (this.size === 0) {
         await this.pause(undefined);
         continue;
       }
       const waited = this.o.clock() - (this.firstAt ?? 0);
-      const full = this.buffer.length >= this.o.maxSamplesPerSend;
+      const full = this.size >= this.o.maxSamplesPerSend;
       if (!full && !this.flushing && waited < this.o.batchSendDeadlineMs) {
         await this.pause(this.o.batchSendDeadlineMs - waited);
         continue;
       }
-      const batch = this.buffer.splice(0, this.o.maxSamplesPerSend);
-      this.firstAt = this.buffer.length > 0 ? this.o.clock() : undefined;
+      const batch = this.take(this.o.maxSamplesPerSend);
+      this.firstAt = this.size > 0 ? this.o.clock() : undefined;
       await this.sendWithRetry(batch);
     }
   }
 
-  private async sendWithRetry(batch: readonly ShardItem[]): Promise<void> {
-    const body = encodeRequestBody(batch.map((it) => it.sample));
+  /** The first `n` buffered samples (all of them when that is fewer). */
+  private take(n: number): ShardBatch {
+    const size = this.series.length;
+    n = Math.min(n, size);
+    const batch: ShardBatch = {
+      series: n === size ? this.series : this.series.splice(0, n),
+      refs: n === size ? this.refs : this.refs.splice(0, n),
+      t: this.t.slice(0, n),
+      v: this.v.slice(0, n),
+    };
+    if (n === size) {
+      this.series = [];
+      this.refs = [];
+    } else {
+      this.t.copyWithin(0, n, size);
+      this.v.copyWithin(0, n, size);
+    }
+    return batch;
+  }
+
+  private async sendWithRetry(batch: ShardBatch): Promise<void> {
+    const body = encodeRequestBody(batch);
     let backoffMs = this.o.minBackoffMs;
     for (let attempt = 1; !this.signal.aborted; attempt++) {
       const started = performance.now();
