@@ -71,12 +71,18 @@ describe('DiskQueue', () => {
     expect(got[0]).toEqual(columns[0]);
     expect(got[1]).toBe(columns[1]);
     expect(got[2]).toBe(columns[2]);
+    // A record larger than the whole window is still kept while it is the newest.
+    const big = record(9, 20);
+    const bigColumns = decodeColumns(big);
+    await q.append(big, bigColumns);
+    expect((await q.read())?.columns).toBe(bigColumns);
     await q.close();
     const again = await openQueue(dir, { recentBytes: 250 });
     expect((await readAll(again.q)).map((r) => r.ts)).toEqual([
       [0, 1, 2],
       [3, 4, 5],
       [6, 7, 8],
+      Array.from({ length: 20 }, (_, i) => 9 + i),
     ]);
     await again.q.close();
   });

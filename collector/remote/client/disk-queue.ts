@@ -33,7 +33,7 @@ export interface DiskQueueOptions {
    * so that while the reader keeps up nothing is read back and decoded from
    * disk. The file stays the durable copy; a record evicted from this window
    * (the reader fell behind) or left by an earlier run is read from disk.
-   * Default 8 MiB; 0 turns it off.
+   * Default 4 MiB of record bytes (or the newest record, if larger); 0 turns it off.
    */
   readonly recentBytes?: number;
 }
@@ -71,7 +71,8 @@ interface PendingWrite {
 }
 
 const READ_CHUNK_BYTES = 1024 * 1024;
-const RECENT_BYTES = 8 * 1024 * 1024;
+/** Memory holds at most this much or the newest record, whichever is more; the columns take about as much again. */
+const RECENT_BYTES = 4 * 1024 * 1024;
 
 /** A written record still in memory, by where its frame starts. */
 interface RecentRecord {
@@ -179,7 +180,7 @@ export class DiskQueue {
     let seg = this.writer.segment;
     try {
       if (seg.bytes > 0 && seg.bytes + size > this.o.segmentMaxBytes) seg = await this.rotate();
-      const buf = Buffer.concat(group.map((w) => w.bytes));
+      const buf = group.length === 1 ? (group[0] as PendingWrite).bytes : Buffer.concat(group.map((w) => w.bytes));
       for (let done = 0; done < size;) {
         const { bytesWritten } = await this.writer.fh.write(buf, done, size - done, seg.bytes + done);
         done += bytesWritten;
@@ -206,14 +207,15 @@ export class DiskQueue {
     const limit = this.o.recentBytes ?? RECENT_BYTES;
     for (const w of group) {
       const end = offset + w.bytes.length;
-      if (w.columns && w.bytes.length <= limit) {
+      if (w.columns && limit > 0) {
         this.recent.set(`${segment}:${offset}`, { end, bytes: w.bytes.length, columns: w.columns });
         this.recentBytes += w.bytes.length;
       }
       offset = end;
     }
+    // The newest record stays even past the limit: one collection of a big node can be larger than the window.
     for (const [key, r] of this.recent) {
-      if (this.recentBytes <= limit) break;
+      if (this.recentBytes <= limit || this.recent.size === 1) break;
       this.recent.delete(key);
       this.recentBytes -= r.bytes;
     }

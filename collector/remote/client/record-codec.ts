@@ -109,6 +109,21 @@ function encodeLabels(labels: Labels): number {
 function putString(field: number, s: string, pos: number): number {
   if (s === '') return pos;
   scratch[pos] = (field << 3) | 2;
+  const n = s.length;
+  if (n < 0x80) {
+    // ASCII, nearly every label: one byte per unit, a 1-byte length, and no encoder call (nor its result object).
+    const start = pos + 2;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      scratch[start + i] = c;
+    }
+    if (i === n) {
+      scratch[pos + 1] = n;
+      return start + n;
+    }
+  }
   // Encode first, then place the length: write at a 2-byte length guess and move if needed.
   const at = pos + 1 + (s.length < 43 ? 1 : varintSize(3 * s.length));
   const { written } = encoder.encodeInto(s, scratch.subarray(at));
