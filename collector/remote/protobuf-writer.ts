@@ -3,6 +3,7 @@
  * fields in the protobuf wire format. Embedded messages are written through a
  * callback so their length prefix can be filled in afterwards.
  */
+import { putInt64, varintSize } from './varint.js';
 
 const TWO_32 = 4294967296;
 const encoder = new TextEncoder();
@@ -38,18 +39,7 @@ export class ProtobufWriter {
   int64(v: number): this {
     if (v >= 0) return this.uint64(v);
     this.reserve(10);
-    // Split -v into 32-bit halves, then negate as a 64-bit two's complement pair.
-    const a = -v;
-    let lo = ~((a % TWO_32) >>> 0) >>> 0;
-    let hi = ~(Math.floor(a / TWO_32) >>> 0) >>> 0;
-    lo = (lo + 1) >>> 0;
-    if (lo === 0) hi = (hi + 1) >>> 0;
-    for (let i = 0; i < 9; i++) {
-      this.buf[this.pos++] = (lo & 0x7f) | 0x80;
-      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
-      hi >>>= 7;
-    }
-    this.buf[this.pos++] = lo & 0x01;
+    this.pos = putInt64(this.buf, this.pos, v);
     return this;
   }
 
@@ -115,13 +105,4 @@ export class ProtobufWriter {
     this.buf = next;
     this.view = new DataView(next.buffer);
   }
-}
-
-function varintSize(v: number): number {
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
 }

@@ -16,6 +16,7 @@
  * of [[name, value], …] per series instead; they are still read.
  */
 import type { Labels } from '../../tsdb/interface.js';
+import { putVarint, varintSize } from '../varint.js';
 
 /** A label set as remote write's TimeSeries `labels` bytes; `hash` picks its shard (stable across restarts). */
 export interface QueuedSeries {
@@ -47,24 +48,6 @@ function fnvString(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
-}
-
-function varintSize(v: number): number {
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
-
-function putVarint(buf: Uint8Array, pos: number, v: number): number {
-  while (v >= 0x80) {
-    buf[pos++] = (v & 0x7f) | 0x80;
-    v = Math.floor(v / 128);
-  }
-  buf[pos++] = v;
-  return pos;
 }
 
 /**

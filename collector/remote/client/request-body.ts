@@ -6,9 +6,8 @@
  * without building label strings or objects per sample to get there.
  */
 import { snappyCompress } from '../snappy-block.js';
+import { int64Size, putInt64, putVarint, varintSize } from '../varint.js';
 import type { QueuedSample, QueuedSeries } from './record-codec.js';
-
-const TWO_32 = 4294967296;
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b) return true;
@@ -54,18 +53,6 @@ function group(series: readonly QueuedSeries[]): { gid: Int32Array; wires: Uint8
   return { gid, wires, counts };
 }
 
-function varintSize(v: number): number {
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
-
-/** An int64 varint's size: two's complement, so a negative value takes ten bytes. */
-const int64Size = (v: number): number => (v < 0 ? 10 : varintSize(v));
-
 /** proto3 leaves out zero values: +0 (not -0) and a zero timestamp. */
 function sampleBodySize(t: number, v: number): number {
   return (Object.is(v, 0) ? 0 : 9) + (t === 0 ? 0 : 1 + int64Size(t));
@@ -83,26 +70,10 @@ class Out {
     this.buf[this.pos++] = b;
   }
   varint(v: number): void {
-    while (v >= 0x80) {
-      this.buf[this.pos++] = (v & 0x7f) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    this.buf[this.pos++] = v;
+    this.pos = putVarint(this.buf, this.pos, v);
   }
   int64(v: number): void {
-    if (v >= 0) return this.varint(v);
-    // -v as 32-bit halves, negated as a 64-bit two's complement pair, written as ten 7-bit groups.
-    const a = -v;
-    let lo = ~((a % TWO_32) >>> 0) >>> 0;
-    let hi = ~(Math.floor(a / TWO_32) >>> 0) >>> 0;
-    lo = (lo + 1) >>> 0;
-    if (lo === 0) hi = (hi + 1) >>> 0;
-    for (let i = 0; i < 9; i++) {
-      this.buf[this.pos++] = (lo & 0x7f) | 0x80;
-      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
-      hi >>>= 7;
-    }
-    this.buf[this.pos++] = lo & 0x01;
+    this.pos = putInt64(this.buf, this.pos, v);
   }
 }
 
