@@ -7,7 +7,7 @@
 import { buildDashboard } from './dashboard.js';
 import type { GrafanaDashboard } from './model.js';
 import { barGauge, stat, table, timeseries } from './panels.js';
-import { baseVariables, queryVariable } from './variables.js';
+import { baseVariables, namespaceVariable, nodeVariable } from './variables.js';
 
 const CL = 'cluster=~"$cluster"';
 /** Container series of the chosen namespaces. */
@@ -281,16 +281,8 @@ export function clusterBottlenecksDashboard(): GrafanaDashboard {
     description: 'Where the cluster is short of CPU, memory or IO, and which workloads feel it.',
     variables: [
       ...baseVariables(),
-      queryVariable({
-        name: 'namespace',
-        label: 'Namespace',
-        query: 'label_values(container_cpu_usage_seconds_total{cluster=~"$cluster"}, namespace)',
-      }),
-      queryVariable({
-        name: 'node',
-        label: 'Node',
-        query: 'label_values(node_uname_info{cluster=~"$cluster"}, instance)',
-      }),
+      namespaceVariable(),
+      nodeVariable('node'),
     ],
     rows: [
       { title: 'Cluster headroom', panels: headroom },

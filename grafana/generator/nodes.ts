@@ -5,7 +5,7 @@
 import { buildDashboard } from './dashboard.js';
 import type { GrafanaDashboard } from './model.js';
 import { stat, timeseries } from './panels.js';
-import { baseVariables, queryVariable } from './variables.js';
+import { baseVariables, nodeVariable } from './variables.js';
 
 const S = 'cluster=~"$cluster", instance=~"$instance"';
 /** Filesystems that hold data, not the virtual ones every container adds. */
@@ -216,11 +216,7 @@ export function nodesDashboard(): GrafanaDashboard {
     description: 'CPU, memory, disk, network and pressure of each node (node-exporter series).',
     variables: [
       ...baseVariables(),
-      queryVariable({
-        name: 'instance',
-        label: 'Node',
-        query: 'label_values(node_uname_info{cluster=~"$cluster"}, instance)',
-      }),
+      nodeVariable('instance'),
     ],
     rows: [
       { title: 'Overview', panels: overview },

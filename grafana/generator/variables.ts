@@ -66,3 +66,15 @@ export function baseVariables(): [DataSourceVariable, QueryVariable] {
     queryVariable({ name: 'cluster', label: 'Cluster', query: 'label_values(kube_node_info, cluster)', multi: false }),
   ];
 }
+
+/** $namespace: the namespaces that have containers in the selected cluster. */
+export const namespaceVariable = (): QueryVariable =>
+  queryVariable({
+    name: 'namespace',
+    label: 'Namespace',
+    query: 'label_values(container_cpu_usage_seconds_total{cluster=~"$cluster"}, namespace)',
+  });
+
+/** A node picker over node-exporter's `instance` (the node name), under the given variable name. */
+export const nodeVariable = (name: string): QueryVariable =>
+  queryVariable({ name, label: 'Node', query: 'label_values(node_uname_info{cluster=~"$cluster"}, instance)' });

@@ -7,7 +7,7 @@
 import { buildDashboard } from './dashboard.js';
 import type { GrafanaDashboard } from './model.js';
 import { table, timeseries } from './panels.js';
-import { baseVariables, queryVariable } from './variables.js';
+import { baseVariables, namespaceVariable, queryVariable } from './variables.js';
 
 const NS = 'cluster=~"$cluster", namespace=~"$namespace"';
 const W = `${NS}, pod=~"$pod"`;
@@ -175,11 +175,7 @@ export function workloadsDashboard(): GrafanaDashboard {
     description: 'CPU, memory, network and restarts per namespace, pod, container and service.',
     variables: [
       ...baseVariables(),
-      queryVariable({
-        name: 'namespace',
-        label: 'Namespace',
-        query: 'label_values(container_cpu_usage_seconds_total{cluster=~"$cluster"}, namespace)',
-      }),
+      namespaceVariable(),
       queryVariable({
         name: 'pod',
         label: 'Pod',

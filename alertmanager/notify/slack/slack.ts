@@ -9,20 +9,8 @@ import { classifyHttp, networkFailure, redactUrl, type Integration, type NotifyO
 import type { NotifyContext } from '../stage.js';
 import { severityColor, slackPayload, type RenderedSlack } from './payload.js';
 
-/** Template text per field, as the config holds them (defaults from default.tmpl). */
-export interface SlackFields {
-  readonly channel: string;
-  readonly username: string;
-  readonly iconEmoji: string;
-  readonly iconUrl: string;
-  readonly title: string;
-  readonly titleLink: string;
-  readonly pretext: string;
-  readonly text: string;
-  readonly fallback: string;
-  readonly footer: string;
-  readonly color: string;
-}
+/** Template text per field, as the config holds them (defaults from default.tmpl): what is rendered, less link_names. */
+export type SlackFields = Omit<RenderedSlack, 'linkNames'>;
 
 export interface SlackOptions {
   readonly receiver: string;
