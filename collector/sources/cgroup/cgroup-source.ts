@@ -7,7 +7,8 @@
  */
 import path from 'node:path';
 import type { Labels } from '../../tsdb/interface.js';
-import type { Collection, MetricMeta, Source, SourceProblem, SourceSample } from '../source.js';
+import { CollectionBuilder } from '../collection-builder.js';
+import type { Collection, MetricMeta, Source } from '../source.js';
 import type { CgroupOptions } from './cgroup-options.js';
 import { resolveOptions } from './cgroup-options.js';
 import type { CgroupStats } from './cgroup-stats.js';
@@ -86,19 +87,14 @@ export function createCgroupSource(options?: CgroupOptions): Source {
   return {
     name: SOURCE_NAME,
     async collect(signal?: AbortSignal): Promise<Collection> {
-      const samples: SourceSample[] = [];
-      const metas = new Map<string, MetricMeta>();
-      const problems: SourceProblem[] = [];
-      const problem = (place: string, message: string): void => {
-        problems.push({ source: SOURCE_NAME, place, message });
-      };
-      const build = (): Collection => ({ samples, metadata: [...metas.values()], problems });
+      const out = new CollectionBuilder(SOURCE_NAME);
+      const problem = (place: string, message: string): void => out.problem(place, message);
 
       if (!layout) {
         const detected = await detectCgroupLayout(o);
         if (!detected.ok) {
           problem(path.join(o.procPath, 'self', 'mountinfo'), detected.error.message);
-          return build();
+          return out.build();
         }
         layout = detected.value;
         for (const p of layout.problems) problem(p.place, p.message);
@@ -134,9 +130,7 @@ export function createCgroupSource(options?: CgroupOptions): Source {
           : (name: string): boolean => RESOURCE_SERIES.has(name) === (o.scope === 'resource');
       const sink = {
         add(meta: MetricMeta, labels: Labels, value: number): void {
-          if (keep && !keep(meta.name)) return;
-          if (!metas.has(meta.name)) metas.set(meta.name, meta);
-          samples.push({ labels: { __name__: meta.name, ...labels }, value });
+          if (!keep || keep(meta.name)) out.add(meta, labels, value);
         },
       };
       // A chunk at a time: the texts and figures of only CHUNK cgroups are alive at once, which keeps the heap small.
@@ -154,7 +148,7 @@ export function createCgroupSource(options?: CgroupOptions): Source {
       }
       for (const p of reader.problems) problem(p.place, p.message);
       if (signal?.aborted) problem(l.walkDir, 'collection aborted; series of cgroups not yet read are missing');
-      return build();
+      return out.build();
     },
   };
 }

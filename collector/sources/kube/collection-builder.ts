@@ -1,24 +1,14 @@
-/**
- * Accumulates one collection of the kube source: samples, the HELP/TYPE of
- * each family that got samples, and problems.
- */
-import type { Collection, MetricMeta, SourceProblem, SourceSample } from '../source.js';
+/** The kube source's collection builder, with kube-state-metrics' condition series. */
+import { CollectionBuilder as SourceCollectionBuilder, type LabelSet } from '../collection-builder.js';
+import type { MetricMeta } from '../source.js';
 
-export type LabelSet = Readonly<Record<string, string>>;
+export { counter, gauge, type LabelSet } from '../collection-builder.js';
 
 export const SOURCE_NAME = 'kube';
 
-export const gauge = (name: string, help: string): MetricMeta => ({ name, type: 'gauge', help });
-export const counter = (name: string, help: string): MetricMeta => ({ name, type: 'counter', help });
-
-export class CollectionBuilder {
-  private readonly samples: SourceSample[] = [];
-  private readonly metas = new Map<string, MetricMeta>();
-  private readonly problemList: SourceProblem[] = [];
-
-  add(meta: MetricMeta, labels: LabelSet, value: number): void {
-    if (!this.metas.has(meta.name)) this.metas.set(meta.name, meta);
-    this.samples.push({ labels: { __name__: meta.name, ...labels }, value });
+export class CollectionBuilder extends SourceCollectionBuilder {
+  constructor() {
+    super(SOURCE_NAME);
   }
 
   /** kube-state-metrics' three-way condition: one series per status, 1 on the one that holds. */
@@ -26,14 +16,6 @@ export class CollectionBuilder {
     for (const s of ['true', 'false', 'unknown'] as const) {
       this.add(meta, { ...labels, [label]: s }, conditionValue(status) === s ? 1 : 0);
     }
-  }
-
-  problem(place: string, message: string): void {
-    this.problemList.push({ source: SOURCE_NAME, place, message });
-  }
-
-  build(): Collection {
-    return { samples: this.samples, metadata: [...this.metas.values()], problems: this.problemList };
   }
 }
 
