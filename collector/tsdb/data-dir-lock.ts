@@ -8,19 +8,11 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../result.js';
 import { StoreError } from './interface.js';
+import { pidAlive as alive } from '../pid-alive.js';
 
 /** Not `lock`: Prometheus flocks a file of that name, and both should be able to look at a copy of the directory. */
 export const LOCK_FILE = 'kubepulse.lock';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export async function lockDataDir(dir: string): Promise<Result<() => Promise<void>, StoreError>> {
   const file = join(dir, LOCK_FILE);

@@ -18,6 +18,7 @@ import { CheckpointWriter, readCheckpoint, type AckCheckpoint } from './ack-chec
 import { decodeColumns, recordSampleCount, type RecordColumns } from './record-codec.js';
 import { frame, scanFrame } from './segment-frame.js';
 import { openSegments, segmentPath, type Segment } from './segment-scan.js';
+import { syncDir } from '../../sync-dir.js';
 
 export interface DiskQueueOptions {
   readonly dir: string;
@@ -410,12 +411,3 @@ export class DiskQueue {
   }
 }
 
-/** A new segment's directory entry must be durable too, or a power cut could lose the whole file. */
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}

@@ -9,6 +9,7 @@ import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../log/index.js';
 import { err, ok, type Result } from '../../result.js';
+import { pidAlive as alive } from '../../pid-alive.js';
 
 const heldHere = new Set<string>();
 
@@ -37,12 +38,3 @@ export async function lockQueueDir(dir: string, logger: Logger): Promise<Result<
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -26,6 +26,7 @@ import {
   type SeriesRecord,
   type TombstoneRecord,
 } from './records.js';
+import { syncDir } from '../../sync-dir.js';
 
 export type { ReplayHandler } from './records.js';
 
@@ -333,14 +334,6 @@ export class Wal {
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 /** Size of a file, 0 if missing; for tests and status. */
 export async function fileBytes(file: string): Promise<number> {
