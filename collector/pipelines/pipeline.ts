@@ -23,6 +23,7 @@ export interface PipelineOptions {
   readonly sources: readonly (Source | LabelledSource)[];
   readonly intervalMs: number;
   readonly appendable: Appendable;
+  /** The role's logger; the pipeline logs as component=pipeline with its name. */
   readonly logger: Logger;
   readonly registry: Registry;
   /**
@@ -44,7 +45,8 @@ export interface Pipeline {
 }
 
 export function createPipeline(options: PipelineOptions): Pipeline {
-  const { name, sources, appendable, logger, registry, targetLabels } = options;
+  const { name, sources, appendable, registry, targetLabels } = options;
+  const logger = options.logger.child({ component: 'pipeline', pipeline: name });
   const clock = options.clock ?? Date.now;
   const metrics = pipelineMetrics(registry);
   const latest = new Map<string, Collection>();

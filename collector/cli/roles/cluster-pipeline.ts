@@ -61,14 +61,7 @@ export function clusterPipeline(
     targetLabels: { job },
   });
   const pipeline = (name: string, intervalMs: number, sources: LabelledSource[]): Pipeline =>
-    createPipeline({
-      name,
-      sources,
-      intervalMs,
-      appendable,
-      logger: logger.child({ component: 'pipeline', pipeline: name }),
-      registry,
-    });
+    createPipeline({ name, sources, intervalMs, appendable, logger, registry });
   const state: LabelledSource = { source, targetLabels: { job: 'kube-state-metrics' } };
   const pipelines = [pipeline('cluster', config.pipelines.resource.interval, fromOutside ? [state, kubelets('resource', 'kubelet')] : [state])];
   if (fromOutside) pipelines.push(pipeline('cluster-full', config.pipelines.full.interval, [kubelets('cadvisor', 'cadvisor')]));

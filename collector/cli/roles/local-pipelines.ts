@@ -61,16 +61,7 @@ export function nodeLocalPipelines(
     // kubepulse's own figures (queue, sources, process), stored as a Prometheus stores its self-scrape.
     if (name === 'full') sources.push({ source: createSelfMetricsSource(registry), targetLabels: { job: 'kubepulse', instance: node } });
     if (sources.length === 0) return [];
-    return [
-      createPipeline({
-        name,
-        sources,
-        intervalMs,
-        appendable,
-        logger: logger.child({ component: 'pipeline', pipeline: name }),
-        registry,
-      }),
-    ];
+    return [createPipeline({ name, sources, intervalMs, appendable, logger, registry })];
   };
   return [...pipeline('resource', config.pipelines.resource.interval), ...pipeline('full', config.pipelines.full.interval)];
 }
