@@ -16,6 +16,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startDaemon, tempDir, type Daemon } from './support/cli.js';
+import { eventually as eventuallyWith } from './support/eventually.js';
 
 const EVAL_INTERVAL_S = 1;
 const GROUP_WAIT_S = 1;
@@ -34,16 +35,6 @@ let slackServer: Server;
 let kp: Daemon;
 let burner: ChildProcess | undefined;
 const made: string[] = [];
-
-async function eventually<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 beforeAll(async () => {
   smtp = new SMTPServer({
@@ -149,6 +140,10 @@ afterAll(async () => {
   smtp?.close();
   slackServer?.close();
 });
+
+/** Polls every 50 ms: the test measures delivery latency. */
+const eventually = <T>(what: string, fn: () => T | undefined | Promise<T | undefined>): Promise<T> =>
+  eventuallyWith(what, fn, { timeoutMs: 60_000, intervalMs: 50 });
 
 describe('alert end to end', () => {
   it('delivers an email and a Slack message within eval interval + group_wait + 1 s of the alert becoming active', async () => {

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startDaemon, tempDir, type Daemon } from './support/cli.js';
+import { eventually } from './support/eventually.js';
 
 let daemon: Daemon;
 
@@ -30,19 +31,11 @@ async function query(expr: string): Promise<Vector['data']['result']> {
   return body.data.result;
 }
 
-async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe('resource and full pipelines', () => {
   it('collect node and container CPU and memory every resource interval, everything else every full interval', async () => {
     const cpuSamples = async (): Promise<number> =>
       Number((await query('max(count_over_time(node_cpu_seconds_total{job="node"}[5m]))'))[0]?.value[1] ?? 0);
-    await waitFor('4 resource collections', async () => (await cpuSamples()) >= 4);
+    await eventually('4 resource collections', async () => ((await cpuSamples()) >= 4 ? true : undefined), { timeoutMs: 20_000 });
     // The full pipeline ran once at start and is not due again for an hour.
     const load = await query('count_over_time(node_load1{job="node"}[5m])');
     expect(load.map((r) => r.value[1])).toEqual(['1']);

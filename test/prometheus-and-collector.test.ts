@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startDaemon, tempDir, type Daemon } from './support/cli.js';
 import { startPrometheus, type RunningPrometheus } from './support/prometheus.js';
+import { eventually as eventuallyWith } from './support/eventually.js';
 
 let prom: RunningPrometheus;
 let collector: Daemon;
@@ -14,16 +15,6 @@ let collector: Daemon;
 type Vector = { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
 const query = async (expr: string): Promise<Vector['data']['result']> =>
   ((await prom.getJson(`/api/v1/query?query=${encodeURIComponent(expr)}`)) as Vector).data.result;
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${prom.log().slice(-1500)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 beforeAll(async () => {
   const colPort = await freePort();
@@ -55,6 +46,10 @@ afterAll(async () => {
   await collector?.stop();
   await prom?.stop();
 });
+
+/** Waits, showing the real Prometheus' log if it times out. */
+const eventually = <T>(what: string, fn: () => Promise<T | undefined>): Promise<T> =>
+  eventuallyWith(what, fn, { detail: () => prom.log().slice(-1500) });
 
 describe('collector ⇄ real Prometheus', () => {
   it('is scraped by Prometheus: up is 1 and node metrics carry the values the collector serves', async () => {

@@ -7,21 +7,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, runCli, startDaemon, tempDir, type Daemon } from './support/cli.js';
+import { eventually } from './support/eventually.js';
 
 const daemons: Daemon[] = [];
 afterAll(async () => {
   await Promise.all(daemons.map((d) => d.stop()));
 });
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** A collector at 1 s intervals that remote-writes into the hub at `hubUrl`, as node `node`. */
 async function startCollector(dir: string, hubUrl: string, node: string, extra: readonly string[] = []): Promise<Daemon> {

@@ -10,20 +10,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startDaemon, tempDir, type Daemon } from './support/cli.js';
+import { eventually as waitFor } from './support/eventually.js';
 
 let am: ChildProcess;
 let amUrl: string;
 let kp: Daemon;
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 beforeAll(async () => {
   const dir = await tempDir('kp-am-');
@@ -121,7 +112,7 @@ describe('rule files', () => {
       };
       expect(await names()).toEqual(['first:up']);
       await writeFile(rules, 'groups:\n  - name: g\n    rules:\n      - record: second:up\n        expr: vector(2)\n');
-      await waitFor('the edited rule', async () => ((await names()).includes('second:up') ? true : undefined), 15_000);
+      await waitFor('the edited rule', async () => ((await names()).includes('second:up') ? true : undefined), { timeoutMs: 15_000 });
       await writeFile(rules, 'groups:\n  - name: g\n    rules:\n      - record: broken\n        expr: sum(\n');
       await new Promise((r) => setTimeout(r, 2_000));
       expect(await names()).toEqual(['second:up']);

@@ -13,6 +13,7 @@ import { freePort, startDaemon, tempDir, type Daemon } from './support/cli.js';
 import { startKubeApiServer, type KubeApiServer } from './support/kube-api-server.js';
 import { kubeFixtureObjects } from './support/kube-fixtures.js';
 import { captureRoutes, proxyRoutes, type KubeletRoute } from './support/kubelet-server.js';
+import { eventually } from './support/eventually.js';
 
 const NODE = 'datagen-1-34';
 let api: KubeApiServer;
@@ -67,14 +68,11 @@ afterAll(async () => {
 });
 
 type Vector = { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
-async function waitForSeries(expr: string, timeoutMs = 30_000): Promise<Vector['data']['result']> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+function waitForSeries(expr: string): Promise<Vector['data']['result']> {
+  return eventually(expr, async () => {
     const r = (await (await fetch(`${daemon.baseUrl}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()) as Vector;
-    if (r.data.result.length > 0) return r.data.result;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expr}`);
-    await new Promise((res) => setTimeout(res, 250));
-  }
+    return r.data.result.length > 0 ? r.data.result : undefined;
+  });
 }
 
 describe('kubepulse start watching a cluster from outside', () => {
