@@ -4,26 +4,16 @@
  * AlertSink for the ruler, reload and stop.
  */
 import type { Router } from 'express';
-import type { Registry } from 'prom-client';
 import type { Alert } from '../collector/ruler/alert.js';
-import { AlertmanagerCore, type AmLogger } from './alertmanager.js';
+import { AlertmanagerCore, type AlertmanagerCoreOptions } from './alertmanager.js';
 import { createV2Router } from './api/index.js';
 import type { LoadedConfig } from './config/index.js';
-import type { Clock } from './dispatch/index.js';
 import type { Result } from './result.js';
 import { ok, err } from './result.js';
 
-export interface AlertmanagerOptions {
-  /** From loadConfigFile (pass readSecretFiles: true to check `*_file` secrets at start). */
-  readonly config: LoadedConfig;
-  /** silences.json and nflog.json are kept here. */
-  readonly dataDir: string;
-  readonly clock?: Clock;
-  readonly logger?: AmLogger;
-  /** kubepulse_notifications_total and kubepulse_notifications_failed_total are registered here. */
-  readonly registry?: Registry;
-  /** Where users reach this Alertmanager; used in notification links. */
-  readonly externalUrl: string;
+/** What the embedding role sets of the core's options (config loaded with readSecretFiles: true to check `*_file` secrets at start). */
+export interface AlertmanagerOptions
+  extends Pick<AlertmanagerCoreOptions, 'config' | 'dataDir' | 'clock' | 'logger' | 'registry' | 'externalUrl'> {
   /** Shown in /api/v2/status versionInfo.version. */
   readonly version?: string;
 }
