@@ -1,7 +1,6 @@
 /** kubepulse's own metrics registry: prom-client's process metrics plus build info. */
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import type { Collection, Source } from '../sources/source.js';
-import { parseExposition } from '../sources/scrape/index.js';
+import type { Collection, MetricMeta, Source, SourceSample } from '../sources/source.js';
 
 export function createSelfRegistry(version: string): Registry {
   const registry = new Registry();
@@ -26,9 +25,22 @@ export function createSelfMetricsSource(registry: Registry): Source {
   return {
     name: SELF_SOURCE,
     async collect(): Promise<Collection> {
-      const parsed = parseExposition(await registry.metrics(), registry.contentType);
-      if (!parsed.ok) return { samples: [], metadata: [], problems: [{ source: 'self', place: '/metrics', message: parsed.error.message }] };
-      return { samples: parsed.value.samples.map((s) => ({ labels: s.labels, value: s.value })), metadata: parsed.value.metadata, problems: [] };
+      // The registry's values as they are, not rendered to text and parsed back.
+      const families = await registry.getMetricsAsJSON();
+      const samples: SourceSample[] = [];
+      const metadata: MetricMeta[] = [];
+      for (const f of families) {
+        // prom-client's MetricType enum values are the exposition names: counter, gauge, histogram, summary.
+        metadata.push({ name: f.name, type: String(f.type) as MetricMeta['type'], help: f.help });
+        for (const v of f.values) {
+          // Histograms and summaries name each value (x_bucket, x_sum, x_count).
+          const name = 'metricName' in v && typeof v.metricName === 'string' ? v.metricName : f.name;
+          const labels: Record<string, string> = { __name__: name };
+          for (const [k, l] of Object.entries(v.labels)) if (l !== undefined) labels[k] = String(l);
+          samples.push({ labels, value: v.value });
+        }
+      }
+      return { samples, metadata, problems: [] };
     },
   };
 }
