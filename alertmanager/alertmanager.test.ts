@@ -2,9 +2,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlertmanagerCore } from './alertmanager.js';
+import type { AlertmanagerCore } from './alertmanager.js';
 import { loadConfigText } from './config/index.js';
 import { startHttpReceiver, type HttpReceiver } from './testing/http-receiver.js';
+import { openTestCore } from './testing/open-core.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -33,16 +34,16 @@ receivers:
 async function start(rcv: HttpReceiver, dataDir?: string, extra = ''): Promise<{ am: AlertmanagerCore; dir: string }> {
   const dir = dataDir ?? (await mkdtemp(path.join(tmpdir(), 'am-')));
   const loaded = config(rcv.url, extra);
-  if (!loaded.ok) throw loaded.error;
-  const am = await AlertmanagerCore.open({
-    config: loaded.value,
-    dataDir: dir,
-    externalUrl: 'http://am.example',
-    initialBackoffMs: 50,
-  });
-  if (!am.ok) throw am.error;
-  cleanups.push(() => am.value.stop());
-  return { am: am.value, dir };
+  const am = await openTestCore(
+    loaded,
+    {
+      dataDir: dir,
+      externalUrl: 'http://am.example',
+      initialBackoffMs: 50,
+    },
+    cleanups,
+  );
+  return { am: am, dir };
 }
 
 type Payload = {

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlertmanagerCore } from '../../alertmanager.js';
+import type { AlertmanagerCore } from '../../alertmanager.js';
 import { loadConfigText } from '../../config/index.js';
+import { openTestCore } from '../../testing/open-core.js';
 
 interface Received {
   readonly mail: ParsedMail;
@@ -70,16 +71,16 @@ async function until(cond: () => boolean, ms = 10_000): Promise<void> {
 
 async function startAm(yaml: string, dir: string): Promise<AlertmanagerCore> {
   const loaded = loadConfigText(path.join(dir, 'am.yml'), yaml);
-  if (!loaded.ok) throw loaded.error;
-  const am = await AlertmanagerCore.open({
-    config: loaded.value,
-    dataDir: dir,
-    externalUrl: 'http://am.example:9093',
-    initialBackoffMs: 50,
-  });
-  if (!am.ok) throw am.error;
-  cleanups.push(() => am.value.stop());
-  return am.value;
+  const am = await openTestCore(
+    loaded,
+    {
+      dataDir: dir,
+      externalUrl: 'http://am.example:9093',
+      initialBackoffMs: 50,
+    },
+    cleanups,
+  );
+  return am;
 }
 
 describe('email integration', () => {
@@ -155,17 +156,17 @@ receivers:
         tls_config: { insecure_skip_verify: true }
 `,
     );
-    if (!loaded.ok) throw loaded.error;
-    const am = await AlertmanagerCore.open({
-      config: loaded.value,
-      dataDir: dir,
-      externalUrl: 'http://x',
-      initialBackoffMs: 20,
-      logger: (level, msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields)}`),
-    });
-    if (!am.ok) throw am.error;
-    cleanups.push(() => am.value.stop());
-    am.value.postAlerts([{ labels: { alertname: 'A' } }]);
+    const am = await openTestCore(
+      loaded,
+      {
+        dataDir: dir,
+        externalUrl: 'http://x',
+        initialBackoffMs: 20,
+        logger: (level, msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields)}`),
+      },
+      cleanups,
+    );
+    am.postAlerts([{ labels: { alertname: 'A' } }]);
     await until(() => logs.some((l) => l.includes('notify failed')));
     expect(smtp.got).toHaveLength(0);
     expect(logs.join('\n')).toMatch(/535|Invalid username/);
@@ -188,22 +189,24 @@ receivers:
       path.join(dir, 'am.yml'),
       `route: { receiver: mail, group_wait: 50ms, group_interval: 1s }\nreceivers:\n  - name: mail\n    email_configs:\n      - { to: a@example.org, from: am@example.org, smarthost: '127.0.0.1:${port}', require_tls: false, auth_username: alerts, auth_password: hunter2-secret }\n`,
     );
-    if (!loaded.ok) throw loaded.error;
-    const am = await AlertmanagerCore.open({
-      config: loaded.value,
-      dataDir: dir,
-      externalUrl: 'http://x',
-      initialBackoffMs: 20,
-      registry,
-      logger: (level, msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields)}`),
-    });
-    if (!am.ok) throw am.error;
-    cleanups.push(() => am.value.stop());
-    am.value.postAlerts([{ labels: { alertname: 'SmtpDown' } }]);
+    const am = await openTestCore(
+      loaded,
+      {
+        dataDir: dir,
+        externalUrl: 'http://x',
+        initialBackoffMs: 20,
+        registry,
+        logger: (level, msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields)}`),
+      },
+      cleanups,
+    );
+    am.postAlerts([{ labels: { alertname: 'SmtpDown' } }]);
     await until(() => logs.some((l) => l.includes('notify failed')));
     expect(logs.join('\n')).toMatch(/ECONNREFUSED|connect/);
     expect(logs.join('\n')).not.toContain('hunter2-secret');
-    const failed = (await registry.getSingleMetricAsString('kubepulse_notifications_failed_total')).split('\n').filter((l) => l.startsWith('kubepulse_notifications_failed_total{'));
+    const failed = (await registry.getSingleMetricAsString('kubepulse_notifications_failed_total'))
+      .split('\n')
+      .filter((l) => l.startsWith('kubepulse_notifications_failed_total{'));
     expect(failed.some((l) => l.includes('integration="email"') && Number(l.split(' ').pop()) >= 1)).toBe(true);
   });
 });

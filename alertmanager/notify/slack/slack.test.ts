@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlertmanagerCore } from '../../alertmanager.js';
+import type { AlertmanagerCore } from '../../alertmanager.js';
 import { loadConfigText } from '../../config/index.js';
 import { startHttpReceiver, type HttpReceiver } from '../../testing/http-receiver.js';
+import { openTestCore } from '../../testing/open-core.js';
 
 interface Block {
   type: string;
@@ -62,18 +63,9 @@ receivers:
 ${extra}
 `,
   );
-  if (!loaded.ok) throw loaded.error;
   const registry = new Registry();
-  const am = await AlertmanagerCore.open({
-    config: loaded.value,
-    dataDir: dir,
-    externalUrl: 'http://am.local',
-    initialBackoffMs: 30,
-    registry,
-  });
-  if (!am.ok) throw am.error;
-  cleanups.push(() => am.value.stop());
-  return { am: am.value, rcv, registry };
+  const am = await openTestCore(loaded, { dataDir: dir, externalUrl: 'http://am.local', initialBackoffMs: 30, registry }, cleanups);
+  return { am, rcv, registry };
 }
 
 describe('Slack integration', () => {
@@ -144,17 +136,17 @@ receivers:
   - name: chat
     slack_configs: [{ api_url: '${other.url}/services/SECRETPATH' }]`,
     );
-    if (!loaded.ok) throw loaded.error;
-    const am = await AlertmanagerCore.open({
-      config: loaded.value,
-      dataDir: dir,
-      externalUrl: 'http://x',
-      initialBackoffMs: 20,
-      logger: (l, m, f) => logs.push(`${l} ${m} ${JSON.stringify(f)}`),
-    });
-    if (!am.ok) throw am.error;
-    cleanups.push(() => am.value.stop());
-    am.value.postAlerts([{ labels: { alertname: 'A' } }]);
+    const am = await openTestCore(
+      loaded,
+      {
+        dataDir: dir,
+        externalUrl: 'http://x',
+        initialBackoffMs: 20,
+        logger: (l, m, f) => logs.push(`${l} ${m} ${JSON.stringify(f)}`),
+      },
+      cleanups,
+    );
+    am.postAlerts([{ labels: { alertname: 'A' } }]);
     const end = Date.now() + 5000;
     while (!logs.some((l) => l.includes('notify failed')) && Date.now() < end)
       await new Promise((r) => setTimeout(r, 50));
