@@ -50,15 +50,19 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const clock = options.clock ?? Date.now;
   const metrics = pipelineMetrics(registry);
   const latest = new Map<string, Collection>();
-  // Per source, the series of its last collection as keys only: the label objects are rebuilt from a key
-  // for the rare stale marker rather than kept alive for every series between collections.
-  const previousKeys = new Map<string, Set<string>>();
+  // Per source, the label objects of its last collection. A source that hands in the same object for
+  // the same series (see SeriesLabels) is compared by identity, which costs nothing per series; the
+  // label sets found missing that way are then compared by content, so a source that builds fresh
+  // objects each time still gets staleness markers for, and only for, the series really gone.
+  const previous = new Map<string, Set<Labels>>();
 
-  const entries = sources.map((s) =>
-    'source' in s ? { source: s.source, labels: { ...targetLabels, ...s.targetLabels } } : { source: s, labels: targetLabels },
-  );
+  const entries = sources.map((s) => {
+    const labels = 'source' in s ? { ...targetLabels, ...s.targetLabels } : targetLabels;
+    const merged = labels && Object.keys(labels).length > 0 ? withTargetLabels(labels) : (l: Labels) => l;
+    return { source: 'source' in s ? s.source : s, merged };
+  });
 
-  const collectSource = async ({ source, labels: extra }: { source: Source; labels: Labels | undefined }, t: number): Promise<void> => {
+  const collectSource = async ({ source, merged }: { source: Source; merged: (l: Labels) => Labels }, t: number): Promise<void> => {
     const started = clock();
     let collection: Collection;
     try {
@@ -74,22 +78,20 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       logger.warn('source problem', { source: p.source, place: p.place, error: p.message });
     }
     const app = appendable.appender();
-    const seen = new Set<string>();
+    const seen = new Set<Labels>();
     let rejected = 0;
     for (const s of collection.samples) {
-      const labels = extra ? { ...s.labels, ...extra } : s.labels;
-      seen.add(labelKey(labels));
+      const labels = merged(s.labels);
+      seen.add(labels);
       const r = app.append(labels, s.t ?? t, s.value);
       if (!r.ok) {
         rejected++;
         metrics.rejected.inc({ pipeline: name, source: source.name, reason: r.error.kind });
       }
     }
-    const gone = previousKeys.get(source.name);
-    if (gone) {
-      for (const key of gone) if (!seen.has(key)) app.append(labelsOfKey(key), t, STALE_NAN);
-    }
-    previousKeys.set(source.name, seen);
+    const before = previous.get(source.name);
+    if (before) for (const labels of goneSeries(before, seen)) app.append(labels, t, STALE_NAN);
+    previous.set(source.name, seen);
     const committed = await app.commit();
     if (!committed.ok) logger.error('commit failed', { source: source.name, error: committed.error });
     if (rejected > 0) logger.debug('samples rejected', { source: source.name, rejected });
@@ -115,24 +117,37 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   };
 }
 
-// Names and values are decoded UTF-8, so they never hold a lone surrogate: these separators split a key back exactly.
-const NAME_END = '\udfff';
-const PAIR_END = '\udffe';
-
-function labelKey(labels: Labels): string {
-  return Object.keys(labels)
-    .sort()
-    .map((k) => `${k}${NAME_END}${labels[k]}`)
-    .join(PAIR_END);
+/**
+ * `labels` with the target labels on top (they win), as the same object for the same input object, so
+ * what is keyed on label identity downstream (staleness, the remote-write client's encoded series) holds.
+ */
+function withTargetLabels(target: Labels): (l: Labels) => Labels {
+  const cache = new WeakMap<Labels, Labels>();
+  return (l) => {
+    let out = cache.get(l);
+    if (!out) cache.set(l, (out = { ...l, ...target }));
+    return out;
+  };
 }
 
-function labelsOfKey(key: string): Labels {
-  const out: Record<string, string> = {};
-  for (const pair of key.split(PAIR_END)) {
-    const at = pair.indexOf(NAME_END);
-    out[pair.slice(0, at)] = pair.slice(at + 1);
+/** The label sets of `before` that `now` has neither as the same object nor with the same content. */
+function goneSeries(before: ReadonlySet<Labels>, now: ReadonlySet<Labels>): Labels[] {
+  const missing: Labels[] = [];
+  for (const l of before) if (!now.has(l)) missing.push(l);
+  if (missing.length === 0) return missing;
+  const present = new Set<string>();
+  for (const l of now) present.add(labelKey(l));
+  return missing.filter((l) => !present.has(labelKey(l)));
+}
+
+/** The label set as a string that differs whenever the content does (names and values length-prefixed). */
+function labelKey(labels: Labels): string {
+  let key = '';
+  for (const k of Object.keys(labels).sort()) {
+    const v = labels[k] as string;
+    key += `${k.length}:${k}${v.length}:${v}`;
   }
-  return out;
+  return key;
 }
 
 type PipelineMetrics = ReturnType<typeof createMetrics>;

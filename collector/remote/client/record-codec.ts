@@ -5,10 +5,11 @@
  *
  * A label set is kept as the bytes remote write sends for it (the `labels`
  * fields of a protobuf TimeSeries, sorted by name), from append to the HTTP
- * body: encoded once, copied into the record, read back as a view of the
- * record and copied into the request. No label strings or objects exist
- * between commit() and send, which is most of the collector's CPU and heap
- * otherwise (15,000 series per collection on a 110-pod node).
+ * body: encoded once per label object (SeriesEncoder; a pipeline hands the
+ * same object for a series every collection), copied into each record that
+ * goes to disk, and into the request. No label strings or objects are made
+ * between append and send, which was most of the collector's CPU and heap
+ * (15,000 series per collection on a 110-pod node).
  *
  * Layout, little endian: u32 sampleCount, u32 seriesCount | WIRE_FORMAT, per
  * series u32 byteLength + the label bytes, then per sample u32 seriesIndex,
@@ -17,6 +18,7 @@
  */
 import type { Labels } from '../../tsdb/interface.js';
 import { putVarint, varintSize } from '../varint.js';
+import { withHeadroom } from './segment-frame.js';
 
 /** A label set as remote write's TimeSeries `labels` bytes; `hash` picks its shard (stable across restarts). */
 export interface QueuedSeries {
@@ -59,6 +61,46 @@ export function toQueuedSeries(labels: Labels): QueuedSeries {
   const n = encodeLabels(labels); // first: it may replace `scratch` with a larger one
   const wire = scratch.slice(0, n);
   return { wire, hash: fnv(wire) };
+}
+
+/** Label bytes up to this size share slabs; larger ones get a buffer of their own. */
+const SLAB_BYTES = 16 * 1024;
+
+/**
+ * Encodes each label object once for as long as it lives: a pipeline hands the
+ * same object for the same series every collection (see SeriesLabels), so a
+ * steady node's 15,000 series are encoded once, not once per collection. The
+ * bytes live in 16 KiB slabs (one buffer per ~80 series, not one per series).
+ */
+export class SeriesEncoder {
+  private readonly cache = new WeakMap<Labels, QueuedSeries>();
+  private slab = new Uint8Array(SLAB_BYTES);
+  private used = 0;
+
+  /** `valid` is asked once per new label object; undefined when it says no. */
+  encode(labels: Labels, valid?: (labels: Labels) => boolean): QueuedSeries | undefined {
+    let s = this.cache.get(labels);
+    if (!s) {
+      if (valid && !valid(labels)) return undefined;
+      const n = encodeLabels(labels);
+      const wire = this.take(n);
+      wire.set(scratch.subarray(0, n));
+      s = { wire, hash: fnv(wire) };
+      this.cache.set(labels, s);
+    }
+    return s;
+  }
+
+  private take(n: number): Uint8Array {
+    if (n > SLAB_BYTES / 4) return new Uint8Array(n);
+    if (this.used + n > this.slab.length) {
+      this.slab = new Uint8Array(SLAB_BYTES);
+      this.used = 0;
+    }
+    const view = this.slab.subarray(this.used, this.used + n);
+    this.used += n;
+    return view;
+  }
 }
 
 /** Writes the label bytes of `labels` at the start of `scratch`; returns their length. */
@@ -134,52 +176,35 @@ export interface RecordColumns {
 /** Grows one record sample by sample: label sets once each, then three numbers per sample. */
 export class RecordBuilder {
   readonly series: QueuedSeries[] = [];
-  /**
-   * The record's series section as it goes on disk (u32 length + label bytes
-   * per series); each series' `wire` is a view of it. One buffer per record
-   * rather than one per series: these live until sent, past several young-generation GCs.
-   */
-  private labels = new Uint8Array(64 * 1024);
+  /** Bytes of the series section (u32 length + label bytes per series), written by encode(). */
   private seriesBytes = 0;
   private n = 0;
-  private index = new Uint32Array(64);
-  private ts = new Float64Array(64);
-  private vs = new Float64Array(64);
+  private index: Uint32Array;
+  private ts: Float64Array;
+  private vs: Float64Array;
+
+  /** `expectSamples`: the likely count (an appender's previous record), so the columns need not grow by doubling. */
+  constructor(expectSamples = 0) {
+    const samples = Math.max(64, expectSamples);
+    this.index = new Uint32Array(samples);
+    this.ts = new Float64Array(samples);
+    this.vs = new Float64Array(samples);
+  }
 
   get count(): number {
     return this.n;
   }
 
-  /** Registers a series; pass the returned index to add(). */
+  /** Registers a series, kept as this object in columns(); pass the returned index to add(). */
   addSeries(s: QueuedSeries): number {
-    return this.addWire(s.wire, s.hash);
-  }
-
-  /** addSeries(toQueuedSeries(labels)) without a buffer of its own per label set. */
-  addLabels(labels: Labels): number {
-    const n = encodeLabels(labels);
-    return this.addWire(scratch.subarray(0, n), undefined);
-  }
-
-  private addWire(wire: Uint8Array, hash: number | undefined): number {
-    const at = this.seriesBytes;
-    const need = at + 4 + wire.length;
-    if (need > this.labels.length) {
-      // Views handed out so far keep the old buffer (same bytes); it goes once they are sent.
-      const grown = new Uint8Array(Math.max(need, this.labels.length * 2));
-      grown.set(this.labels.subarray(0, at));
-      this.labels = grown;
-    }
-    const len = wire.length;
-    this.labels[at] = len & 0xff;
-    this.labels[at + 1] = (len >>> 8) & 0xff;
-    this.labels[at + 2] = (len >>> 16) & 0xff;
-    this.labels[at + 3] = len >>> 24;
-    this.labels.set(wire, at + 4);
-    const view = this.labels.subarray(at + 4, need);
-    this.series.push({ wire: view, hash: hash ?? fnv(view) });
-    this.seriesBytes = need;
+    this.series.push(s);
+    this.seriesBytes += 4 + s.wire.length;
     return this.series.length - 1;
+  }
+
+  /** addSeries(toQueuedSeries(labels)). */
+  addLabels(labels: Labels): number {
+    return this.addSeries(toQueuedSeries(labels));
   }
 
   add(seriesIndex: number, t: number, v: number): void {
@@ -214,15 +239,22 @@ export class RecordBuilder {
     };
   }
 
-  /** The record's bytes (layout at the top of this file). */
+  /**
+   * The record's bytes (layout at the top of this file), with room for the
+   * queue's frame header before them (segment-frame.ts), so framing copies nothing.
+   */
   encode(): Uint8Array {
     const n = this.n;
-    const buf = new Uint8Array(8 + this.seriesBytes + n * 20);
-    const view = new DataView(buf.buffer);
+    const buf = withHeadroom(8 + this.seriesBytes + n * 20);
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     view.setUint32(0, n, true);
     view.setUint32(4, (this.series.length | WIRE_FORMAT) >>> 0, true);
-    buf.set(this.labels.subarray(0, this.seriesBytes), 8);
-    let pos = 8 + this.seriesBytes;
+    let pos = 8;
+    for (const s of this.series) {
+      view.setUint32(pos, s.wire.length, true);
+      buf.set(s.wire, pos + 4);
+      pos += 4 + s.wire.length;
+    }
     for (let i = 0; i < n; i++) {
       view.setUint32(pos, this.index[i] as number, true);
       view.setFloat64(pos + 4, this.ts[i] as number, true);

@@ -13,7 +13,7 @@ import { createClientMetrics, urlLabel } from './client-metrics.js';
 import { DiskQueue } from './disk-queue.js';
 import { createHttpSender } from './http-sender.js';
 import { RemoteWriteConfigError, resolveClientOptions, type RemoteWriteClientOptions } from './options.js';
-import { RecordBuilder, type QueuedSeries } from './record-codec.js';
+import { RecordBuilder, SeriesEncoder, type QueuedSeries } from './record-codec.js';
 import type { RecordRef } from './disk-queue.js';
 import { Shard, type ShardEvents } from './shard.js';
 
@@ -207,30 +207,44 @@ export function createRemoteWriteClient(options: RemoteWriteClientOptions): Remo
     return ok(undefined);
   });
 
+  // Label sets as remote write's bytes, encoded once per label object for as long as it lives.
+  const encoder = new SeriesEncoder();
+  const invalid = new WeakMap<Labels, string>();
+  // The size of the last record, so the next one's columns start at about the size they will need.
+  let expect = 0;
+
   const appender = (): Appender => {
     // Samples go straight into the record's columns: no object per sample, and a label set is
-    // checked and encoded once per appender (a collection hands each series' label object once).
-    let record = new RecordBuilder();
-    const seriesCache = new Map<Labels, number>();
+    // checked and encoded once for as long as its object lives (a pipeline hands the same object
+    // for the same series each collection), and added to the record once.
+    let record = new RecordBuilder(expect);
+    const inRecord = new Map<QueuedSeries, number>();
     return {
       append(labels, t, v) {
         if (!Number.isFinite(t))
           return err(new AppendError('invalid_labels', `timestamp ${t} is not a finite number of milliseconds`));
-        let i = seriesCache.get(labels);
+        const bad = invalid.get(labels);
+        if (bad !== undefined) return err(new AppendError('invalid_labels', bad));
+        const series = encoder.encode(labels, (l) => {
+          const why = checkLabels(l);
+          if (why !== undefined) invalid.set(l, why);
+          return why === undefined;
+        });
+        if (!series) return err(new AppendError('invalid_labels', invalid.get(labels) ?? 'invalid labels'));
+        let i = inRecord.get(series);
         if (i === undefined) {
-          const bad = checkLabels(labels);
-          if (bad) return err(new AppendError('invalid_labels', bad));
-          i = record.addLabels(labels);
-          seriesCache.set(labels, i);
+          i = record.addSeries(series);
+          inRecord.set(series, i);
         }
         record.add(i, t, v);
         return ok(undefined);
       },
       async commit() {
         const batch = record;
-        record = new RecordBuilder();
-        seriesCache.clear();
+        record = new RecordBuilder(expect);
+        inRecord.clear();
         if (batch.count === 0) return ok(undefined);
+        expect = batch.count;
         if (closing) return err(new StoreError(`remote write ${url}: client is closed`));
         const r = await ready;
         if (!r.ok || !queue) return r.ok ? err(new StoreError('remote-write queue not open')) : r;
@@ -239,8 +253,8 @@ export function createRemoteWriteClient(options: RemoteWriteClientOptions): Remo
         return written.ok ? ok(undefined) : err(new StoreError(written.error.message, { cause: written.error }));
       },
       rollback() {
-        record = new RecordBuilder();
-        seriesCache.clear();
+        record = new RecordBuilder(expect);
+        inRecord.clear();
       },
     };
   };

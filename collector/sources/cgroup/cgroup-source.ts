@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import type { Labels } from '../../tsdb/interface.js';
-import { CollectionBuilder } from '../collection-builder.js';
+import { CollectionBuilder, SeriesLabels } from '../collection-builder.js';
 import type { Collection, MetricMeta, Source } from '../source.js';
 import type { CgroupOptions } from './cgroup-options.js';
 import { resolveOptions } from './cgroup-options.js';
@@ -83,11 +83,15 @@ export function createCgroupSource(options?: CgroupOptions): Source {
   const files = o.readMode === 'sync' ? syncFiles() : o.readMode === 'worker' ? workerFiles(async) : async;
   // The hierarchy does not change while the node runs; detect it once it has worked.
   let layout: CgroupLayout | undefined;
+  // Each cgroup's labels as the same object while its pod and names stay the same, and so each of its
+  // series' label objects (see SeriesLabels): downstream, a steady node's series cost no label work.
+  const series = new SeriesLabels();
+  let bases = new Map<string, Labels>();
 
   return {
     name: SOURCE_NAME,
     async collect(signal?: AbortSignal): Promise<Collection> {
-      const out = new CollectionBuilder(SOURCE_NAME);
+      const out = new CollectionBuilder(SOURCE_NAME, series);
       const problem = (place: string, message: string): void => out.problem(place, message);
 
       if (!layout) {
@@ -129,9 +133,17 @@ export function createCgroupSource(options?: CgroupOptions): Source {
           ? undefined
           : (name: string): boolean => RESOURCE_SERIES.has(name) === (o.scope === 'resource');
       const sink = {
-        add(meta: MetricMeta, labels: Labels, value: number): void {
-          if (!keep || keep(meta.name)) out.add(meta, labels, value);
+        add(meta: MetricMeta, labels: Labels, value: number, extraName?: string, extraValue?: string): void {
+          if (!keep || keep(meta.name)) out.add(meta, labels, value, extraName, extraValue);
         },
+      };
+      const seen = new Map<string, Labels>();
+      const baseLabels = (c: DiscoveredCgroup): Labels => {
+        const fresh = containerLabels(c, o.podLookup);
+        const before = bases.get(c.id);
+        const base = before && sameLabels(before, fresh) ? before : fresh;
+        seen.set(c.id, base);
+        return base;
       };
       // A chunk at a time: the texts and figures of only CHUNK cgroups are alive at once, which keeps the heap small.
       for (let start = 0; start < found.cgroups.length; start += CHUNK) {
@@ -143,12 +155,20 @@ export function createCgroupSource(options?: CgroupOptions): Source {
           const s = stats[i];
           // A directory without CPU or memory figures is a cgroup that vanished mid-read, or a controller-less shell.
           if (!s || (s.cpuUsageSeconds === undefined && s.memoryUsageBytes === undefined)) return;
-          emitContainer(s, containerLabels(c, o.podLookup), deviceName, sink);
+          emitContainer(s, baseLabels(c), deviceName, sink);
         });
       }
+      bases = seen;
       for (const p of reader.problems) problem(p.place, p.message);
       if (signal?.aborted) problem(l.walkDir, 'collection aborted; series of cgroups not yet read are missing');
       return out.build();
     },
   };
+}
+
+function sameLabels(a: Labels, b: Labels): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return true;
 }

@@ -75,19 +75,20 @@ export const M = {
   startTime: gauge('container_start_time_seconds', 'Start time of the container since unix epoch in seconds.'),
 } as const satisfies Record<string, MetricMeta>;
 
+/** `extraName`/`extraValue`: one label on top of `labels` (cAdvisor's `cpu` and `device`). */
 export interface SampleSink {
-  add(meta: MetricMeta, labels: Labels, value: number): void;
+  add(meta: MetricMeta, labels: Labels, value: number, extraName?: string, extraValue?: string): void;
 }
 
 /** Resolves a `maj:min` device key to cAdvisor's `device` label (`/dev/sda`). */
 export type DeviceName = (majMin: string) => string;
 
 export function emitContainer(s: CgroupStats, base: Labels, deviceName: DeviceName, out: SampleSink): void {
-  const put = (meta: MetricMeta, value: number | undefined, extra?: Labels): void => {
-    if (value !== undefined) out.add(meta, extra ? { ...base, ...extra } : base, value);
+  const put = (meta: MetricMeta, value: number | undefined, extraName?: string, extraValue?: string): void => {
+    if (value !== undefined) out.add(meta, base, value, extraName, extraValue);
   };
   // kubelet's /metrics/cadvisor still labels the total with cpu="total" (per-CPU series are disabled there).
-  put(M.cpuUsage, s.cpuUsageSeconds, { cpu: 'total' });
+  put(M.cpuUsage, s.cpuUsageSeconds, 'cpu', 'total');
   put(M.cpuUser, s.cpuUserSeconds);
   put(M.cpuSystem, s.cpuSystemSeconds);
   // cAdvisor reports CFS figures only for cgroups with a quota: without one the kernel does not enforce periods.
@@ -113,11 +114,11 @@ export function emitContainer(s: CgroupStats, base: Labels, deviceName: DeviceNa
   emitPressure(s.pressureMemory, M.memoryWaiting, M.memoryStalled, put);
   emitPressure(s.pressureIo, M.ioWaiting, M.ioStalled, put);
   for (const [majMin, io] of s.blockIo ?? []) {
-    const device = { device: deviceName(majMin) };
-    put(M.fsReadsBytes, io.readBytes, device);
-    put(M.fsWritesBytes, io.writeBytes, device);
-    put(M.fsReads, io.reads, device);
-    put(M.fsWrites, io.writes, device);
+    const device = deviceName(majMin);
+    put(M.fsReadsBytes, io.readBytes, 'device', device);
+    put(M.fsWritesBytes, io.writeBytes, 'device', device);
+    put(M.fsReads, io.reads, 'device', device);
+    put(M.fsWrites, io.writes, 'device', device);
   }
   put(M.threads, s.threads);
   put(M.threadsMax, s.threadsMax);
