@@ -3,7 +3,8 @@
  * lets in-flight requests finish, drops idle keep-alive connections at once,
  * and cuts whatever is still open when the timeout runs out.
  */
-import { createServer, type RequestListener, type Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
+import { http } from '../node-http.js';
 import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { err, ok, type Result } from '../result.js';
@@ -36,7 +37,7 @@ export function listen(handler: RequestListener, address: string, tls?: TlsServe
   const { host, port } = splitHostPort(address);
   const server: Server = tls
     ? createHttpsServer({ keepAliveTimeout: 65_000, minVersion: 'TLSv1.2', ...tls }, handler)
-    : createServer({ keepAliveTimeout: 65_000 }, handler);
+    : http.createServer({ keepAliveTimeout: 65_000 }, handler);
   return new Promise((resolve) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       resolve(err(`cannot listen on ${address}: ${REASONS[e.code ?? ''] ?? e.message}`));

@@ -25,7 +25,7 @@ export class SeriesLabels {
   /** `base` with `__name__` (and one extra label, such as cAdvisor's `device`). */
   get(name: string, base: LabelSet, extraName?: string, extraValue?: string): LabelSet {
     let derived = this.byBase.get(base);
-    if (!derived) this.byBase.set(base, (derived = new Map()));
+    if (!derived) this.byBase.set(base, (derived = new Map<string, LabelSet>()));
     // Label names never hold NUL (they are [a-zA-Z_][a-zA-Z0-9_]*), so this key cannot be ambiguous.
     const key = extraName === undefined ? name : `${name}\0${extraName}\0${extraValue ?? ''}`;
     let labels = derived.get(key);

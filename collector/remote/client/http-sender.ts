@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import http from 'node:http';
+import { http } from '../../node-http.js';
 import https from 'node:https';
 import { REMOTE_WRITE_HEADERS } from '../write-request.js';
 import type { ResolvedClientOptions } from './options.js';

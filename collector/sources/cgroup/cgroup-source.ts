@@ -159,6 +159,7 @@ export function createCgroupSource(options?: CgroupOptions): Source {
         });
       }
       bases = seen;
+      files.endCollection?.();
       for (const p of reader.problems) problem(p.place, p.message);
       if (signal?.aborted) problem(l.walkDir, 'collection aborted; series of cgroups not yet read are missing');
       return out.build();

@@ -21,6 +21,8 @@ import { readText } from './read-file.js';
 export interface RawFiles {
   text(path: string): Promise<Result<string, NodeJS.ErrnoException>>;
   mtimeMs(path: string): Promise<Result<number, NodeJS.ErrnoException>>;
+  /** A collection is over: a reader that keeps files open closes those it did not read in it. */
+  endCollection?(): void;
 }
 
 const toErrno = (e: unknown): NodeJS.ErrnoException => (e instanceof Error ? e : new Error(String(e)));

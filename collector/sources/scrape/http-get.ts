@@ -13,7 +13,8 @@
  * dropped when the origin changes), and one retry when a kept-alive socket
  * turns out to have been closed by the server just as it was reused.
  */
-import http from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { http } from '../../node-http.js';
 import https from 'node:https';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -72,7 +73,7 @@ const DEFAULT_MAX_REDIRECTS = 10;
 export function httpGet(url: string, options: HttpGetOptions): Promise<Result<HttpGetResponse, HttpGetError>> {
   return new Promise((resolve) => {
     let settled = false;
-    let request: http.ClientRequest | undefined;
+    let request: ClientRequest | undefined;
     let body: Readable | undefined;
     const finish = (r: Result<HttpGetResponse, HttpGetError>): void => {
       if (settled) return;
@@ -163,7 +164,7 @@ export function httpGet(url: string, options: HttpGetOptions): Promise<Result<Ht
       attempt(next, next.origin === from.origin ? headers : withoutCredentials(headers), redirects + 1, false);
     };
 
-    const readBody = (res: http.IncomingMessage, done: (bytes: Uint8Array) => void): void => {
+    const readBody = (res: IncomingMessage, done: (bytes: Uint8Array) => void): void => {
       const encoding = (res.headers['content-encoding'] ?? '').trim().toLowerCase();
       const decoder = decoderFor(encoding);
       if (decoder === 'unsupported') {
