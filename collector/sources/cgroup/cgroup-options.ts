@@ -27,15 +27,7 @@ export interface CgroupOptions {
    * container ID and `namespace` is empty.
    */
   readonly podLookup?: PodLookup;
-  /**
-   * `sync` (default): files are read synchronously on this thread in batches of
-   * CHUNK cgroups, yielding to the event loop between batches (read-sync.ts);
-   * the CPU of `worker` without a second V8 isolate's memory. `worker`: the
-   * same reads on one worker thread (read-worker.ts). `async`: one libuv
-   * request per file, about 4x the CPU.
-   */
-  readonly readMode?: 'sync' | 'worker' | 'async';
-  /** How many libuv file requests run at once in `async` mode, and directory listings in both. Default 16. */
+  /** How many directory listings run at once while looking for cgroups. Default 16. */
   readonly readConcurrency?: number;
 }
 
@@ -44,7 +36,6 @@ export interface ResolvedCgroupOptions {
   readonly procPath: string;
   readonly cgroupRoot: string;
   readonly podLookup: PodLookup | undefined;
-  readonly readMode: 'sync' | 'worker' | 'async';
   readonly readConcurrency: number;
 }
 
@@ -54,7 +45,6 @@ export function resolveOptions(o: CgroupOptions = {}): ResolvedCgroupOptions {
     procPath: o.procPath ?? '/proc',
     cgroupRoot: o.cgroupRoot ?? '/sys/fs/cgroup',
     podLookup: o.podLookup,
-    readMode: o.readMode ?? 'sync',
     readConcurrency: Math.max(1, o.readConcurrency ?? 16),
   };
 }

@@ -26,7 +26,6 @@ import { readV1 } from './read-v1.js';
 import { readV1Resource, readV2Resource } from './read-resource.js';
 import { readV2 } from './read-v2.js';
 import { syncFiles } from './read-sync.js';
-import { asyncFiles, workerFiles } from './read-worker.js';
 
 export const SOURCE_NAME = 'cgroup';
 
@@ -79,8 +78,7 @@ export function containerLabels(c: DiscoveredCgroup, lookup: PodLookup | undefin
 export function createCgroupSource(options?: CgroupOptions): Source {
   const o = resolveOptions(options);
   const limit = createLimiter(o.readConcurrency);
-  const async = asyncFiles(limit);
-  const files = o.readMode === 'sync' ? syncFiles() : o.readMode === 'worker' ? workerFiles(async) : async;
+  const files = syncFiles();
   // The hierarchy does not change while the node runs; detect it once it has worked.
   let layout: CgroupLayout | undefined;
   // Each cgroup's labels as the same object while its pod and names stay the same, and so each of its
@@ -108,15 +106,13 @@ export function createCgroupSource(options?: CgroupOptions): Source {
       const diskstats = path.join(o.procPath, 'diskstats');
       const lean = o.scope === 'resource';
       // Device names label only the block I/O series, which the lean scope does not produce.
-      const [found, devices] = await Promise.all([
-        discoverCgroups(l.walkDir, limit),
-        lean ? undefined : reader.parse(diskstats, parseDiskstatsNames),
-      ]);
+      const found = await discoverCgroups(l.walkDir, limit);
+      const devices = lean ? undefined : reader.parse(diskstats, parseDiskstatsNames);
       for (const p of found.problems) problem(p.place, p.message);
       const deviceName: DeviceName = (majMin) => devices?.get(majMin) ?? majMin;
 
-      const read = (c: DiscoveredCgroup): Promise<CgroupStats | undefined> => {
-        if (signal?.aborted) return Promise.resolve(undefined);
+      const read = (c: DiscoveredCgroup): CgroupStats | undefined => {
+        if (signal?.aborted) return undefined;
         if (lean) {
           return l.mode === 'v2'
             ? readV2Resource(`${l.walkDir}${c.id}`, reader)
@@ -148,18 +144,18 @@ export function createCgroupSource(options?: CgroupOptions): Source {
       // A chunk at a time: the texts and figures of only CHUNK cgroups are alive at once, which keeps the heap small.
       for (let start = 0; start < found.cgroups.length; start += CHUNK) {
         // Synchronous reads resolve at once: let timers and requests run between batches.
-        if (start > 0 && o.readMode === 'sync') await new Promise((resolve) => setImmediate(resolve));
-        const chunk = found.cgroups.slice(start, start + CHUNK);
-        const stats = await Promise.all(chunk.map(read));
-        chunk.forEach((c, i) => {
-          const s = stats[i];
+        if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+        const end = Math.min(start + CHUNK, found.cgroups.length);
+        for (let i = start; i < end; i++) {
+          const c = found.cgroups[i] as DiscoveredCgroup;
+          const s = read(c);
           // A directory without CPU or memory figures is a cgroup that vanished mid-read, or a controller-less shell.
-          if (!s || (s.cpuUsageSeconds === undefined && s.memoryUsageBytes === undefined)) return;
+          if (!s || (s.cpuUsageSeconds === undefined && s.memoryUsageBytes === undefined)) continue;
           emitContainer(s, baseLabels(c), deviceName, sink);
-        });
+        }
       }
       bases = seen;
-      files.endCollection?.();
+      files.endCollection();
       for (const p of reader.problems) problem(p.place, p.message);
       if (signal?.aborted) problem(l.walkDir, 'collection aborted; series of cgroups not yet read are missing');
       return out.build();

@@ -1,11 +1,11 @@
 /**
- * Reads the files of many cgroups (see read-worker.ts for how) and collects
+ * Reads the files of many cgroups (see read-sync.ts for how) and collects
  * the problems met. An absent file is silent (controller not enabled, cgroup
  * gone); an unreadable or garbled one is a problem naming the file (and line).
  */
 import type { Parsed } from './parsed.js';
 import { describeError, isAbsent } from './read-file.js';
-import type { RawFiles } from './read-worker.js';
+import type { RawFiles } from './read-sync.js';
 import type { FileProblem } from './text-lines.js';
 
 export class FileReader {
@@ -14,16 +14,16 @@ export class FileReader {
   constructor(private readonly files: RawFiles) {}
 
   /** The file's text, or undefined when it is absent or unreadable (the latter is recorded). */
-  async text(file: string): Promise<string | undefined> {
-    const r = await this.files.text(file);
+  text(file: string): string | undefined {
+    const r = this.files.text(file);
     if (r.ok) return r.value;
     if (!isAbsent(r.error)) this.problems.push({ place: file, message: describeError(r.error) });
     return undefined;
   }
 
   /** Reads and parses `file`; undefined when absent or unreadable. */
-  async parse<T>(file: string, parser: (text: string, file: string) => Parsed<T>): Promise<T | undefined> {
-    const text = await this.text(file);
+  parse<T>(file: string, parser: (text: string, file: string) => Parsed<T>): T | undefined {
+    const text = this.text(file);
     if (text === undefined) return undefined;
     const p = parser(text, file);
     if (p.problems.length > 0) this.problems.push(...p.problems);
@@ -31,8 +31,8 @@ export class FileReader {
   }
 
   /** Modification time of `dir` in ms, or undefined. */
-  async mtimeMs(dir: string): Promise<number | undefined> {
-    const r = await this.files.mtimeMs(dir);
+  mtimeMs(dir: string): number | undefined {
+    const r = this.files.mtimeMs(dir);
     if (r.ok) return r.value;
     if (!isAbsent(r.error)) this.problems.push({ place: dir, message: describeError(r.error) });
     return undefined;

@@ -30,30 +30,26 @@ function memory(s: CgroupStats, usage: number | undefined, inactiveFile: number 
   return s;
 }
 
-export async function readV2Resource(dir: string, r: FileReader): Promise<CgroupStats> {
-  const [cpuStat, current, memStat] = await Promise.all([
+export function readV2Resource(dir: string, r: FileReader): CgroupStats {
+  const [cpuStat, current, memStat] = [
     r.parse(`${dir}/cpu.stat`, V2_CPU_STAT),
     r.parse(`${dir}/memory.current`, single),
     r.parse(`${dir}/memory.stat`, V2_MEMORY_STAT),
-  ]);
+  ];
   const s: CgroupStats = {};
   const usage = cpuStat?.get('usage_usec');
   if (usage !== undefined) s.cpuUsageSeconds = usage / 1e6;
   return memory(s, number(current), memStat?.get('inactive_file'));
 }
 
-export async function readV1Resource(
-  id: string,
-  dirs: ReadonlyMap<string, string>,
-  r: FileReader,
-): Promise<CgroupStats> {
+export function readV1Resource(id: string, dirs: ReadonlyMap<string, string>, r: FileReader): CgroupStats {
   const cpuacct = dirs.get('cpuacct');
   const mem = dirs.get('memory');
-  const [usage, memUsage, memStat] = await Promise.all([
+  const [usage, memUsage, memStat] = [
     cpuacct === undefined ? undefined : r.parse(`${cpuacct}${id}/cpuacct.usage`, single),
     mem === undefined ? undefined : r.parse(`${mem}${id}/memory.usage_in_bytes`, single),
     mem === undefined ? undefined : r.parse(`${mem}${id}/memory.stat`, V1_MEMORY_STAT),
-  ]);
+  ];
   const s: CgroupStats = {};
   const ns = number(usage);
   if (ns !== undefined) s.cpuUsageSeconds = ns / 1e9;

@@ -26,19 +26,14 @@ const MEMORY_STAT = flatKeys(
 );
 const OOM_CONTROL = flatKeys('oom_kill');
 
-export async function readV1(
-  id: string,
-  dirs: ReadonlyMap<string, string>,
-  walkDir: string,
-  r: FileReader,
-): Promise<CgroupStats> {
+export function readV1(id: string, dirs: ReadonlyMap<string, string>, walkDir: string, r: FileReader): CgroupStats {
   const at = (controller: string, name: string): string | undefined => {
     const d = dirs.get(controller);
     return d === undefined ? undefined : `${d}${id}/${name}`; // `id` starts with '/'
   };
   const parse = <T>(controller: string, name: string, parser: (t: string, f: string) => Parsed<T>) => {
     const file = at(controller, name);
-    return file === undefined ? Promise.resolve(undefined) : r.parse(file, parser);
+    return file === undefined ? undefined : r.parse(file, parser);
   };
   const single = (controller: string, name: string) => parse(controller, name, (t, f) => parseSingleValue(t, f, true));
   const procsFile = `${walkDir}${id}/cgroup.procs`;
@@ -62,7 +57,7 @@ export async function readV1(
     pidsMax,
     procs,
     mtime,
-  ] = await Promise.all([
+  ] = [
     single('cpuacct', 'cpuacct.usage'),
     parse('cpuacct', 'cpuacct.stat', CPUACCT_STAT),
     parse('cpu', 'cpu.stat', CPU_STAT),
@@ -81,7 +76,7 @@ export async function readV1(
     single('pids', 'pids.max'),
     r.text(procsFile),
     r.mtimeMs(`${walkDir}${id}`),
-  ]);
+  ];
 
   const s: CgroupStats = {};
   const ns = number(usage);
@@ -138,20 +133,17 @@ export async function readV1(
  * cAdvisor counts I/O including descendants (the `_recursive` files); older
  * kernels and some hierarchies only have the plain ones, so those are the fallback.
  */
-async function readBlkio(
-  at: (c: string, n: string) => string | undefined,
-  r: FileReader,
-): Promise<BlockIo | undefined> {
-  const read = async (name: string): Promise<{ file: string; text: string } | undefined> => {
+function readBlkio(at: (c: string, n: string) => string | undefined, r: FileReader): BlockIo | undefined {
+  const read = (name: string): { file: string; text: string } | undefined => {
     const rec = at('blkio', `${name}_recursive`);
     const plain = at('blkio', name);
     if (rec === undefined || plain === undefined) return undefined;
-    const t = await r.text(rec);
+    const t = r.text(rec);
     if (t !== undefined) return { file: rec, text: t };
-    const t2 = await r.text(plain);
+    const t2 = r.text(plain);
     return t2 === undefined ? undefined : { file: plain, text: t2 };
   };
-  const [bytes, ops] = await Promise.all([read('blkio.throttle.io_service_bytes'), read('blkio.throttle.io_serviced')]);
+  const [bytes, ops] = [read('blkio.throttle.io_service_bytes'), read('blkio.throttle.io_serviced')];
   if (!bytes && !ops) return undefined;
   const io: BlockIo = new Map();
   for (const [got, kind] of [

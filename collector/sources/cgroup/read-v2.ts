@@ -1,6 +1,5 @@
 /**
- * One cgroup's figures from the unified (v2) hierarchy. All files are read in
- * parallel; cgroup v2 counts CPU time in microseconds (cpu.stat `usage_usec`,
+ * One cgroup's figures from the unified (v2) hierarchy. cgroup v2 counts CPU time in microseconds (cpu.stat `usage_usec`,
  * `throttled_usec`) and PSI totals in microseconds too.
  */
 import { parseIoStat } from './block-io.js';
@@ -20,7 +19,7 @@ const CPU_STAT = flatKeys('usage_usec', 'user_usec', 'system_usec', 'nr_periods'
 const MEMORY_STAT = flatKeys('anon', 'file', 'file_mapped', 'inactive_file');
 const MEMORY_EVENTS = flatKeys('max', 'oom_kill');
 
-export async function readV2(dir: string, r: FileReader): Promise<CgroupStats> {
+export function readV2(dir: string, r: FileReader): CgroupStats {
   // Plain concatenation: `dir` is already normal, and path.join costs an allocation-heavy normalize per file.
   const f = (name: string): string => `${dir}/${name}`;
   const single = (text: string, file: string) => parseSingleValue(text, file, true);
@@ -42,7 +41,7 @@ export async function readV2(dir: string, r: FileReader): Promise<CgroupStats> {
     pidsMax,
     procs,
     mtime,
-  ] = await Promise.all([
+  ] = [
     r.parse(f('cpu.stat'), CPU_STAT),
     r.parse(f('cpu.max'), parseCpuMax),
     r.parse(f('cpu.weight'), single),
@@ -61,7 +60,7 @@ export async function readV2(dir: string, r: FileReader): Promise<CgroupStats> {
     r.parse(f('pids.max'), single),
     r.text(f('cgroup.procs')),
     r.mtimeMs(dir),
-  ]);
+  ];
 
   const s: CgroupStats = {};
   if (cpuStat) {

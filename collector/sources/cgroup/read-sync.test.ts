@@ -1,0 +1,103 @@
+import { mkdirSync, readdirSync, readlinkSync, rmdirSync } from 'node:fs';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncFiles } from './read-sync.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'cgroup-read-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** How many of this process' descriptors are open on files under `d`. */
+function openUnder(d: string): number {
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).startsWith(`${d}/`)) n++;
+    } catch {
+      // the descriptor readdir itself used, closed by now
+    }
+  }
+  return n;
+}
+
+const text = (r: ReturnType<ReturnType<typeof syncFiles>['text']>): string => (r.ok ? r.value : `error ${r.error.code}`);
+
+describe('syncFiles', () => {
+  it('reads small and multi-buffer files whole, stats directories, and returns errors as values', async () => {
+    // A big cgroup.procs: longer than one 64 KiB read buffer.
+    const pids = Array.from({ length: 30_000 }, (_, i) => String(100_000 + i)).join('\n') + '\n';
+    await writeFile(path.join(dir, 'cgroup.procs'), pids);
+    await writeFile(path.join(dir, 'cpu.max'), 'max 100000\n');
+    const files = syncFiles();
+    for (let round = 0; round < 2; round++) {
+      expect(text(files.text(path.join(dir, 'cgroup.procs')))).toBe(pids);
+      expect(text(files.text(path.join(dir, 'cpu.max')))).toBe('max 100000\n');
+      expect(text(files.text(path.join(dir, 'nope')))).toBe('error ENOENT');
+      const mtime = files.mtimeMs(dir);
+      expect(mtime.ok && mtime.value).toBe((await stat(dir)).mtimeMs);
+      files.endCollection();
+    }
+  });
+
+  it('keeps files open between collections, reads them from the start each time, and closes those not read', async () => {
+    const sub = path.join(dir, 'held');
+    mkdirSync(sub);
+    const a = path.join(sub, 'memory.current');
+    const b = path.join(sub, 'cpu.stat');
+    await writeFile(a, '1234567\n');
+    await writeFile(b, 'usage_usec 1\n');
+    const files = syncFiles();
+    expect(text(files.text(a))).toBe('1234567\n');
+    expect(text(files.text(b))).toBe('usage_usec 1\n');
+    files.endCollection();
+    expect(openUnder(sub)).toBe(2);
+    // Rewritten in place, shorter: the kept-open file reads the new text, with no tail of the old.
+    await writeFile(a, '89\n');
+    expect(text(files.text(a))).toBe('89\n');
+    files.endCollection();
+    // b was not read in that collection: closed.
+    expect(openUnder(sub)).toBe(1);
+    files.endCollection();
+    expect(openUnder(sub)).toBe(0);
+  });
+
+  it('reads a removed cgroup as absent and a cgroup made again under the same path anew (real cgroupfs)', (ctx) => {
+    // kernfs fails reads of an open file whose cgroup was removed with ENODEV, even once one of the same name exists again.
+    const parents = ['/sys/fs/cgroup/unified', '/sys/fs/cgroup/memory', '/sys/fs/cgroup'];
+    let cg: string | undefined;
+    for (const p of parents) {
+      try {
+        const d = path.join(p, `kubepulse-read-test-${process.pid}`);
+        mkdirSync(d);
+        cg = d;
+        break;
+      } catch {
+        // not a writable cgroup hierarchy here
+      }
+    }
+    if (!cg) return ctx.skip('cannot create a cgroup on this machine');
+    const procs = path.join(cg, 'cgroup.procs');
+    const files = syncFiles();
+    try {
+      expect(text(files.text(procs))).toBe('');
+      files.endCollection();
+      expect(openUnder(cg)).toBe(1);
+      rmdirSync(cg);
+      expect(text(files.text(procs))).toBe('error ENOENT');
+      mkdirSync(cg);
+      expect(text(files.text(procs))).toBe('');
+      files.endCollection();
+      expect(openUnder(cg)).toBe(1);
+    } finally {
+      files.endCollection();
+      files.endCollection();
+      rmdirSync(cg);
+    }
+  });
+});
