@@ -3,7 +3,7 @@
 // (the kubelet's default max-pods), collected at the default 15 s interval.
 //
 //   npm run build && node bench/cgroup-cost.mjs [--pods 110] [--containers 3] [--rounds 20]
-//       [--read-mode sync|worker|async] [--scope all|resource|full] [--interval-ms 15000] [--dist dist]
+//       [--scope all|resource|full] [--interval-ms 15000] [--dist dist]
 //
 // Builds a kubepods tree (cgroupfs driver, containerd) in a temp dir from the recorded
 // v2 cgroup files in ../shared/fixtures/cgroups, runs the source `rounds` times back to
@@ -29,7 +29,6 @@ const pods = Number(arg('pods', 110));
 const rssAtStart = process.memoryUsage().rss;
 const containersPerPod = Number(arg('containers', 3));
 const rounds = Number(arg('rounds', 20));
-const readMode = process.argv.includes('--async') ? 'async' : arg('read-mode', 'sync');
 const scope = arg('scope', 'all');
 // 0: back to back (the default; CPU per collection is what the interval does not change). 15000 shows the
 // RSS of a real schedule, where V8 has time to shrink its heap between collections.
@@ -55,7 +54,6 @@ try {
   const source = createCgroupSource({
     procPath: join(dir, 'proc'),
     cgroupRoot: join(dir, 'sys/fs/cgroup'),
-    readMode,
     scope,
   });
   const first = await source.collect(); // warm-up: layout detection, JIT
@@ -82,7 +80,7 @@ try {
   const pct = (cpuSeconds / INTERVAL_S) * 100;
   const mb = peakRss / 1e6;
   console.log(
-    `cgroup source: ${pods} pods x ${containersPerPod} containers (${cgroups} cgroups, ${samples} samples per collection), ${rounds} collections, readMode ${readMode}, scope ${scope}`,
+    `cgroup source: ${pods} pods x ${containersPerPod} containers (${cgroups} cgroups, ${samples} samples per collection), ${rounds} collections, scope ${scope}`,
   );
   console.log(
     `  CPU per collection : ${(cpuSeconds * 1000).toFixed(1)} ms (user ${(cpu.user / 1e3 / rounds).toFixed(1)} ms, system ${(cpu.system / 1e3 / rounds).toFixed(1)} ms)`,

@@ -15,14 +15,17 @@
 // Reference in the same run: Debian's prometheus-node-exporter on the same machine,
 // scraped every 15 s (it collects on scrape, as it would under Prometheus). It reads
 // /proc and /sys only, no cgroups: a ratio to read with that in mind.
-// NODE_OPTIONS of the child: --node-options if given, else this process' NODE_OPTIONS
-// (the collector's own defaults apply on top either way).
+// The collector runs as the DaemonSet runs it: node's flags from the container's `command`
+// and the literal NODE_OPTIONS and MALLOC_* variables of its `env`, read from
+// deploy/base/collector-daemonset.yaml (printed with the results). --node-options and
+// --node-args replace those, to try other settings.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { buildKubeTree, buildProcDir } from './lib/cgroup-tree.mjs';
 import { cpuSeconds, freePort } from './lib/procs.mjs';
 
@@ -37,11 +40,28 @@ const pods = Number(flag('pods', '110'));
 const containers = Number(flag('containers', '3'));
 const sampleMs = Number(flag('sample-ms', '1000'));
 const dist = resolve(ROOT, flag('dist', 'dist'));
-const nodeOptions = flag('node-options', process.env.NODE_OPTIONS ?? '');
-// V8 flags NODE_OPTIONS does not accept (--optimize-for-size, --lite-mode…) go on the command line.
-const nodeArgs = flag('node-args', '').split(' ').filter(Boolean);
+const deployed = daemonSetRuntime(resolve(ROOT, 'deploy/base/collector-daemonset.yaml'));
+const nodeOptions = flag('node-options', deployed.env.NODE_OPTIONS ?? '');
+// V8 flags NODE_OPTIONS does not accept (--max-opt, --optimize-for-size…) go on the command line.
+const nodeArgs = argv.includes('--node-args') ? flag('node-args', '').split(' ').filter(Boolean) : deployed.nodeArgs;
+const mallocEnv = Object.fromEntries(Object.entries(deployed.env).filter(([k]) => k.startsWith('MALLOC_')));
 const withNodeExporter = !argv.includes('--no-node-exporter');
 const NODE_EXPORTER = process.env.NODE_EXPORTER_BIN ?? 'prometheus-node-exporter';
+
+/**
+ * How the DaemonSet starts the collector: node's own flags (the container's `command`
+ * between `node` and the script) and the environment variables given as literal values.
+ */
+function daemonSetRuntime(file) {
+  const ds = parseYaml(readFileSync(file, 'utf8'));
+  const c = ds.spec.template.spec.containers.find((x) => x.name === 'collector');
+  if (!c) throw new Error(`${file}: no container named collector`);
+  const command = c.command ?? [];
+  const script = command.findIndex((a) => a.endsWith('.js'));
+  const nodeArgs = command[0] === 'node' && script > 0 ? command.slice(1, script) : [];
+  const env = Object.fromEntries((c.env ?? []).filter((e) => typeof e.value === 'string').map((e) => [e.name, e.value]));
+  return { nodeArgs, env };
+}
 
 /** VmRSS and VmHWM of a process, bytes. */
 function memory(pid) {
@@ -146,6 +166,7 @@ try {
       KUBEPULSE_PROC_PATH: procPath,
       KUBEPULSE_CGROUP_ROOT: cgroupRoot,
       NODE_OPTIONS: nodeOptions,
+      ...mallocEnv,
       NODE_NAME: 'bench-node',
     },
   );
@@ -199,7 +220,7 @@ try {
     `kubepulse collector: ${pods} pods x ${containers} containers (cgroup v2, generated) + this machine's /proc, default intervals, ${minutes} min`,
   );
   console.log(
-    `  NODE_OPTIONS       : ${JSON.stringify(nodeOptions)}; node args ${JSON.stringify(nodeArgs.join(' '))}; node ${process.version}`,
+    `  runtime            : NODE_OPTIONS ${JSON.stringify(nodeOptions)}; node args ${JSON.stringify(nodeArgs.join(' '))}; ${JSON.stringify(mallocEnv)}; node ${process.version}`,
   );
   console.log(
     `  startup            : ready after ${startupMs.toFixed(0)} ms, ${startupCpu.toFixed(2)} CPU-s, RSS ${mb(startupMem.rss)}`,
