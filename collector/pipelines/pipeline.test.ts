@@ -58,6 +58,37 @@ describe('pipeline', () => {
     expect(at2000.filter((s) => !isStaleNaN(s.v)).map((s) => s.labels.__name__).sort()).toEqual(['x', 'z']);
   });
 
+  it('hands the same label object downstream for the same source object, and finds the gone one among kept objects', async () => {
+    const store = recordingStore();
+    // A source that keeps its label objects between collections, as the cgroup source does (SeriesLabels).
+    const kept = [1, 2, 3].map((i) => ({ __name__: 'container_cpu', id: `/c${i}` }));
+    let current = kept;
+    const source: Source = {
+      name: 'cgroup',
+      collect: () => Promise.resolve({ samples: current.map((labels) => ({ labels, value: 1 })), metadata: [], problems: [] }),
+    };
+    const p = createPipeline({
+      name: 'full',
+      sources: [{ source, targetLabels: { job: 'cadvisor' } }],
+      intervalMs: 30_000,
+      appendable: store,
+      logger,
+      registry: new Registry(),
+    });
+    await p.collectOnce(1000);
+    await p.collectOnce(2000);
+    const first = store.committed.filter((s) => s.t === 1000).map((s) => s.labels);
+    const second = store.committed.filter((s) => s.t === 2000).map((s) => s.labels);
+    expect(first[0]).toEqual({ __name__: 'container_cpu', id: '/c1', job: 'cadvisor' });
+    second.forEach((l, i) => expect(l).toBe(first[i]));
+    // /c2 goes; /c3 comes back as a new object with the same content: only /c2 is stale.
+    current = [kept[0] as (typeof kept)[number], { __name__: 'container_cpu', id: '/c3' }];
+    await p.collectOnce(3000);
+    const at3000 = store.committed.filter((s) => s.t === 3000);
+    expect(at3000.filter((s) => isStaleNaN(s.v)).map((s) => s.labels.id)).toEqual(['/c2']);
+    expect(at3000.filter((s) => !isStaleNaN(s.v)).map((s) => s.labels.id)).toEqual(['/c1', '/c3']);
+  });
+
   it('keeps collecting the other sources when one throws, and counts the problem per pipeline and source', async () => {
     const store = recordingStore();
     const registry = new Registry();

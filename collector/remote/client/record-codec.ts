@@ -63,14 +63,18 @@ export function toQueuedSeries(labels: Labels): QueuedSeries {
   return { wire, hash: fnv(wire) };
 }
 
-/** Label bytes up to this size share slabs; larger ones get a buffer of their own. */
-const SLAB_BYTES = 16 * 1024;
+/**
+ * Label bytes up to a quarter of this share slabs; larger ones get a buffer of their own.
+ * Small, because a slab lives as long as any series in it: as pods come and go, a slab kept
+ * by one long-lived series wastes at most this much.
+ */
+const SLAB_BYTES = 4 * 1024;
 
 /**
  * Encodes each label object once for as long as it lives: a pipeline hands the
  * same object for the same series every collection (see SeriesLabels), so a
  * steady node's 15,000 series are encoded once, not once per collection. The
- * bytes live in 16 KiB slabs (one buffer per ~80 series, not one per series).
+ * bytes live in 4 KiB slabs (one buffer per ~20 series, not one per series).
  */
 export class SeriesEncoder {
   private readonly cache = new WeakMap<Labels, QueuedSeries>();

@@ -8,6 +8,7 @@ import {
   decodeRecord,
   encodeRecord,
   RecordBuilder,
+  SeriesEncoder,
   toQueuedSeries,
   type QueuedSample,
   type RecordColumns,
@@ -109,6 +110,37 @@ describe('encodeSamples', () => {
       ],
       ['up,y', [{ value: 2, timestamp: 1500 }]],
     ]);
+  });
+});
+
+describe('SeriesEncoder', () => {
+  it('encodes a label object once, to the bytes toQueuedSeries writes, and asks about validity once', () => {
+    const enc = new SeriesEncoder();
+    let asked = 0;
+    const valid = (l: Labels): boolean => {
+      asked++;
+      return !('bad-name' in l);
+    };
+    const series = LABELS.map((l) => enc.encode(l, valid));
+    LABELS.forEach((l, i) => {
+      expect(enc.encode(l, valid)).toBe(series[i]);
+      expect(Buffer.from(series[i]?.wire ?? [])).toEqual(Buffer.from(toQueuedSeries(l).wire));
+      expect(series[i]?.hash).toBe(toQueuedSeries(l).hash);
+    });
+    expect(asked).toBe(LABELS.length);
+    // An equal label set in a new object is encoded again, to the same bytes.
+    const copy = { ...(LABELS[0] as Labels) };
+    expect(enc.encode(copy)).not.toBe(series[0]);
+    expect(Buffer.from(enc.encode(copy)?.wire ?? [])).toEqual(Buffer.from(series[0]?.wire ?? []));
+    expect(enc.encode({ 'bad-name': 'x' }, valid)).toBeUndefined();
+  });
+
+  it('gives label sets longer than a slab a buffer of their own', () => {
+    const enc = new SeriesEncoder();
+    const long = { __name__: 'x', value: 'v'.repeat(5000) };
+    const s = enc.encode(long);
+    expect(Buffer.from(s?.wire ?? [])).toEqual(Buffer.from(toQueuedSeries(long).wire));
+    expect(s?.wire.byteOffset).toBe(0);
   });
 });
 
