@@ -18,7 +18,7 @@ import type { Config } from '../../config/index.js';
 import { createSelfMetricsSource } from '../../http/self-metrics.js';
 import type { Logger } from '../../log/index.js';
 import { createPipeline, type LabelledSource, type Pipeline } from '../../pipelines/index.js';
-import { createCgroupSource, type CgroupScope } from '../../sources/cgroup/index.js';
+import { createCgroupSource, shareDiscovery, type CgroupScope, type SharedDiscovery } from '../../sources/cgroup/index.js';
 import { createProcfsSource, type ProcfsScope } from '../../sources/procfs/index.js';
 import type { Appendable } from '../../tsdb/index.js';
 import type { KubeletWiring } from './kubelet-wiring.js';
@@ -30,7 +30,7 @@ export function nodeName(config: Config): string {
 }
 
 /** The node's own sources for one scope, each with the labels its series carry. */
-function nodeSources(config: Config, node: string, scope: Exclude<Scope, 'all'>, kubelet: KubeletWiring): LabelledSource[] {
+function nodeSources(config: Config, node: string, scope: Exclude<Scope, 'all'>, kubelet: KubeletWiring, discovery: SharedDiscovery): LabelledSource[] {
   const sources: LabelledSource[] = [];
   // The labels the node-mixin's rules select on.
   if (config.procfs.enabled) sources.push({ source: createProcfsSource({ ...config.procfs, scope }), targetLabels: { job: 'node', instance: node } });
@@ -40,6 +40,7 @@ function nodeSources(config: Config, node: string, scope: Exclude<Scope, 'all'>,
       scope,
       procPath: config.procfs.procPath,
       cgroupRoot: config.cgroup.cgroupRoot,
+      discovery,
       ...(kubelet.podLookup ? { podLookup: kubelet.podLookup } : {}),
     });
     sources.push({ source: cgroups, targetLabels: { job: 'cadvisor', instance: node, node } });
@@ -56,8 +57,10 @@ export function nodeLocalPipelines(
   kubelet: KubeletWiring,
 ): Pipeline[] {
   const node = nodeName(config);
+  // Every full tick is also a resource tick: the two cgroup sources share that moment's walk of the hierarchy.
+  const discovery = shareDiscovery();
   const pipeline = (name: 'resource' | 'full', intervalMs: number): Pipeline[] => {
-    const sources = nodeSources(config, node, name, kubelet);
+    const sources = nodeSources(config, node, name, kubelet, discovery);
     // kubepulse's own figures (queue, sources, process), stored as a Prometheus stores its self-scrape.
     if (name === 'full') sources.push({ source: createSelfMetricsSource(registry), targetLabels: { job: 'kubepulse', instance: node } });
     if (sources.length === 0) return [];

@@ -3,6 +3,7 @@
  * collector DaemonSet the host's /proc and /sys/fs/cgroup are mounted read-only
  * under e.g. /host and passed here.
  */
+import type { SharedDiscovery } from './discovery.js';
 import type { PodLookup } from './pod-lookup.js';
 
 /**
@@ -29,6 +30,8 @@ export interface CgroupOptions {
   readonly podLookup?: PodLookup;
   /** How many directory listings run at once while looking for cgroups. Default 16. */
   readonly readConcurrency?: number;
+  /** A walk shared with the node's other cgroup source (see shareDiscovery); by default each source walks. */
+  readonly discovery?: SharedDiscovery;
 }
 
 export interface ResolvedCgroupOptions {
@@ -37,6 +40,7 @@ export interface ResolvedCgroupOptions {
   readonly cgroupRoot: string;
   readonly podLookup: PodLookup | undefined;
   readonly readConcurrency: number;
+  readonly discovery: SharedDiscovery | undefined;
 }
 
 export function resolveOptions(o: CgroupOptions = {}): ResolvedCgroupOptions {
@@ -46,5 +50,6 @@ export function resolveOptions(o: CgroupOptions = {}): ResolvedCgroupOptions {
     cgroupRoot: o.cgroupRoot ?? '/sys/fs/cgroup',
     podLookup: o.podLookup,
     readConcurrency: Math.max(1, o.readConcurrency ?? 16),
+    discovery: o.discovery,
   };
 }

@@ -106,7 +106,7 @@ export function createCgroupSource(options?: CgroupOptions): Source {
       const diskstats = path.join(o.procPath, 'diskstats');
       const lean = o.scope === 'resource';
       // Device names label only the block I/O series, which the lean scope does not produce.
-      const found = await discoverCgroups(l.walkDir, limit);
+      const found = await (o.discovery ? o.discovery.discover(l.walkDir, limit) : discoverCgroups(l.walkDir, limit));
       const devices = lean ? undefined : reader.parse(diskstats, parseDiskstatsNames);
       for (const p of found.problems) problem(p.place, p.message);
       const deviceName: DeviceName = (majMin) => devices?.get(majMin) ?? majMin;

@@ -85,3 +85,26 @@ export async function discoverCgroups(walkDir: string, limit: Limiter): Promise<
   cgroups.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { kubernetes, cgroups, problems };
 }
+
+/**
+ * One walk for several sources of the same node: the resource and the full
+ * pipeline collect at the same moments (every full tick is a resource tick), so
+ * the second source takes the walk the first started, if it is at most
+ * `maxAgeMs` old. A 110-pod node's walk lists ~115 directories.
+ */
+export interface SharedDiscovery {
+  discover(walkDir: string, limit: Limiter): Promise<Discovery>;
+}
+
+export function shareDiscovery(maxAgeMs = 2_000, clock: () => number = Date.now): SharedDiscovery {
+  let last: { walkDir: string; at: number; result: Promise<Discovery> } | undefined;
+  return {
+    discover(walkDir, limit) {
+      const now = clock();
+      if (last && last.walkDir === walkDir && now - last.at <= maxAgeMs) return last.result;
+      const result = discoverCgroups(walkDir, limit);
+      last = { walkDir, at: now, result };
+      return result;
+    },
+  };
+}

@@ -153,7 +153,10 @@ export function syncFiles(): RawFiles {
       }
     },
     endCollection() {
-      for (const [p, h] of held) if (h.seen !== collection) close(p, h);
+      // forEach rather than for…of over entries: no [path, held] pair per file (7,500 a collection).
+      held.forEach((h, p) => {
+        if (h.seen !== collection) close(p, h);
+      });
       collection++;
     },
   };
