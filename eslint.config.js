@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.tools/', 'dashboard/public/vendor/', 'coverage/', 'test-artifacts/', 'data/', '.tmpdist/'] },
+  { ignores: ['node_modules/', 'dist/', '.tools/', 'dashboard/public/vendor/', 'coverage/', 'test-artifacts/', 'data/', '.tmpdist*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
