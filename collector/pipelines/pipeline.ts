@@ -133,7 +133,9 @@ function withTargetLabels(target: Labels): (l: Labels) => Labels {
 /** The label sets of `before` that `now` has neither as the same object nor with the same content. */
 function goneSeries(before: ReadonlySet<Labels>, now: ReadonlySet<Labels>): Labels[] {
   const missing: Labels[] = [];
-  for (const l of before) if (!now.has(l)) missing.push(l);
+  before.forEach((l) => {
+    if (!now.has(l)) missing.push(l);
+  });
   if (missing.length === 0) return missing;
   const present = new Set<string>();
   for (const l of now) present.add(labelKey(l));

@@ -17,7 +17,9 @@ export function parseFlatKeyed(
   file: string,
   wanted?: ReadonlySet<string>,
 ): Parsed<ReadonlyMap<string, number>> {
-  // Hot path (every cgroup, every 15 s): scan with indexOf, no per-line arrays.
+  // Hot path (every cgroup, every 15 s): scan with indexOf, no per-line arrays; a key whose length no
+  // wanted key has is skipped before it is cut out (memory.stat: ~60 lines, ~4 wanted).
+  const lengths = wanted && keyLengths(wanted);
   const values = new Map<string, number>();
   const problems: FileProblem[] = [];
   let no = 0;
@@ -28,7 +30,8 @@ export function parseFlatKeyed(
     const lineStart = start;
     start = end + 1;
     const space = text.indexOf(' ', lineStart);
-    if (wanted && space > lineStart && space < end && !wanted.has(text.slice(lineStart, space))) continue;
+    if (lengths && space > lineStart && space < end && (!lengths.has(space - lineStart) || !wanted?.has(text.slice(lineStart, space))))
+      continue;
     const line = text.slice(lineStart, end);
     const cut = space - lineStart;
     const value = cut > 0 && space < end ? parseInteger(line.slice(cut + 1)) : undefined;
@@ -47,6 +50,14 @@ export function parseFlatKeyed(
     if (!wanted || wanted.has(key)) values.set(key, v);
   }
   return parsed(values, problems);
+}
+
+const lengthsOf = new WeakMap<ReadonlySet<string>, ReadonlySet<number>>();
+
+function keyLengths(wanted: ReadonlySet<string>): ReadonlySet<number> {
+  let l = lengthsOf.get(wanted);
+  if (!l) lengthsOf.set(wanted, (l = new Set([...wanted].map((k) => k.length))));
+  return l;
 }
 
 /** A parser for parseFlatKeyed that keeps only `keys` (one Set for all calls: it runs for every cgroup). */
