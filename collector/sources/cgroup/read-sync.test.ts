@@ -67,6 +67,21 @@ describe('syncFiles', () => {
     expect(openUnder(sub)).toBe(0);
   });
 
+  it('reads files past maxHeld the plain way, keeping only maxHeld open', async () => {
+    const sub = path.join(dir, 'capped');
+    mkdirSync(sub);
+    const names = Array.from({ length: 5 }, (_, i) => path.join(sub, `f${i}`));
+    await Promise.all(names.map((f, i) => writeFile(f, `${i}\n`)));
+    const files = syncFiles(2);
+    for (let round = 0; round < 2; round++) {
+      expect(names.map((f) => text(files.text(f)))).toEqual(['0\n', '1\n', '2\n', '3\n', '4\n']);
+      files.endCollection();
+      expect(openUnder(sub)).toBe(2);
+    }
+    await writeFile(names[4] as string, 'changed\n');
+    expect(text(files.text(names[4] as string))).toBe('changed\n');
+  });
+
   it('reads a removed cgroup as absent and a cgroup made again under the same path anew (real cgroupfs)', (ctx) => {
     // kernfs fails reads of an open file whose cgroup was removed with ENODEV, even once one of the same name exists again.
     const parents = ['/sys/fs/cgroup/unified', '/sys/fs/cgroup/memory', '/sys/fs/cgroup'];

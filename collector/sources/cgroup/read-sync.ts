@@ -91,8 +91,12 @@ const orphans = new FinalizationRegistry<Map<string, Held>>((held) => {
   }
 });
 
-/** Synchronous reads that keep each file open across collections (see the top of this file). */
-export function syncFiles(): RawFiles {
+/**
+ * Synchronous reads that keep each file open across collections (see the top of this file).
+ * `maxHeld`: files kept open at most; past it (or once the process runs out of descriptors)
+ * files are read with open/read/close.
+ */
+export function syncFiles(maxHeld = MAX_HELD): RawFiles {
   const held = new Map<string, Held>();
   let collection = 0;
 
@@ -106,7 +110,7 @@ export function syncFiles(): RawFiles {
   };
 
   const openHeld = (path: string): Result<string, NodeJS.ErrnoException> => {
-    if (held.size >= MAX_HELD) return readTextSync(path);
+    if (held.size >= maxHeld) return readTextSync(path);
     let fd: number;
     try {
       fd = openSync(path, 'r');
