@@ -128,13 +128,3 @@ export class Encbuf {
 function checkSafe(x: number): void {
   if (!Number.isSafeInteger(x)) throw new RangeError(`${x} is not an integer within 2^53`);
 }
-
-/** Byte length of a uvarint, for sizing. */
-export function uvarintSize(x: number): number {
-  let n = 1;
-  while (x >= 0x80) {
-    x = Math.floor(x / 128);
-    n++;
-  }
-  return n;
-}
