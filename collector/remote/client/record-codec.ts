@@ -180,6 +180,8 @@ export interface RecordColumns {
 /** Grows one record sample by sample: label sets once each, then three numbers per sample. */
 export class RecordBuilder {
   readonly series: QueuedSeries[] = [];
+  /** Each series' index in `series`: a collection appends the same series object once per sample. */
+  private readonly indexOf = new Map<QueuedSeries, number>();
   /** Bytes of the series section (u32 length + label bytes per series), written by encode(). */
   private seriesBytes = 0;
   private n = 0;
@@ -199,16 +201,18 @@ export class RecordBuilder {
     return this.n;
   }
 
-  /** Registers a series, kept as this object in columns(); pass the returned index to add(). */
+  /**
+   * The index of `s` in this record, registering it the first time (kept as this object in
+   * columns()); pass it to add().
+   */
   addSeries(s: QueuedSeries): number {
-    this.series.push(s);
-    this.seriesBytes += 4 + s.wire.length;
-    return this.series.length - 1;
-  }
-
-  /** addSeries(toQueuedSeries(labels)). */
-  addLabels(labels: Labels): number {
-    return this.addSeries(toQueuedSeries(labels));
+    let i = this.indexOf.get(s);
+    if (i === undefined) {
+      i = this.series.push(s) - 1;
+      this.indexOf.set(s, i);
+      this.seriesBytes += 4 + s.wire.length;
+    }
+    return i;
   }
 
   add(seriesIndex: number, t: number, v: number): void {
@@ -271,15 +275,7 @@ export class RecordBuilder {
 
 export function encodeRecord(samples: readonly QueuedSample[]): Uint8Array {
   const b = new RecordBuilder();
-  const index = new Map<QueuedSeries, number>();
-  for (const s of samples) {
-    let i = index.get(s.series);
-    if (i === undefined) {
-      i = b.addSeries(s.series);
-      index.set(s.series, i);
-    }
-    b.add(i, s.t, s.v);
-  }
+  for (const s of samples) b.add(b.addSeries(s.series), s.t, s.v);
   return b.encode();
 }
 

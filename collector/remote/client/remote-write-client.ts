@@ -211,7 +211,7 @@ export function createRemoteWriteClient(options: RemoteWriteClientOptions): Remo
 
   // Label sets as remote write's bytes, encoded once per label object for as long as it lives.
   const encoder = new SeriesEncoder();
-  const invalid = new WeakMap<Labels, string>();
+  const valid = (labels: Labels): boolean => checkLabels(labels) === undefined;
   // The size of the last record, so the next one's columns start at about the size they will need.
   let expect = 0;
 
@@ -220,31 +220,19 @@ export function createRemoteWriteClient(options: RemoteWriteClientOptions): Remo
     // checked and encoded once for as long as its object lives (a pipeline hands the same object
     // for the same series each collection), and added to the record once.
     let record = new RecordBuilder(expect);
-    const inRecord = new Map<QueuedSeries, number>();
     return {
       append(labels, t, v) {
         if (!Number.isFinite(t))
           return err(new AppendError('invalid_labels', `timestamp ${t} is not a finite number of milliseconds`));
-        const bad = invalid.get(labels);
-        if (bad !== undefined) return err(new AppendError('invalid_labels', bad));
-        const series = encoder.encode(labels, (l) => {
-          const why = checkLabels(l);
-          if (why !== undefined) invalid.set(l, why);
-          return why === undefined;
-        });
-        if (!series) return err(new AppendError('invalid_labels', invalid.get(labels) ?? 'invalid labels'));
-        let i = inRecord.get(series);
-        if (i === undefined) {
-          i = record.addSeries(series);
-          inRecord.set(series, i);
-        }
-        record.add(i, t, v);
+        const series = encoder.encode(labels, valid);
+        // Invalid label sets are not cached: checked again here to say why (a rare, rejected sample).
+        if (!series) return err(new AppendError('invalid_labels', checkLabels(labels) ?? 'invalid labels'));
+        record.add(record.addSeries(series), t, v);
         return ok(undefined);
       },
       async commit() {
         const batch = record;
         record = new RecordBuilder(expect);
-        inRecord.clear();
         if (batch.count === 0) return ok(undefined);
         expect = batch.count;
         if (closing) return err(new StoreError(`remote write ${url}: client is closed`));
@@ -256,7 +244,6 @@ export function createRemoteWriteClient(options: RemoteWriteClientOptions): Remo
       },
       rollback() {
         record = new RecordBuilder(expect);
-        inRecord.clear();
       },
     };
   };
@@ -307,7 +294,7 @@ export function validateRemoteWriteOptions(options: RemoteWriteClientOptions): R
   return r.ok ? ok(undefined) : r;
 }
 
-/** Names that passed LABEL_NAME: a node has a few dozen, checked for every series of every collection. */
+/** Names that passed LABEL_NAME: a node has a few dozen, and sources that build new label objects each collection check them every time. */
 const validNames = new Set<string>();
 
 function checkLabels(labels: Labels): string | undefined {

@@ -70,7 +70,7 @@ describe('encodeSamples', () => {
     const plain: { labels: Labels; t: number; v: number }[] = [];
     const b = new RecordBuilder();
     // Interleaved series (as a collection appends them) and label sets longer than the builder's first buffer.
-    const index = LABELS.map((labels) => b.addLabels(labels));
+    const index = LABELS.map((labels) => b.addSeries(toQueuedSeries(labels)));
     for (let round = 0; round < 3; round++)
       LABELS.forEach((labels, i) => {
         const t = 1_795_790_000_000 + round * 15_000 - i;
