@@ -3,7 +3,7 @@
  * collector DaemonSet the host's /proc and /sys/fs/cgroup are mounted read-only
  * under e.g. /host and passed here.
  */
-import type { SharedDiscovery } from './discovery.js';
+import { discoverCgroups, type SharedDiscovery } from './discovery.js';
 import type { PodLookup } from './pod-lookup.js';
 
 /**
@@ -40,7 +40,7 @@ export interface ResolvedCgroupOptions {
   readonly cgroupRoot: string;
   readonly podLookup: PodLookup | undefined;
   readonly readConcurrency: number;
-  readonly discovery: SharedDiscovery | undefined;
+  readonly discovery: SharedDiscovery;
 }
 
 export function resolveOptions(o: CgroupOptions = {}): ResolvedCgroupOptions {
@@ -50,6 +50,7 @@ export function resolveOptions(o: CgroupOptions = {}): ResolvedCgroupOptions {
     cgroupRoot: o.cgroupRoot ?? '/sys/fs/cgroup',
     podLookup: o.podLookup,
     readConcurrency: Math.max(1, o.readConcurrency ?? 16),
-    discovery: o.discovery,
+    // Unshared: this source walks the hierarchy itself every collection.
+    discovery: o.discovery ?? { discover: discoverCgroups },
   };
 }

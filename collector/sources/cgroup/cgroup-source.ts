@@ -2,8 +2,8 @@
  * The cgroup source: every pod and container cgroup of this node (or, without
  * Kubernetes, every service and top-level cgroup) under cAdvisor's
  * `container_*` names, read straight from the cgroup filesystem. Files are
- * read in batches (synchronously by default, see read-sync.ts), each parsed on
- * its own, so a garbled file costs only its own series and adds a problem naming it.
+ * read synchronously in batches (see read-sync.ts), each parsed on its own, so
+ * a garbled file costs only its own series and adds a problem naming it.
  */
 import path from 'node:path';
 import type { Labels } from '../../tsdb/interface.js';
@@ -16,7 +16,6 @@ import type { DeviceName } from './container-metrics.js';
 import { emitContainer, M } from './container-metrics.js';
 import { parseDiskstatsNames } from './device-names.js';
 import type { DiscoveredCgroup } from './discovery.js';
-import { discoverCgroups } from './discovery.js';
 import { FileReader } from './file-reader.js';
 import type { CgroupLayout } from './layout.js';
 import { detectCgroupLayout } from './layout.js';
@@ -106,7 +105,7 @@ export function createCgroupSource(options?: CgroupOptions): Source {
       const diskstats = path.join(o.procPath, 'diskstats');
       const lean = o.scope === 'resource';
       // Device names label only the block I/O series, which the lean scope does not produce.
-      const found = await (o.discovery ? o.discovery.discover(l.walkDir, limit) : discoverCgroups(l.walkDir, limit));
+      const found = await o.discovery.discover(l.walkDir, limit);
       const devices = lean ? undefined : reader.parse(diskstats, parseDiskstatsNames);
       for (const p of found.problems) problem(p.place, p.message);
       const deviceName: DeviceName = (majMin) => devices?.get(majMin) ?? majMin;

@@ -16,10 +16,10 @@ export function parseFlatKeyed(
   text: string,
   file: string,
   wanted?: ReadonlySet<string>,
+  lengths: ReadonlySet<number> | undefined = wanted && keyLengths(wanted),
 ): Parsed<ReadonlyMap<string, number>> {
   // Hot path (every cgroup, every 15 s): scan with indexOf, no per-line arrays; a key whose length no
   // wanted key has is skipped before it is cut out (memory.stat: ~60 lines, ~4 wanted).
-  const lengths = wanted && keyLengths(wanted);
   const values = new Map<string, number>();
   const problems: FileProblem[] = [];
   let no = 0;
@@ -52,16 +52,11 @@ export function parseFlatKeyed(
   return parsed(values, problems);
 }
 
-const lengthsOf = new WeakMap<ReadonlySet<string>, ReadonlySet<number>>();
-
-function keyLengths(wanted: ReadonlySet<string>): ReadonlySet<number> {
-  let l = lengthsOf.get(wanted);
-  if (!l) lengthsOf.set(wanted, (l = new Set([...wanted].map((k) => k.length))));
-  return l;
-}
+const keyLengths = (wanted: ReadonlySet<string>): ReadonlySet<number> => new Set([...wanted].map((k) => k.length));
 
 /** A parser for parseFlatKeyed that keeps only `keys` (one Set for all calls: it runs for every cgroup). */
 export const flatKeys = (...keys: string[]): ((text: string, file: string) => Parsed<ReadonlyMap<string, number>>) => {
   const wanted: ReadonlySet<string> = new Set(keys);
-  return (text, file) => parseFlatKeyed(text, file, wanted);
+  const lengths = keyLengths(wanted);
+  return (text, file) => parseFlatKeyed(text, file, wanted, lengths);
 };

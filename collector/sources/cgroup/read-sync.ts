@@ -49,8 +49,8 @@ function readAll(fd: number, position: 0 | null): string {
   }
 }
 
-/** The whole file as UTF-8; files longer than the buffer (a big cgroup.procs) are read in pieces. */
-export function readTextSync(path: string): Result<string, NodeJS.ErrnoException> {
+/** The whole file as UTF-8 with open/read/close; files longer than the buffer (a big cgroup.procs) are read in pieces. */
+function readTextSync(path: string): Result<string, NodeJS.ErrnoException> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
