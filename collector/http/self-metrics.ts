@@ -8,7 +8,7 @@ import type { Collection, MetricMeta, Source, SourceSample } from '../sources/so
  * core, measured on Node 24.21), as much as everything else a node collector does. A 100 ms timer still
  * sees every stall longer than that, at a tenth of the cost.
  */
-export const EVENT_LOOP_SAMPLE_MS = 100;
+const EVENT_LOOP_SAMPLE_MS = 100;
 
 export function createSelfRegistry(version: string): Registry {
   const registry = new Registry();

@@ -84,7 +84,8 @@ export async function startAggregatedApi(o: AggregatedApiOptions): Promise<Resul
     app.use((req: Request, res: Response, next: NextFunction) => {
       // A connection made before the CAs were known was asked for a client certificate with the wrong CA
       // list (a Go client then sends none): close it so the next request gets a fresh handshake.
-      if (!config || !(req.socket as TLSSocket).authorized) res.setHeader('Connection', 'close');
+      const socket = req.socket as TLSSocket;
+      if (!config || !socket.authorized) res.setHeader('Connection', 'close');
       if (!config)
         return sendStatus(
           res,
@@ -92,7 +93,6 @@ export async function startAggregatedApi(o: AggregatedApiOptions): Promise<Resul
           'ServiceUnavailable',
           'authentication configuration (kube-system/extension-apiserver-authentication) not loaded yet',
         );
-      const socket = req.socket as TLSSocket;
       const who = authenticate(
         { cert: socket.getPeerX509Certificate(), authorized: socket.authorized },
         req.headersDistinct,

@@ -12,7 +12,7 @@ import type { Logger } from '../../log/index.js';
 import { createPipeline, type LabelledSource, type Pipeline } from '../../pipelines/index.js';
 import { err, ok, type Result } from '../../result.js';
 import { createKubeSource, loadKubeConfig, type KubeConnection, type KubeSource } from '../../sources/kube/index.js';
-import { createClusterKubeletSource, type KubeletEndpoint } from '../../sources/kubelet/index.js';
+import { createClusterKubeletSource, listNodesFromApi, type KubeletEndpoint } from '../../sources/kubelet/index.js';
 import type { Appendable } from '../../tsdb/index.js';
 
 export type Role = 'start' | 'hub';
@@ -56,8 +56,10 @@ export function clusterPipeline(
   if (!kc.ok) return err(`cannot connect to Kubernetes: ${kc.error.message}`);
   const source = createKubeSource({ kubeConfig: kc.value, logger: logger.child({ component: 'kube' }) });
   const fromOutside = role === 'start';
+  // One API client lists the nodes for both kubelet sources.
+  const listNodes = listNodesFromApi(kc.value);
   const kubelets = (endpoint: KubeletEndpoint, job: string): LabelledSource => ({
-    source: createClusterKubeletSource({ kubeConfig: kc.value, endpoints: [endpoint], targetLabels: { job } }),
+    source: createClusterKubeletSource({ kubeConfig: kc.value, listNodes, endpoints: [endpoint], targetLabels: { job } }),
     targetLabels: { job },
   });
   const pipeline = (name: string, intervalMs: number, sources: LabelledSource[]): Pipeline =>

@@ -19,7 +19,7 @@ import { describeError, httpGet, type HttpGetError } from '../scrape/index.js';
 import { checkKubeletResponse, describeCause, readLimited } from './kubelet-response.js';
 import type { KubeletError, KubeletResponse, RawKubeletAnswer } from './kubelet-response.js';
 
-/** The kubelet's own paths; what each answers is checked in `readKubeletResponse`. */
+/** The kubelet's own paths; what each answers is checked in `checkKubeletResponse`. */
 export type KubeletPath = '/metrics/resource' | '/metrics/cadvisor' | '/stats/summary' | '/pods';
 
 export interface KubeletClient {
