@@ -5,13 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type RunningApi } from './support/api-server.js';
-import {
-  eventually,
-  promtool,
-  scrapeSelfConfig,
-  startPrometheus,
-  type RunningPrometheus,
-} from './support/prometheus.js';
+import { eventually } from './support/eventually.js';
+import { promtool, scrapeSelfConfig, startPrometheus, type RunningPrometheus } from './support/prometheus.js';
 
 let api: RunningApi;
 let prom: RunningPrometheus;
@@ -31,12 +26,12 @@ afterAll(async () => {
 describe('Prometheus → remote write → kubepulse API → promtool', () => {
   it('promtool query instant finds up with Prometheus’ target labels', async () => {
     const out = await eventually(
+      'promtool to see up',
       async () => {
         const r = await promtool(['query', 'instant', api.url, 'up']);
         return r.code === 0 && r.stdout.includes('=> 1') ? r : undefined;
       },
-      30_000,
-      'promtool to see up',
+      { timeoutMs: 30_000 },
     );
     expect(out.stdout.trim()).toMatch(
       new RegExp(`^up\\{instance="127\\.0\\.0\\.1:${prom.port}", job="prometheus"\\} => 1 @\\[\\d+(\\.\\d+)?\\]$`),
@@ -58,6 +53,7 @@ describe('Prometheus → remote write → kubepulse API → promtool', () => {
     type Answer = { data: { result: unknown[] } };
     for (const q of ['rate(process_cpu_seconds_total[10s])', 'sum by (job) (scrape_samples_scraped)', 'up == 1']) {
       await eventually(
+        `identical answers to ${q}`,
         async () => {
           const t = Math.floor(Date.now() / 1000) - 5;
           const path = `/api/v1/query?query=${encodeURIComponent(q)}&time=${t}`;
@@ -65,8 +61,7 @@ describe('Prometheus → remote write → kubepulse API → promtool', () => {
           const theirs = (await prom.getJson(path)) as Answer;
           return ours.data.result.length > 0 && JSON.stringify(ours) === JSON.stringify(theirs) ? true : undefined;
         },
-        20_000,
-        `identical answers to ${q}`,
+        { timeoutMs: 20_000 },
       );
     }
   });

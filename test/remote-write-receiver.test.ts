@@ -8,7 +8,8 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetadataStore, createRemoteWriteHandler } from '../collector/remote/index.js';
 import { openTsdb, type Labels, type Tsdb } from '../collector/tsdb/index.js';
-import { eventually, scrapeSelfConfig, startPrometheus, type RunningPrometheus } from './support/prometheus.js';
+import { eventually } from './support/eventually.js';
+import { scrapeSelfConfig, startPrometheus, type RunningPrometheus } from './support/prometheus.js';
 
 let store: Tsdb;
 const metadata = createMetadataStore();
@@ -48,7 +49,9 @@ const find = (name: string): { labels: Labels; samples: { t: number; v: number }
 
 describe('remote write from a real Prometheus', () => {
   it('delivers up and prometheus_build_info with their target labels', async () => {
-    const up = await eventually(() => (find('up').length > 0 ? find('up') : undefined), 30_000, 'up to arrive');
+    const up = await eventually('up to arrive', () => (find('up').length > 0 ? find('up') : undefined), {
+      timeoutMs: 30_000,
+    });
     expect(up).toHaveLength(1);
     expect(up[0]?.labels).toEqual({ __name__: 'up', job: 'prometheus', instance: `127.0.0.1:${prom.port}` });
     expect(up[0]?.samples.every((s) => s.v === 1)).toBe(true);
@@ -60,7 +63,9 @@ describe('remote write from a real Prometheus', () => {
   });
 
   it('stores the metadata Prometheus sends', async () => {
-    const md = await eventually(() => metadata.snapshot().get('prometheus_build_info'), 30_000, 'metadata');
+    const md = await eventually('metadata', () => metadata.snapshot().get('prometheus_build_info'), {
+      timeoutMs: 30_000,
+    });
     expect(md.map((m) => [m.type, m.unit])).toEqual([['gauge', '']]);
     expect(md[0]?.help).toMatch(/build/i);
     const text = await registry.metrics();
