@@ -1,6 +1,6 @@
 export { createKubeSource } from './kube-source.js';
 export type { KubeSource, KubeSourceOptions } from './kube-source.js';
-export { loadKubeConfig, KubeConfigError, SERVICE_ACCOUNT_DIR } from './kube-config.js';
+export { loadKubeConfig, KubeConfigError } from './kube-config.js';
 export type { KubeConnection } from './kube-config.js';
 export { createKubeApi, ApiError } from './api-client.js';
 export type { KubeApi, ApiErrorKind, Query, WatchOptions } from './api-client.js';

@@ -5,6 +5,7 @@
  */
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
+import { concatBytes } from '../scrape/index.js';
 
 export interface KubeletResponse {
   readonly url: string;
@@ -100,13 +101,7 @@ export async function readLimited(
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return ok(out);
+  return ok(concatBytes(chunks, total));
 }
 
 export function describeCause(e: unknown): string {

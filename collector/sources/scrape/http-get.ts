@@ -195,14 +195,7 @@ export function httpGet(url: string, options: HttpGetOptions): Promise<Result<Ht
       });
       stream.on('end', () => {
         if (settled) return;
-        // A fresh array rather than Buffer.concat's: small Buffers are views into a shared pool.
-        const out = new Uint8Array(total);
-        let at = 0;
-        for (const c of chunks) {
-          out.set(c, at);
-          at += c.byteLength;
-        }
-        done(out);
+        done(concatBytes(chunks, total));
       });
     };
 
@@ -247,4 +240,18 @@ export function describeError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const code = (e as NodeJS.ErrnoException).code;
   return code !== undefined && !e.message.includes(code) ? `${e.message} (${code})` : e.message;
+}
+
+/**
+ * `chunks` as one fresh array of `total` bytes: not Buffer.concat, whose small
+ * results are views into a shared pool that a kept body would pin.
+ */
+export function concatBytes(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }

@@ -32,7 +32,7 @@ export { mergeTargetLabels, checkLabelLimits, seriesKey } from './target-labels.
 export type { LabelLimits } from './target-labels.js';
 export { runScrapeLoop, hashOffset } from './scrape-loop.js';
 export { scrapeTlsAgent } from './scrape-tls.js';
-export type { ScrapeTlsOptions, ScrapeTransport } from './scrape-tls.js';
-export { describeError, httpGet } from './http-get.js';
-export type { HttpGetError, HttpGetErrorKind, HttpGetOptions, HttpGetResponse } from './http-get.js';
+export type { ScrapeTransport } from './scrape-tls.js';
+export { concatBytes, describeError, httpGet } from './http-get.js';
+export type { HttpGetError } from './http-get.js';
 export type { ScrapeLoopOptions } from './scrape-loop.js';
