@@ -10,14 +10,17 @@ import { builtinModules } from 'node:module';
 import { cp, readdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, REPO_ROOT, tempDir, type Daemon } from './support/cli.js';
-import { spawn } from 'node:child_process';
+import { freePort, REPO_ROOT, startDaemon, tempDir, type Daemon } from './support/cli.js';
 
 const dockerfile = await readFile(join(REPO_ROOT, 'deploy/Dockerfile'), 'utf8');
 const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
 /** `COPY --from=build /src/X Y` lines of the final stage: [X, Y]. */
-const copies = [...finalStage.matchAll(/^COPY --from=build \/src\/(\S+) (\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? ''] as const);
-const plainCopies = [...finalStage.matchAll(/^COPY (?!--)(\S+) (\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? ''] as const);
+const copies = [...finalStage.matchAll(/^COPY --from=build \/src\/(\S+) (\S+)$/gm)].map(
+  (m) => [m[1] ?? '', m[2] ?? ''] as const,
+);
+const plainCopies = [...finalStage.matchAll(/^COPY (?!--)(\S+) (\S+)$/gm)].map(
+  (m) => [m[1] ?? '', m[2] ?? ''] as const,
+);
 
 const daemons: Daemon[] = [];
 afterAll(async () => {
@@ -36,18 +39,28 @@ async function jsFiles(dir: string): Promise<string[]> {
 
 describe('container image (deploy/Dockerfile)', () => {
   it('copies what the final stage needs', () => {
-    expect(copies.map(([from]) => from).sort()).toEqual(['alertmanager/templates', 'dashboard/public', 'dist', 'node_modules', 'rules']);
+    expect(copies.map(([from]) => from).sort()).toEqual([
+      'alertmanager/templates',
+      'dashboard/public',
+      'dist',
+      'node_modules',
+      'rules',
+    ]);
     expect(finalStage).toMatch(/^USER 65534:65534$/m);
   });
 
   it('imports nothing at run time that npm prune --omit=dev removes', async () => {
-    const pkg = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     const allowed = new Set([...Object.keys(pkg.dependencies), ...builtinModules]);
     const missing = new Set<string>();
     for (const file of await jsFiles(join(REPO_ROOT, 'dist'))) {
       if (file.endsWith('.test.js') || file.includes('/testing/')) continue;
       const text = await readFile(file, 'utf8');
-      for (const m of text.matchAll(/(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\.resolve\(\s*['"]([^'"]+)['"]\s*\)/gm)) {
+      for (const m of text.matchAll(
+        /(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\.resolve\(\s*['"]([^'"]+)['"]\s*\)/gm,
+      )) {
         const spec = m[1] ?? m[2] ?? m[3] ?? '';
         if (spec.startsWith('.') || spec.startsWith('node:')) continue;
         const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec);
@@ -69,26 +82,21 @@ describe('container image (deploy/Dockerfile)', () => {
     const entry = /^ENTRYPOINT \["node", "([^"]+)"\]$/m.exec(finalStage)?.[1];
     expect(entry).toBe('dist/collector/cli/main.js');
     const port = await freePort();
-    const child = spawn(process.execPath, [join(root, entry ?? ''), 'start', '--listen', `127.0.0.1:${port}`, '--data-dir', join(root, 'data'), '--log-level', 'warn'], {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', KUBECONFIG: '/nonexistent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    daemons.push({ child, baseUrl: `http://127.0.0.1:${port}`, output: () => ({ stdout: '', stderr }), stop: async () => { child.kill('SIGTERM'); return new Promise((r) => child.once('exit', r)); } });
-    const base = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 30_000;
-    while ((await fetch(`${base}/-/ready`).then((r) => r.status, () => 0)) !== 200) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`not ready: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const daemon = await startDaemon(
+      ['start', '--listen', `127.0.0.1:${port}`, '--data-dir', join(root, 'data'), '--log-level', 'warn'],
+      port,
+      { NODE_ENV: 'production', KUBECONFIG: '/nonexistent' },
+      { entry: join(root, entry ?? ''), cwd: root },
+    );
+    daemons.push(daemon);
+    const base = daemon.baseUrl;
+    const stderr = (): string => daemon.output().stderr;
     expect((await fetch(`${base}/`)).status).toBe(200);
     const chart = await fetch(`${base}/vendor/chart.umd.min.js`);
     expect(chart.status).toBe(200);
     expect((await chart.text()).length).toBeGreaterThan(100_000);
     const rules = (await (await fetch(`${base}/api/v1/rules`)).json()) as { data: { groups: unknown[] } };
     expect(rules.data.groups.length).toBeGreaterThan(5);
-    expect(stderr).not.toMatch(/"level":"error"/);
+    expect(stderr()).not.toMatch(/"level":"error"/);
   });
 });

@@ -45,9 +45,18 @@ export interface Daemon {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts a long-running command (e.g. `start`) and waits until /-/ready answers 200. */
-export async function startDaemon(args: readonly string[], port: number, env: NodeJS.ProcessEnv = {}): Promise<Daemon> {
-  const child = spawn(process.execPath, [CLI, ...args], {
+/**
+ * Starts a long-running command (e.g. `start`) and waits until /-/ready answers 200. `at` runs
+ * another entry point (a laid-out image's) from another directory.
+ */
+export async function startDaemon(
+  args: readonly string[],
+  port: number,
+  env: NodeJS.ProcessEnv = {},
+  at: { readonly entry?: string; readonly cwd?: string } = {},
+): Promise<Daemon> {
+  const child = spawn(process.execPath, [at.entry ?? CLI, ...args], {
+    ...(at.cwd !== undefined ? { cwd: at.cwd } : {}),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
