@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../collector/http/tls.js';
 import { CLI, freePort, runCli, tempDir } from './support/cli.js';
+import { eventually } from './support/eventually.js';
 
 let dir: string;
 const pair = selfSignedCertificate({ commonName: 'localhost', altNames: ['127.0.0.1', 'localhost'] });
@@ -38,16 +39,11 @@ const fetchTls = (
   });
 
 async function waitReady(url: string, ca: string | undefined, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const ok = await fetchTls(url, ca).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`not ready: ${url}: ${stderr()}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
+  await eventually(`${url} to be ready`, async () => ((await fetchTls(url, ca)).status === 200 ? true : undefined), {
+    timeoutMs: 30_000,
+    intervalMs: 150,
+    detail: stderr,
+  });
 }
 
 describe('kubepulse hub over HTTPS', () => {
