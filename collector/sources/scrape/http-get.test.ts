@@ -1,26 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { httpGet } from './http-get.js';
+import { localServers } from './testing/local-servers.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map((s) => {
-      s.closeAllConnections();
-      return new Promise((r) => s.close(r));
-    }),
-  );
-});
+const servers = localServers();
 
 async function serve(handler: Handler): Promise<{ url: string; server: Server }> {
   const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  return { url: `http://127.0.0.1:${await servers.listen(server)}`, server };
 }
 
 describe('httpGet', () => {
@@ -136,8 +127,7 @@ describe('httpGet', () => {
 
   it('says why a connection failed', async () => {
     const { url, server } = await serve((_req, res) => res.end());
-    servers.pop();
-    await new Promise((r) => server.close(r));
+    await servers.close(server);
     const r = await httpGet(url, { timeoutMs: 2_000 });
     expect(r.ok ? 'ok' : r.error).toMatchObject({ kind: 'network', message: `connect ECONNREFUSED ${url.slice(7)}` });
     const ftp = await httpGet('ftp://127.0.0.1/x', { timeoutMs: 2_000 });

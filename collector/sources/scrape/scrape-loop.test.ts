@@ -1,24 +1,16 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import type { Collection } from '../source.js';
 import { hashOffset, runScrapeLoop } from './scrape-loop.js';
 import { ScrapeTarget } from './scrape-target.js';
 import { isStaleNaN } from './stale-nan.js';
+import { localServers } from './testing/local-servers.js';
 
-let server: Server | undefined;
-afterEach(async () => {
-  const s = server;
-  server = undefined;
-  if (!s) return;
-  s.closeAllConnections();
-  await new Promise((r) => s.close(r));
-});
+const servers = localServers();
 
 async function exporterUrl(): Promise<string> {
-  server = createServer((_req, res) => res.end('a 1\n'));
-  await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+  const port = await servers.listen(createServer((_req, res) => res.end('a 1\n')));
+  return `http://127.0.0.1:${port}/metrics`;
 }
 
 describe('runScrapeLoop', () => {

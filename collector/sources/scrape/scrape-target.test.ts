@@ -3,41 +3,30 @@ import { createServer as createHttpsServer } from 'node:https';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SourceSample } from '../source.js';
 import { SCRAPE_ACCEPT_HEADER } from './content-type.js';
 import { ScrapeTarget, type ScrapeTargetOptions } from './scrape-target.js';
 import { isStaleNaN, STALE_NAN } from './stale-nan.js';
 import { scrapeTlsAgent } from './scrape-tls.js';
+import { localServers } from './testing/local-servers.js';
 import { selfSignedCertificate } from '../../../test/support/kubelet-server.js';
 
 type Handler = (res: ServerResponse, headers: IncomingHttpHeaders) => void;
 
-const servers: Server[] = [];
-afterEach(async () => {
-  // Keep-alive connections from fetch would hold close() open for seconds.
-  await Promise.all(
-    servers.splice(0).map((s) => {
-      s.closeAllConnections();
-      return new Promise((r) => s.close(r));
-    }),
-  );
-});
+const servers = localServers();
 
 /** A local exporter whose answer the test changes between scrapes. */
-async function exporter(): Promise<{ url: string; respond: (h: Handler) => void; requests: IncomingHttpHeaders[] }> {
+async function exporter(): Promise<{ url: string; respond: (h: Handler) => void; requests: IncomingHttpHeaders[]; server: Server }> {
   let handler: Handler = (res) => res.end('');
   const requests: IncomingHttpHeaders[] = [];
   const server = createServer((req, res) => {
     requests.push(req.headers);
     handler(res, req.headers);
   });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/metrics`, respond: (h) => (handler = h), requests };
+  const port = await servers.listen(server);
+  return { url: `http://127.0.0.1:${port}/metrics`, respond: (h) => (handler = h), requests, server };
 }
 
 const text =
@@ -162,9 +151,7 @@ describe('ScrapeTarget', () => {
   it('says why a target could not be reached, not only that fetch failed', async () => {
     const ex = await exporter();
     const port = new URL(ex.url).port;
-    const server = servers.pop();
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
+    await servers.close(ex.server);
     const c = await target(ex.url).collect();
     expect(report(c.samples, 'up')).toBe(0);
     expect(c.problems[0]?.message).toBe(`scrape failed: fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`);
@@ -176,9 +163,7 @@ describe('ScrapeTarget', () => {
       res.setHeader('content-type', 'text/plain; version=0.0.4');
       res.end('secure_up 1\n');
     });
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+    const url = `https://127.0.0.1:${await servers.listen(server)}/metrics`;
 
     const verified = await target(url).collect();
     expect(report(verified.samples, 'up')).toBe(0);
