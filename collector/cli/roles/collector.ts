@@ -9,20 +9,19 @@ import { startHttpShell } from '../../http/shell.js';
 import type { Logger } from '../../log/index.js';
 import { createRemoteWriteClient } from '../../remote/index.js';
 import { err, ok, type Result } from '../../result.js';
-import { scrapeTlsAgent } from '../../sources/scrape/index.js';
 import { prepareDataDir } from '../data-dir.js';
 import { VERSION } from '../version.js';
 import { renderMetrics } from './exposition.js';
 import { kubeletWiring } from './kubelet-wiring.js';
 import { nodeLocalPipelines, nodeName } from './local-pipelines.js';
-import { mountTargetsApi, startPodScraping } from './pod-scrape-wiring.js';
+import { mountTargetsApi, podScrapeTransport, startPodScraping } from './pod-scrape-wiring.js';
 import type { RunningStack } from './stack.js';
 
 export async function startCollector(config: Config, logger: Logger): Promise<Result<RunningStack, string>> {
   const url = config.remoteWrite.url;
   if (url === undefined) return err('the collector needs remoteWrite.url (--remote-write-url, KUBEPULSE_REMOTE_WRITE_URL): where to send samples');
-  const scrapeTls = scrapeTlsAgent(config.scrape.tls);
-  if (!scrapeTls.ok) return err(`scrape.tls: ${scrapeTls.error.message}`);
+  const scrapeTls = podScrapeTransport(config);
+  if (!scrapeTls.ok) return scrapeTls;
   const queueDir = config.remoteWrite.queueDir ?? join(config.dataDir, 'remote-write-queue');
   const dir = await prepareDataDir(queueDir);
   if (!dir.ok) return dir;

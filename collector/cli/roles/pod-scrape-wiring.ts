@@ -18,7 +18,8 @@ import {
   type DiscoveredPods,
   type ScrapeManager,
 } from '../../sources/discovery/index.js';
-import type { ScrapeTransport } from '../../sources/scrape/index.js';
+import { err, ok, type Result } from '../../result.js';
+import { scrapeTlsAgent, type ScrapeTransport } from '../../sources/scrape/index.js';
 import type { Appendable } from '../../tsdb/index.js';
 import type { PodListCache } from './kubelet-wiring.js';
 
@@ -51,6 +52,15 @@ export interface PodScraping {
  * if (scraping) mountTargetsApi(app, scraping.targets);
  * // shutdown: await scraping?.stop(); then close the appendable
  */
+/**
+ * How annotated pods' https endpoints are reached (scrape.tls), built at start so a CA file that
+ * cannot be read stops the start with its name rather than failing every scrape later.
+ */
+export function podScrapeTransport(config: Config): Result<ScrapeTransport | undefined, string> {
+  const agent = scrapeTlsAgent(config.scrape.tls);
+  return agent.ok ? ok(agent.value) : err(`scrape.tls: ${agent.error.message}`);
+}
+
 export function startPodScraping(options: PodScrapingOptions): PodScraping | undefined {
   const { config, podList } = options;
   if (!config.scrape.pods) return undefined;

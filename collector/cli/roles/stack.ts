@@ -12,8 +12,7 @@ import type { Logger } from '../../log/index.js';
 import type { Pipeline } from '../../pipelines/index.js';
 import { createEngine, formatExpr, parseExpr } from '../../promql/index.js';
 import { createMetadataStore, createRemoteWriteHandler } from '../../remote/index.js';
-import { err, ok, type Result } from '../../result.js';
-import { scrapeTlsAgent } from '../../sources/scrape/index.js';
+import { ok, type Result } from '../../result.js';
 import { openTsdb } from '../../tsdb/index.js';
 import { createDashboardRouter } from '../../../dashboard/index.js';
 import { prepareDataDir } from '../data-dir.js';
@@ -24,7 +23,7 @@ import { startRuler } from './rules-wiring.js';
 import { reloadAlertmanager, startEmbeddedAlertmanager } from './alertmanager-wiring.js';
 import { clusterPipeline, kubeConnection, type Role } from './cluster-pipeline.js';
 import { kubeletWiring } from './kubelet-wiring.js';
-import { startPodScraping, type PodScraping } from './pod-scrape-wiring.js';
+import { podScrapeTransport, startPodScraping, type PodScraping } from './pod-scrape-wiring.js';
 import { nodeLocalPipelines, nodeName } from './local-pipelines.js';
 import { scheduleHousekeeping } from './housekeeping.js';
 import { startMetricsApi } from './metrics-api-wiring.js';
@@ -41,8 +40,9 @@ export async function startStack(config: Config, logger: Logger, role: Role): Pr
   if (!dataDir.ok) return dataDir;
   const writeAuth = await loadWriteAuth(config.web);
   if (!writeAuth.ok) return writeAuth;
-  const scrapeTls = scrapeTlsAgent(config.scrape.tls);
-  if (!scrapeTls.ok) return err(`scrape.tls: ${scrapeTls.error.message}`);
+  // Only `start` scrapes its node's annotated pods; the hub has no node of its own.
+  const scrapeTls = role === 'start' ? podScrapeTransport(config) : ok(undefined);
+  if (!scrapeTls.ok) return scrapeTls;
   const startTimeMs = Date.now();
   const registry = createSelfRegistry(VERSION);
 
