@@ -18,7 +18,7 @@ const objects: Obj[] = readdirSync(base)
   .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
   .flatMap((f) => parseAllDocuments(readFileSync(join(base, f), 'utf8')).map((d) => d.toJS() as Obj));
 
-type Container = { name: string; args: string[]; securityContext: Record<string, unknown>; resources: { requests?: unknown; limits?: unknown } };
+type Container = { name: string; command?: string[]; args: string[]; env?: { name: string; value?: string }[]; securityContext: Record<string, unknown>; resources: { requests?: unknown; limits?: unknown } };
 type PodSpec = { securityContext: { runAsNonRoot?: boolean; runAsUser?: number }; containers: Container[]; volumes?: { hostPath?: unknown; name: string }[] };
 const podSpecs = objects
   .filter((o) => o.kind === 'DaemonSet' || o.kind === 'Deployment')
@@ -64,6 +64,24 @@ describe('deploy manifests', () => {
           if (hostVolumes.has(m.name)) expect(m.readOnly, m.name).toBe(true);
         }
       }
+    }
+  });
+
+  it('runs the image entrypoint when a container sets its own command, with node flags node accepts', () => {
+    const entry = /^ENTRYPOINT \["node", "([^"]+)"\]$/m.exec(readFileSync(join(REPO_ROOT, 'deploy/Dockerfile'), 'utf8'))?.[1];
+    expect(entry).toBeDefined();
+    const commands = podSpecs.flatMap(({ spec }) => spec.containers.flatMap((c) => (c.command ? [c] : [])));
+    // The collector sets one: V8 flags that NODE_OPTIONS refuses.
+    expect(commands.map((c) => c.name)).toContain('collector');
+    for (const c of commands) {
+      const [node, ...rest] = c.command ?? [];
+      expect(node).toBe('node');
+      expect(rest.at(-1)).toBe(entry);
+      const flags = rest.slice(0, -1);
+      expect(flags.every((f) => f.startsWith('--'))).toBe(true);
+      // The node this repository runs on (24, as the image's) starts with them; an unknown flag exits non-zero.
+      const env = Object.fromEntries((c.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]));
+      expect(execFileSync(process.execPath, [...flags, '-e', 'console.log("ok")'], { env: { ...process.env, ...env }, encoding: 'utf8' })).toBe('ok\n');
     }
   });
 
