@@ -6,7 +6,7 @@
 import type { Parsed } from './parsed.js';
 import { parsed } from './parsed.js';
 import type { FileProblem } from './text-lines.js';
-import { fields, parseInteger, quote } from './text-lines.js';
+import { fields, integerAt, parseInteger, quote } from './text-lines.js';
 
 /**
  * All pairs, or with `wanted` only those keys: memory.stat has ~60 lines per
@@ -30,15 +30,17 @@ export function parseFlatKeyed(
     const lineStart = start;
     start = end + 1;
     const space = text.indexOf(' ', lineStart);
-    if (lengths && space > lineStart && space < end && (!lengths.has(space - lineStart) || !wanted?.has(text.slice(lineStart, space))))
-      continue;
-    const line = text.slice(lineStart, end);
-    const cut = space - lineStart;
-    const value = cut > 0 && space < end ? parseInteger(line.slice(cut + 1)) : undefined;
-    if (value !== undefined) {
-      values.set(line.slice(0, cut), value);
-      continue;
+    if (space > lineStart && space < end) {
+      if (lengths && !lengths.has(space - lineStart)) continue;
+      const key = text.slice(lineStart, space);
+      if (wanted && !wanted.has(key)) continue;
+      const value = integerAt(text, space + 1, end);
+      if (value !== undefined) {
+        values.set(key, value);
+        continue;
+      }
     }
+    const line = text.slice(lineStart, end);
     if (line.trim() === '') continue;
     // Not the kernel's exact spelling: fall back to the tolerant field split before calling it broken.
     const [key, raw, extra] = fields(line);

@@ -9,4 +9,7 @@ export interface Parsed<T> {
   readonly problems: readonly FileProblem[];
 }
 
-export const parsed = <T>(value: T, problems: readonly FileProblem[] = []): Parsed<T> => ({ value, problems });
+/** What a file without problems has: one array for all of them (a parse runs for every cgroup file). */
+const NONE: readonly FileProblem[] = Object.freeze([]);
+
+export const parsed = <T>(value: T, problems: readonly FileProblem[] = NONE): Parsed<T> => ({ value, problems });

@@ -44,6 +44,17 @@ describe('io.stat', () => {
   });
 });
 
+describe('io.stat, read in place', () => {
+  it('skips discard and io.cost keys, and reports pairs before any device', () => {
+    const r = parseIoStat('8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=5 dios=6 cost.usage=7\n', 'io.stat');
+    expect([...r.value]).toEqual([['8:0', { readBytes: 1, writeBytes: 2, reads: 3, writes: 4 }]]);
+    expect(r.problems).toEqual([]);
+    const bad = parseIoStat('rbytes=1\n', '/c/io.stat');
+    expect(bad.value.size).toBe(0);
+    expect(bad.problems.map((p) => p.place)).toEqual(['/c/io.stat:1']);
+  });
+});
+
 describe('v1 blkio throttle files', () => {
   it('fills bytes from io_service_bytes and ops from io_serviced', () => {
     const dir =
@@ -80,6 +91,12 @@ describe('pressure files', () => {
     expect(r.value.fullTotalUs).toBe(Number(/total=(\d+)/.exec(sample('node_exporter-proc-pressure/irq'))?.[1]));
   });
 
+  it('keeps the good line of a file whose other line is garbled', () => {
+    const r = parsePressure('some avg10=0.00 avg60=0.00 avg300=0.00 total=15\nfull total=x\n', '/c/io.pressure');
+    expect(r.value).toEqual({ someTotalUs: 15 });
+    expect(r.problems.map((p) => p.place)).toEqual(['/c/io.pressure:2']);
+  });
+
   it('reports a line without total', () => {
     const r = parsePressure('some avg10=0.00\n', '/c/cpu.pressure');
     expect(r.problems).toEqual([
@@ -103,6 +120,16 @@ describe('flat keyed and single-value files', () => {
     ]);
   });
 
+  it('reads a value that is not the kernel spelling by the careful path, and big counters exactly', () => {
+    const r = parseFlatKeyed('anon  5\nfile 9007199254740993\nshmem -3\n', '/c/memory.stat');
+    expect([...r.value]).toEqual([
+      ['anon', 5],
+      ['file', Number('9007199254740993')],
+      ['shmem', -3],
+    ]);
+    expect(r.problems).toEqual([]);
+  });
+
   it('keeps only the wanted keys, and checks only their lines', () => {
     const r = parseFlatKeyed(
       'anon 5\nkernel ???\nfile 7\ninactive_file x\n',
@@ -124,6 +151,16 @@ describe('flat keyed and single-value files', () => {
     expect(parseSingleValue('', 'e').problems).toEqual([
       { place: 'e', message: 'expected a number, got an empty file' },
     ]);
+    // Read in place (the kernel's spelling) or by the careful path: the same numbers.
+    expect(parseSingleValue('9223372036854771712\n', 'v1').value).toBe(Number('9223372036854771712'));
+    expect(parseSingleValue('123456789012345\n', 'n').value).toBe(123456789012345);
+    expect(parseSingleValue('+7', 'p').value).toBe(7);
+    expect(parseSingleValue(' 42 \n', 's').value).toBe(42);
+    expect(parseSingleValue('12\n13\n', 'two').problems).toEqual([
+      { place: 'two:1', message: 'expected an integer, got "12\\n13\\n"' },
+    ]);
+    expect(parseSingleValue('-\n', 'd').problems).toHaveLength(1);
+    expect(parseSingleValue('0x1f\n', 'x').problems).toHaveLength(1);
     expect(parseCpuMax('max 100000\n', 'c').value).toEqual({ quotaUs: undefined, periodUs: 100000 });
     expect(parseCpuMax('20000 100000\n', 'c').value).toEqual({ quotaUs: 20000, periodUs: 100000 });
     expect(parseCpuMax('20000\n', '/c/cpu.max').problems).toEqual([

@@ -10,14 +10,40 @@
 import type { Parsed } from './parsed.js';
 import { parsed } from './parsed.js';
 import type { FileProblem } from './text-lines.js';
-import { numberedLines, parseInteger, quote } from './text-lines.js';
+import { integerAt, numberedLines, parseInteger, quote } from './text-lines.js';
 
 export interface Pressure {
   readonly someTotalUs?: number;
   readonly fullTotalUs?: number;
 }
 
+/** The kernel's exact lines read in place, or undefined for anything else (then parsePressure's careful path). */
+function fastPressure(text: string): Pressure | undefined {
+  let someTotalUs: number | undefined;
+  let fullTotalUs: number | undefined;
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const some = text.startsWith('some ', start);
+    if (!some && !text.startsWith('full ', start)) return undefined;
+    const at = text.indexOf(' total=', start);
+    if (at === -1 || at > end) return undefined;
+    const micros = integerAt(text, at + 7, end);
+    if (micros === undefined) return undefined;
+    if (some) someTotalUs = micros;
+    else fullTotalUs = micros;
+    start = end + 1;
+  }
+  if (someTotalUs === undefined && fullTotalUs === undefined) return undefined;
+  const p: { someTotalUs?: number; fullTotalUs?: number } = {};
+  if (someTotalUs !== undefined) p.someTotalUs = someTotalUs;
+  if (fullTotalUs !== undefined) p.fullTotalUs = fullTotalUs;
+  return p;
+}
+
 export function parsePressure(text: string, file: string): Parsed<Pressure> {
+  const fast = fastPressure(text);
+  if (fast) return parsed(fast);
   const problems: FileProblem[] = [];
   let someTotalUs: number | undefined;
   let fullTotalUs: number | undefined;

@@ -18,38 +18,48 @@
  * under the same path) or reported absent. Files not read in a collection are
  * closed at its end.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, readvSync, statSync } from 'node:fs';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
 
 const BUFFER_BYTES = 64 * 1024;
 /** Shared by every sync reader: a read completes before the next starts. */
 let buffer: Buffer | undefined;
+/** `[buffer]`, the argument of readvSync, made once. */
+let buffers: Buffer[] | undefined;
 
 /** More files than this are read with open/read/close rather than kept open (a node far past max-pods, or cgroup v1's many files). */
 const MAX_HELD = 20_000;
 
 const toErrno = (e: unknown): NodeJS.ErrnoException => (e instanceof Error ? e : new Error(String(e)));
 
-/** The whole file as UTF-8 from `fd`, from offset 0 when `position` is 0 (null: from the file position). */
+/**
+ * The whole file from `fd`, from offset 0 when `position` is 0 (null: from the file position).
+ * Decoded as latin1: cgroup and proc files are ASCII (names, numbers), and latin1 maps bytes to
+ * characters one to one, so a stray byte cannot make a multi-byte sequence swallow a newline.
+ * The first read is readvSync rather than readSync: the same pread, but readSync's argument
+ * checks allocate ~330 bytes a call when not optimized (an `arguments` object and rest arrays),
+ * six times what readvSync does, and a 110-pod node reads ~9,000 files a full collection.
+ */
 function readAll(fd: number, position: 0 | null): string {
   const buf = (buffer ??= Buffer.allocUnsafe(BUFFER_BYTES));
-  let parts: Buffer[] | undefined;
-  let at = position;
+  const n0 = position === 0 ? readvSync(fd, (buffers ??= [buf]), 0) : readSync(fd, buf, 0, BUFFER_BYTES, null);
+  // A read that does not fill the buffer is the end: kernfs hands out a small file in one read.
+  if (n0 < BUFFER_BYTES) return buf.toString('latin1', 0, n0);
+  const parts: Buffer[] = [Buffer.from(buf)];
+  let at = position === null ? null : n0;
   for (;;) {
     const n = readSync(fd, buf, 0, BUFFER_BYTES, at);
-    // A read that does not fill the buffer is the end: kernfs hands out a small file in one read.
     if (n < BUFFER_BYTES) {
-      if (!parts) return buf.toString('utf8', 0, n);
       parts.push(Buffer.from(buf.subarray(0, n)));
-      return Buffer.concat(parts).toString('utf8');
+      return Buffer.concat(parts).toString('latin1');
     }
-    (parts ??= []).push(Buffer.from(buf));
+    parts.push(Buffer.from(buf));
     if (at !== null) at += n;
   }
 }
 
-/** The whole file as UTF-8 with open/read/close; files longer than the buffer (a big cgroup.procs) are read in pieces. */
+/** The whole file (see readAll) with open/read/close; files longer than the buffer (a big cgroup.procs) are read in pieces. */
 function readTextSync(path: string): Result<string, NodeJS.ErrnoException> {
   let fd: number;
   try {

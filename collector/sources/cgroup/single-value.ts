@@ -6,10 +6,24 @@
  */
 import type { Parsed } from './parsed.js';
 import { parsed } from './parsed.js';
-import { numberedLines, parseInteger, quote } from './text-lines.js';
+import { integerAt, numberedLines, parseInteger, quote } from './text-lines.js';
+
+/** End of the only line of `text` without its newline, or -1 when there is more than one line. */
+function singleLineEnd(text: string): number {
+  const nl = text.indexOf('\n');
+  if (nl === -1) return text.length;
+  return nl === text.length - 1 ? nl : -1;
+}
 
 /** `undefined` value means the file held something else; the problem says what. */
 export function parseSingleValue(text: string, file: string, allowMax = false): Parsed<number | 'max' | undefined> {
+  // The kernel's own spelling, "<integer>\n" or "max\n", read in place; anything else takes the careful path.
+  const end = singleLineEnd(text);
+  if (end > 0) {
+    const value = integerAt(text, 0, end);
+    if (value !== undefined) return parsed(value);
+    if (allowMax && end === 3 && text.startsWith('max')) return parsed('max');
+  }
   const lines = numberedLines(text);
   const first = lines[0];
   if (first === undefined) return parsed(undefined, [{ place: file, message: 'expected a number, got an empty file' }]);
