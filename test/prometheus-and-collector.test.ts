@@ -3,14 +3,30 @@
  * Prometheus scrapes the collector's /metrics (up is 1, values as the
  * collector reports them), and the collector remote-writes into Prometheus.
  */
+import { copyFileSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startDaemon, tempDir, type Daemon } from './support/cli.js';
+import { freePort, REPO_ROOT, startDaemon, tempDir, type Daemon } from './support/cli.js';
 import { startPrometheus, type RunningPrometheus } from './support/prometheus.js';
 import { eventually as eventuallyWith } from './support/eventually.js';
 
 let prom: RunningPrometheus;
 let collector: Daemon;
+
+/** A recorded EKS node (cgroup v1, systemd driver, containerd): one pod, one container. */
+const EKS = join(REPO_ROOT, '../shared/fixtures/cgroups/samples/elastic-amzn2-cgroupv1-eks-systemd-containerd');
+
+/** This machine's /proc but for the mount table, which is the recorded node's (so its cgroups are found). */
+function procWithMountsOf(dir: string, mountinfo: string): string {
+  mkdirSync(join(dir, 'self'), { recursive: true });
+  for (const name of readdirSync('/proc')) {
+    if (name === 'self' || name === 'thread-self' || (/^\d+$/.test(name) && name !== '1')) continue;
+    symlinkSync(join('/proc', name), join(dir, name));
+  }
+  copyFileSync(mountinfo, join(dir, 'self/mountinfo'));
+  symlinkSync('/proc/self/smaps', join(dir, 'self/smaps'));
+  return dir;
+}
 
 type Vector = { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
 const query = async (expr: string): Promise<Vector['data']['result']> =>
@@ -28,17 +44,22 @@ beforeAll(async () => {
     ].join('\n'),
     flags: ['--web.enable-remote-write-receiver'],
   });
+  const dir = await tempDir('kp-col-');
   collector = await startDaemon(
     [
       'collector',
       '--listen', `127.0.0.1:${colPort}`,
-      '--data-dir', join(await tempDir('kp-col-'), 'data'),
+      '--data-dir', join(dir, 'data'),
       '--resource-interval', '1s',
         '--full-interval', '1s',
       '--remote-write-url', `${prom.url}/api/v1/write`,
       '--node-name', 'node-b',
     ],
     colPort,
+    {
+      KUBEPULSE_PROC_PATH: procWithMountsOf(join(dir, 'proc'), join(EKS, 'proc/self/mountinfo')),
+      KUBEPULSE_CGROUP_ROOT: join(EKS, 'sys/fs/cgroup'),
+    },
   );
 });
 
@@ -66,6 +87,22 @@ describe('collector ⇄ real Prometheus', () => {
     const served = /^node_memory_MemTotal_bytes (\S+)$/m.exec(text)?.[1];
     expect(served).toBeDefined();
     expect(Number(scraped[0]?.value[1])).toBe(Number(served));
+  });
+
+  it('serves container series as cAdvisor does (no job or node of its own) and remote-writes them with job, instance and node', async () => {
+    const scraped = await eventually('container memory scraped', async () => {
+      const r = await query('container_memory_usage_bytes{job="kubepulse-collector"}');
+      return r.length > 0 ? r : undefined;
+    });
+    // Prometheus' own target labels, not exported_job/exported_instance: the collector's /metrics carries neither,
+    // nor node (empty image and namespace, without a pod lookup, are no labels at all).
+    expect(Object.keys(scraped[0]?.metric ?? {}).sort()).toEqual(['__name__', 'container', 'id', 'instance', 'job', 'name', 'pod']);
+    const written = await eventually('remote-written container memory', async () => {
+      const r = await query('container_memory_usage_bytes{job="cadvisor"}');
+      return r.length > 0 ? r : undefined;
+    });
+    expect(written[0]?.metric).toMatchObject({ job: 'cadvisor', instance: 'node-b', node: 'node-b', id: scraped[0]?.metric.id });
+    expect(written[0]?.value[1]).toBe(scraped[0]?.value[1]);
   });
 
   it('remote-writes into Prometheus, labelled with its node', async () => {

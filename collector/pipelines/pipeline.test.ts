@@ -89,6 +89,25 @@ describe('pipeline', () => {
     expect(at3000.filter((s) => !isStaleNaN(s.v)).map((s) => s.labels.id)).toEqual(['/c1', '/c3']);
   });
 
+  it('passes on, uncopied, a label object that already carries the target labels, and copies one that differs', async () => {
+    const store = recordingStore();
+    const target = { job: 'cadvisor', instance: 'n1', node: 'n1' };
+    // As SeriesLabels makes them with constLabels: the series' labels, then the target's.
+    const carried = { __name__: 'container_cpu', id: '/c1', ...target };
+    const otherNode = { __name__: 'container_cpu', id: '/c2', ...target, node: 'n2' };
+    const source: Source = {
+      name: 'cgroup',
+      collect: () => Promise.resolve({ samples: [carried, otherNode].map((labels) => ({ labels, value: 1 })), metadata: [], problems: [] }),
+    };
+    const p = createPipeline({ name: 'full', sources: [{ source, targetLabels: target }], intervalMs: 30_000, appendable: store, logger, registry: new Registry() });
+    await p.collectOnce(1000);
+    const [a, b] = store.committed.map((x) => x.labels);
+    expect(a).toBe(carried);
+    // The target label wins over the series' own, as for any source.
+    expect(b).not.toBe(otherNode);
+    expect(b).toEqual({ __name__: 'container_cpu', id: '/c2', job: 'cadvisor', instance: 'n1', node: 'n1' });
+  });
+
   it('keeps collecting the other sources when one throws, and counts the problem per pipeline and source', async () => {
     const store = recordingStore();
     const registry = new Registry();

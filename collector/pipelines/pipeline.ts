@@ -123,7 +123,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
  */
 function withTargetLabels(target: Labels): (l: Labels) => Labels {
   const cache = new WeakMap<Labels, Labels>();
+  const names = Object.keys(target);
+  const values = names.map((n) => target[n]);
   return (l) => {
+    // A source that already puts the target labels on (SeriesLabels' constLabels) needs no copy: same content.
+    let has = true;
+    for (let i = 0; i < names.length && has; i++) has = l[names[i] as string] === values[i];
+    if (has) return l;
     let out = cache.get(l);
     if (!out) cache.set(l, (out = { ...l, ...target }));
     return out;

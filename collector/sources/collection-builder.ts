@@ -22,6 +22,13 @@ export const untyped = (name: string, help: string): MetricMeta => ({ name, type
 export class SeriesLabels {
   private readonly byBase = new WeakMap<LabelSet, Map<string, LabelSet>>();
 
+  /**
+   * `constLabels` go on every label object made, after the series' own labels (so they win, as a
+   * pipeline's target labels do): given the source's target labels, the pipeline finds them already
+   * there and passes each object on instead of keeping a merged copy per series.
+   */
+  constructor(readonly constLabels?: LabelSet) {}
+
   /** `base` with `__name__` (and one extra label, such as cAdvisor's `device`). */
   get(name: string, base: LabelSet, extraName?: string, extraValue?: string): LabelSet {
     let derived = this.byBase.get(base);
@@ -30,7 +37,10 @@ export class SeriesLabels {
     const key = extraName === undefined ? name : `${name}\0${extraName}\0${extraValue ?? ''}`;
     let labels = derived.get(key);
     if (!labels) {
-      labels = extraName === undefined ? { __name__: name, ...base } : { __name__: name, ...base, [extraName]: extraValue ?? '' };
+      labels =
+        extraName === undefined
+          ? { __name__: name, ...base, ...this.constLabels }
+          : { __name__: name, ...base, [extraName]: extraValue ?? '', ...this.constLabels };
       derived.set(key, labels);
     }
     return labels;
@@ -64,6 +74,7 @@ export class CollectionBuilder {
   }
 
   build(): Collection {
-    return { samples: this.samples, metadata: [...this.metas.values()], problems: this.problemList };
+    const constLabels = this.series?.constLabels;
+    return { samples: this.samples, metadata: [...this.metas.values()], problems: this.problemList, ...(constLabels && { constLabels }) };
   }
 }

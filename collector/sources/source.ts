@@ -34,6 +34,11 @@ export interface Collection {
   readonly samples: readonly SourceSample[];
   readonly metadata: readonly MetricMeta[];
   readonly problems: readonly SourceProblem[];
+  /**
+   * Labels every sample carries for the pipeline (its target labels: job, instance…), not as
+   * its own: an exposition of the collection leaves them out, as cAdvisor's /metrics has no job.
+   */
+  readonly constLabels?: Readonly<Record<string, string>>;
 }
 
 export interface Source {

@@ -7,7 +7,7 @@ import type { Config } from '../../config/index.js';
 import { createSelfRegistry } from '../../http/self-metrics.js';
 import { startHttpShell } from '../../http/shell.js';
 import type { Logger } from '../../log/index.js';
-import { createRemoteWriteClient } from '../../remote/index.js';
+import { createRemoteWriteClient } from '../../remote/client/index.js';
 import { err, ok, type Result } from '../../result.js';
 import { prepareDataDir } from '../data-dir.js';
 import { VERSION } from '../version.js';

@@ -14,7 +14,7 @@ export async function renderMetrics(registry: Registry, pipelines: readonly Pipe
   for (const p of pipelines) {
     for (const [source, c] of p.latest()) {
       // The registry's own figures are already above.
-      if (source !== SELF_SOURCE) parts.push(writeTextExposition(c.samples, c.metadata));
+      if (source !== SELF_SOURCE) parts.push(writeTextExposition(c.samples, c.metadata, c.constLabels && new Set(Object.keys(c.constLabels))));
     }
   }
   return parts.join('\n');

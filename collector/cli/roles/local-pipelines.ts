@@ -36,14 +36,16 @@ function nodeSources(config: Config, node: string, scope: Exclude<Scope, 'all'>,
   if (config.procfs.enabled) sources.push({ source: createProcfsSource({ ...config.procfs, scope }), targetLabels: { job: 'node', instance: node } });
   if (config.cgroup.enabled) {
     // Without Kubernetes, top-level cgroups (systemd services, Docker containers) are containers of namespace "host".
+    const targetLabels = { job: 'cadvisor', instance: node, node };
     const cgroups = createCgroupSource({
       scope,
       procPath: config.procfs.procPath,
       cgroupRoot: config.cgroup.cgroupRoot,
       discovery,
+      targetLabels,
       ...(kubelet.podLookup ? { podLookup: kubelet.podLookup } : {}),
     });
-    sources.push({ source: cgroups, targetLabels: { job: 'cadvisor', instance: node, node } });
+    sources.push({ source: cgroups, targetLabels });
   }
   if (scope === 'full') for (const source of kubelet.sources) sources.push({ source, targetLabels: { instance: node } });
   return sources;

@@ -32,6 +32,12 @@ export interface CgroupOptions {
   readonly readConcurrency?: number;
   /** A walk shared with the node's other cgroup source (see shareDiscovery); by default each source walks. */
   readonly discovery?: SharedDiscovery;
+  /**
+   * Labels every series carries, after its own: give the pipeline's target labels for this source
+   * (job, instance, node) and the pipeline passes each series' label object on as it is, rather
+   * than keeping a merged copy of each (13,600 objects on a 110-pod node).
+   */
+  readonly targetLabels?: Readonly<Record<string, string>>;
 }
 
 export interface ResolvedCgroupOptions {
@@ -41,6 +47,7 @@ export interface ResolvedCgroupOptions {
   readonly podLookup: PodLookup | undefined;
   readonly readConcurrency: number;
   readonly discovery: SharedDiscovery;
+  readonly targetLabels: Readonly<Record<string, string>> | undefined;
 }
 
 export function resolveOptions(o: CgroupOptions = {}): ResolvedCgroupOptions {
@@ -52,5 +59,6 @@ export function resolveOptions(o: CgroupOptions = {}): ResolvedCgroupOptions {
     readConcurrency: Math.max(1, o.readConcurrency ?? 16),
     // Unshared: this source walks the hierarchy itself every collection.
     discovery: o.discovery ?? { discover: discoverCgroups },
+    targetLabels: o.targetLabels,
   };
 }

@@ -158,6 +158,15 @@ describe('createCgroupSource on the recorded trees', () => {
     }
   });
 
+  it('puts the target labels it is given on every series, and says so in the collection', async () => {
+    const targetLabels = { job: 'cadvisor', instance: 'n1', node: 'n1' };
+    const c = await createCgroupSource({ ...paths(V1), targetLabels }).collect();
+    expect(c.samples.length).toBeGreaterThan(10);
+    for (const s of c.samples) expect(s.labels).toMatchObject(targetLabels);
+    expect(c.constLabels).toEqual(targetLabels);
+    expect((await createCgroupSource(paths(V1)).collect()).constLabels).toBeUndefined();
+  });
+
   it('hybrid: v1 memory and blkio of a systemd service', async () => {
     const c = await createCgroupSource(paths(HYBRID)).collect();
     expect(c.problems).toEqual([]);

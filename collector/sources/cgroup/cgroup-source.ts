@@ -82,7 +82,7 @@ export function createCgroupSource(options?: CgroupOptions): Source {
   let layout: CgroupLayout | undefined;
   // Each cgroup's labels as the same object while its pod and names stay the same, and so each of its
   // series' label objects (see SeriesLabels): downstream, a steady node's series cost no label work.
-  const series = new SeriesLabels();
+  const series = new SeriesLabels(o.targetLabels);
   let bases = new Map<string, Labels>();
 
   return {

@@ -54,6 +54,11 @@ describe('writeTextExposition', () => {
     );
   });
 
+  it('leaves out the labels it is told to (a collection\'s constLabels)', () => {
+    const text = writeTextExposition([{ labels: { __name__: 'c', id: '/a', job: 'cadvisor', node: 'n1' }, value: 1 }], [], new Set(['job', 'node']));
+    expect(text).toBe('c{id="/a"} 1\n');
+  });
+
   it('leaves staleness markers out', () => {
     const text = writeTextExposition([
       { labels: { __name__: 'gone' }, value: STALE_NAN },

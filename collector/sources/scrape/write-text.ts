@@ -45,7 +45,8 @@ interface Family {
  * res.setHeader('Content-Type', TEXT_CONTENT_TYPE);
  * res.end(writeTextExposition([{ labels: { __name__: 'up' }, value: 1 }], [{ name: 'up', type: 'gauge', help: 'Up.' }]));
  */
-export function writeTextExposition(samples: readonly SourceSample[], metadata: readonly MetricMeta[] = []): string {
+/** `omit`: label names left out of every line (a collection's constLabels). */
+export function writeTextExposition(samples: readonly SourceSample[], metadata: readonly MetricMeta[] = [], omit?: ReadonlySet<string>): string {
   const metaByName = new Map<string, MetricMeta>();
   for (const m of metadata) if (!metaByName.has(m.name)) metaByName.set(m.name, m);
   const families = new Map<string, Family>();
@@ -70,7 +71,7 @@ export function writeTextExposition(samples: readonly SourceSample[], metadata: 
     if ((meta?.type === 'counter' && name === `${key}_total`) || (meta?.type === 'info' && name === `${key}_info`)) {
       f.header = name;
     }
-    f.lines.push(sampleLine(name, s));
+    f.lines.push(sampleLine(name, s, omit));
   }
   for (const m of metaByName.values())
     if (!families.has(m.name)) families.set(m.name, { header: m.name, meta: m, lines: [] });
@@ -99,8 +100,8 @@ function familyOf(name: string, metaByName: ReadonlyMap<string, MetricMeta>): Me
   return undefined;
 }
 
-function sampleLine(name: string, s: SourceSample): string {
-  const pairs = labelPairs(s.labels);
+function sampleLine(name: string, s: SourceSample, omit: ReadonlySet<string> | undefined): string {
+  const pairs = labelPairs(s.labels, omit);
   const ts = s.t === undefined ? '' : ` ${Math.round(s.t)}`;
   if (LEGACY_METRIC_NAME.test(name)) {
     return `${name}${pairs.length ? `{${pairs.join(',')}}` : ''} ${formatValue(s.value)}${ts}`;
@@ -108,9 +109,9 @@ function sampleLine(name: string, s: SourceSample): string {
   return `{${[quote(name), ...pairs].join(',')}} ${formatValue(s.value)}${ts}`;
 }
 
-function labelPairs(labels: Labels): string[] {
+function labelPairs(labels: Labels, omit: ReadonlySet<string> | undefined): string[] {
   return Object.keys(labels)
-    .filter((k) => k !== '__name__')
+    .filter((k) => k !== '__name__' && !omit?.has(k))
     .sort()
     .map((k) => `${LEGACY_LABEL_NAME.test(k) ? k : quote(k)}="${escapeLabelValue(labels[k] as string)}"`);
 }
