@@ -102,11 +102,11 @@ export function createCgroupSource(options?: CgroupOptions): Source {
       }
       const l = layout;
       const reader = new FileReader(files);
-      const diskstats = path.join(o.procPath, 'diskstats');
+
       const lean = o.scope === 'resource';
       // Device names label only the block I/O series, which the lean scope does not produce.
       const found = await o.discovery.discover(l.walkDir, limit);
-      const devices = lean ? undefined : reader.parse(diskstats, parseDiskstatsNames);
+      const devices = lean ? undefined : reader.parse(o.procPath, 'diskstats', parseDiskstatsNames);
       for (const p of found.problems) problem(p.place, p.message);
       const deviceName: DeviceName = (majMin) => devices?.get(majMin) ?? majMin;
 

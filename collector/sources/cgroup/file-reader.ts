@@ -13,19 +13,20 @@ export class FileReader {
 
   constructor(private readonly files: RawFiles) {}
 
-  /** The file's text, or undefined when it is absent or unreadable (the latter is recorded). */
-  text(file: string): string | undefined {
-    const r = this.files.text(file);
+  /** The text of file `name` in `dir`, or undefined when it is absent or unreadable (the latter is recorded). */
+  text(dir: string, name: string): string | undefined {
+    const r = this.files.text(dir, name);
     if (r.ok) return r.value;
-    if (!isAbsent(r.error)) this.problems.push({ place: file, message: describeError(r.error) });
+    if (!isAbsent(r.error)) this.problems.push({ place: `${dir}/${name}`, message: describeError(r.error) });
     return undefined;
   }
 
-  /** Reads and parses `file`; undefined when absent or unreadable. */
-  parse<T>(file: string, parser: (text: string, file: string) => Parsed<T>): T | undefined {
-    const text = this.text(file);
+  /** Reads and parses file `name` in `dir`; undefined when absent or unreadable. */
+  parse<T>(dir: string, name: string, parser: (text: string, file: string) => Parsed<T>): T | undefined {
+    const text = this.text(dir, name);
     if (text === undefined) return undefined;
-    const p = parser(text, file);
+    // The path as the parser's place for problems: a concatenation V8 keeps unflattened until a problem prints it.
+    const p = parser(text, `${dir}/${name}`);
     if (p.problems.length > 0) this.problems.push(...p.problems);
     return p.value;
   }

@@ -32,9 +32,9 @@ function memory(s: CgroupStats, usage: number | undefined, inactiveFile: number 
 
 export function readV2Resource(dir: string, r: FileReader): CgroupStats {
   const [cpuStat, current, memStat] = [
-    r.parse(`${dir}/cpu.stat`, V2_CPU_STAT),
-    r.parse(`${dir}/memory.current`, single),
-    r.parse(`${dir}/memory.stat`, V2_MEMORY_STAT),
+    r.parse(dir, 'cpu.stat', V2_CPU_STAT),
+    r.parse(dir, 'memory.current', single),
+    r.parse(dir, 'memory.stat', V2_MEMORY_STAT),
   ];
   const s: CgroupStats = {};
   const usage = cpuStat?.get('usage_usec');
@@ -45,10 +45,11 @@ export function readV2Resource(dir: string, r: FileReader): CgroupStats {
 export function readV1Resource(id: string, dirs: ReadonlyMap<string, string>, r: FileReader): CgroupStats {
   const cpuacct = dirs.get('cpuacct');
   const mem = dirs.get('memory');
+  const memDir = mem === undefined ? undefined : `${mem}${id}`;
   const [usage, memUsage, memStat] = [
-    cpuacct === undefined ? undefined : r.parse(`${cpuacct}${id}/cpuacct.usage`, single),
-    mem === undefined ? undefined : r.parse(`${mem}${id}/memory.usage_in_bytes`, single),
-    mem === undefined ? undefined : r.parse(`${mem}${id}/memory.stat`, V1_MEMORY_STAT),
+    cpuacct === undefined ? undefined : r.parse(`${cpuacct}${id}`, 'cpuacct.usage', single),
+    memDir === undefined ? undefined : r.parse(memDir, 'memory.usage_in_bytes', single),
+    memDir === undefined ? undefined : r.parse(memDir, 'memory.stat', V1_MEMORY_STAT),
   ];
   const s: CgroupStats = {};
   const ns = number(usage);

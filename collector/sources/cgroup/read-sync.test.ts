@@ -36,9 +36,9 @@ describe('syncFiles', () => {
     await writeFile(path.join(dir, 'cpu.max'), 'max 100000\n');
     const files = syncFiles();
     for (let round = 0; round < 2; round++) {
-      expect(text(files.text(path.join(dir, 'cgroup.procs')))).toBe(pids);
-      expect(text(files.text(path.join(dir, 'cpu.max')))).toBe('max 100000\n');
-      expect(text(files.text(path.join(dir, 'nope')))).toBe('error ENOENT');
+      expect(text(files.text(dir, 'cgroup.procs'))).toBe(pids);
+      expect(text(files.text(dir, 'cpu.max'))).toBe('max 100000\n');
+      expect(text(files.text(dir, 'nope'))).toBe('error ENOENT');
       const mtime = files.mtimeMs(dir);
       expect(mtime.ok && mtime.value).toBe((await stat(dir)).mtimeMs);
       files.endCollection();
@@ -49,17 +49,16 @@ describe('syncFiles', () => {
     const sub = path.join(dir, 'held');
     mkdirSync(sub);
     const a = path.join(sub, 'memory.current');
-    const b = path.join(sub, 'cpu.stat');
     await writeFile(a, '1234567\n');
-    await writeFile(b, 'usage_usec 1\n');
+    await writeFile(path.join(sub, 'cpu.stat'), 'usage_usec 1\n');
     const files = syncFiles();
-    expect(text(files.text(a))).toBe('1234567\n');
-    expect(text(files.text(b))).toBe('usage_usec 1\n');
+    expect(text(files.text(sub, 'memory.current'))).toBe('1234567\n');
+    expect(text(files.text(sub, 'cpu.stat'))).toBe('usage_usec 1\n');
     files.endCollection();
     expect(openUnder(sub)).toBe(2);
     // Rewritten in place, shorter: the kept-open file reads the new text, with no tail of the old.
     await writeFile(a, '89\n');
-    expect(text(files.text(a))).toBe('89\n');
+    expect(text(files.text(sub, 'memory.current'))).toBe('89\n');
     files.endCollection();
     // b was not read in that collection: closed.
     expect(openUnder(sub)).toBe(1);
@@ -70,16 +69,16 @@ describe('syncFiles', () => {
   it('reads files past maxHeld the plain way, keeping only maxHeld open', async () => {
     const sub = path.join(dir, 'capped');
     mkdirSync(sub);
-    const names = Array.from({ length: 5 }, (_, i) => path.join(sub, `f${i}`));
-    await Promise.all(names.map((f, i) => writeFile(f, `${i}\n`)));
+    const names = Array.from({ length: 5 }, (_, i) => `f${i}`);
+    await Promise.all(names.map((f, i) => writeFile(path.join(sub, f), `${i}\n`)));
     const files = syncFiles(2);
     for (let round = 0; round < 2; round++) {
-      expect(names.map((f) => text(files.text(f)))).toEqual(['0\n', '1\n', '2\n', '3\n', '4\n']);
+      expect(names.map((f) => text(files.text(sub, f)))).toEqual(['0\n', '1\n', '2\n', '3\n', '4\n']);
       files.endCollection();
       expect(openUnder(sub)).toBe(2);
     }
-    await writeFile(names[4] as string, 'changed\n');
-    expect(text(files.text(names[4] as string))).toBe('changed\n');
+    await writeFile(path.join(sub, 'f4'), 'changed\n');
+    expect(text(files.text(sub, 'f4'))).toBe('changed\n');
   });
 
   it('reads a removed cgroup as absent and a cgroup made again under the same path anew (real cgroupfs)', (ctx) => {
@@ -97,16 +96,15 @@ describe('syncFiles', () => {
       }
     }
     if (!cg) return ctx.skip('cannot create a cgroup on this machine');
-    const procs = path.join(cg, 'cgroup.procs');
     const files = syncFiles();
     try {
-      expect(text(files.text(procs))).toBe('');
+      expect(text(files.text(cg, 'cgroup.procs'))).toBe('');
       files.endCollection();
       expect(openUnder(cg)).toBe(1);
       rmdirSync(cg);
-      expect(text(files.text(procs))).toBe('error ENOENT');
+      expect(text(files.text(cg, 'cgroup.procs'))).toBe('error ENOENT');
       mkdirSync(cg);
-      expect(text(files.text(procs))).toBe('');
+      expect(text(files.text(cg, 'cgroup.procs'))).toBe('');
       files.endCollection();
       expect(openUnder(cg)).toBe(1);
     } finally {

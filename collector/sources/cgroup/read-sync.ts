@@ -78,7 +78,8 @@ function readTextSync(path: string): Result<string, NodeJS.ErrnoException> {
 
 /** The operations the cgroup readers need, each with its failure as a value. */
 export interface RawFiles {
-  text(path: string): Result<string, NodeJS.ErrnoException>;
+  /** The file `name` of directory `dir` (`${dir}/${name}`): a directory's files are held under it, not under each path. */
+  text(dir: string, name: string): Result<string, NodeJS.ErrnoException>;
   mtimeMs(path: string): Result<number, NodeJS.ErrnoException>;
   /** A collection is over: files not read in it are closed. */
   endCollection(): void;
@@ -90,37 +91,52 @@ interface Held {
   seen: number;
 }
 
-/** Closes what a reader that is no longer used still held (a source made for one collection, as tests do). */
-const orphans = new FinalizationRegistry<Map<string, Held>>((held) => {
-  for (const h of held.values()) {
-    try {
-      closeSync(h.fd);
-    } catch {
-      // already closed
-    }
+/** Per directory, its held files by name. */
+type HeldFiles = Map<string, Map<string, Held>>;
+
+const closeQuietly = (fd: number): void => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already gone with its cgroup
   }
+};
+
+/** Closes what a reader that is no longer used still held (a source made for one collection, as tests do). */
+const orphans = new FinalizationRegistry<HeldFiles>((held) => {
+  for (const files of held.values()) for (const h of files.values()) closeQuietly(h.fd);
 });
 
 /**
  * Synchronous reads that keep each file open across collections (see the top of this file).
  * `maxHeld`: files kept open at most; past it (or once the process runs out of descriptors)
- * files are read with open/read/close.
+ * files are read with open/read/close. Held files are keyed by directory and then by name, so
+ * a 110-pod node keeps ~450 directory strings rather than ~8,000 paths, and a read looks up
+ * the directory string it was handed for all the files of a cgroup (its hash is computed once).
  */
 export function syncFiles(maxHeld = MAX_HELD): RawFiles {
-  const held = new Map<string, Held>();
+  const held: HeldFiles = new Map();
+  let count = 0;
   let collection = 0;
 
-  const close = (path: string, h: Held): void => {
-    held.delete(path);
-    try {
-      closeSync(h.fd);
-    } catch {
-      // already gone with its cgroup
+  const close = (dir: string, name: string, h: Held): void => {
+    const files = held.get(dir);
+    if (files?.delete(name)) {
+      count--;
+      if (files.size === 0) held.delete(dir);
     }
+    closeQuietly(h.fd);
   };
 
-  const openHeld = (path: string): Result<string, NodeJS.ErrnoException> => {
-    if (held.size >= maxHeld) return readTextSync(path);
+  const closeAll = (): void => {
+    for (const files of held.values()) for (const h of files.values()) closeQuietly(h.fd);
+    held.clear();
+    count = 0;
+  };
+
+  const openHeld = (dir: string, name: string): Result<string, NodeJS.ErrnoException> => {
+    const path = `${dir}/${name}`;
+    if (count >= maxHeld) return readTextSync(path);
     let fd: number;
     try {
       fd = openSync(path, 'r');
@@ -128,14 +144,17 @@ export function syncFiles(maxHeld = MAX_HELD): RawFiles {
       const error = toErrno(e);
       // Out of descriptors: give back the held ones and read this file the plain way.
       if (error.code === 'EMFILE' || error.code === 'ENFILE') {
-        for (const [p, h] of held) close(p, h);
+        closeAll();
         return readTextSync(path);
       }
       return err(error);
     }
     try {
       const text = readAll(fd, 0);
-      held.set(path, { fd, seen: collection });
+      let files = held.get(dir);
+      if (!files) held.set(dir, (files = new Map()));
+      files.set(name, { fd, seen: collection });
+      count++;
       return ok(text);
     } catch (e) {
       closeSync(fd);
@@ -143,17 +162,17 @@ export function syncFiles(maxHeld = MAX_HELD): RawFiles {
     }
   };
 
-  const text = (path: string): Result<string, NodeJS.ErrnoException> => {
-    const h = held.get(path);
-    if (!h) return openHeld(path);
+  const text = (dir: string, name: string): Result<string, NodeJS.ErrnoException> => {
+    const h = held.get(dir)?.get(name);
+    if (!h) return openHeld(dir, name);
     try {
       const value = readAll(h.fd, 0);
       h.seen = collection;
       return ok(value);
     } catch {
       // The cgroup was removed (ENODEV), perhaps made again under the same path: read it anew.
-      close(path, h);
-      return openHeld(path);
+      close(dir, name, h);
+      return openHeld(dir, name);
     }
   };
 
@@ -167,9 +186,11 @@ export function syncFiles(maxHeld = MAX_HELD): RawFiles {
       }
     },
     endCollection() {
-      // forEach rather than for…of over entries: no [path, held] pair per file (7,500 a collection).
-      held.forEach((h, p) => {
-        if (h.seen !== collection) close(p, h);
+      // forEach rather than for…of over entries: no [key, value] pair per file (7,500 a collection).
+      held.forEach((byName, dir) => {
+        byName.forEach((h, name) => {
+          if (h.seen !== collection) close(dir, name, h);
+        });
       });
       collection++;
     },

@@ -27,16 +27,22 @@ const MEMORY_STAT = flatKeys(
 const OOM_CONTROL = flatKeys('oom_kill');
 
 export function readV1(id: string, dirs: ReadonlyMap<string, string>, walkDir: string, r: FileReader): CgroupStats {
-  const at = (controller: string, name: string): string | undefined => {
-    const d = dirs.get(controller);
-    return d === undefined ? undefined : `${d}${id}/${name}`; // `id` starts with '/'
+  // Each controller's directory of this cgroup, made once for all its files (`id` starts with '/').
+  const controllerDirs = new Map<string, string>();
+  const at = (controller: string): string | undefined => {
+    let d = controllerDirs.get(controller);
+    if (d === undefined) {
+      const root = dirs.get(controller);
+      if (root === undefined) return undefined;
+      controllerDirs.set(controller, (d = `${root}${id}`));
+    }
+    return d;
   };
   const parse = <T>(controller: string, name: string, parser: (t: string, f: string) => Parsed<T>) => {
-    const file = at(controller, name);
-    return file === undefined ? undefined : r.parse(file, parser);
+    const dir = at(controller);
+    return dir === undefined ? undefined : r.parse(dir, name, parser);
   };
   const single = (controller: string, name: string) => parse(controller, name, (t, f) => parseSingleValue(t, f, true));
-  const procsFile = `${walkDir}${id}/cgroup.procs`;
 
   const [
     usage,
@@ -71,10 +77,10 @@ export function readV1(id: string, dirs: ReadonlyMap<string, string>, walkDir: s
     single('memory', 'memory.failcnt'),
     parse('memory', 'memory.oom_control', OOM_CONTROL),
     single('memory', 'memory.use_hierarchy'),
-    readBlkio(at, r),
+    readBlkio(at('blkio'), r),
     single('pids', 'pids.current'),
     single('pids', 'pids.max'),
-    r.text(procsFile),
+    r.text(`${walkDir}${id}`, 'cgroup.procs'),
     r.mtimeMs(`${walkDir}${id}`),
   ];
 
@@ -133,15 +139,14 @@ export function readV1(id: string, dirs: ReadonlyMap<string, string>, walkDir: s
  * cAdvisor counts I/O including descendants (the `_recursive` files); older
  * kernels and some hierarchies only have the plain ones, so those are the fallback.
  */
-function readBlkio(at: (c: string, n: string) => string | undefined, r: FileReader): BlockIo | undefined {
+function readBlkio(dir: string | undefined, r: FileReader): BlockIo | undefined {
   const read = (name: string): { file: string; text: string } | undefined => {
-    const rec = at('blkio', `${name}_recursive`);
-    const plain = at('blkio', name);
-    if (rec === undefined || plain === undefined) return undefined;
-    const t = r.text(rec);
-    if (t !== undefined) return { file: rec, text: t };
-    const t2 = r.text(plain);
-    return t2 === undefined ? undefined : { file: plain, text: t2 };
+    if (dir === undefined) return undefined;
+    const rec = `${name}_recursive`;
+    const t = r.text(dir, rec);
+    if (t !== undefined) return { file: `${dir}/${rec}`, text: t };
+    const t2 = r.text(dir, name);
+    return t2 === undefined ? undefined : { file: `${dir}/${name}`, text: t2 };
   };
   const [bytes, ops] = [read('blkio.throttle.io_service_bytes'), read('blkio.throttle.io_serviced')];
   if (!bytes && !ops) return undefined;

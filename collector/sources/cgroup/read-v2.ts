@@ -20,8 +20,6 @@ const MEMORY_STAT = flatKeys('anon', 'file', 'file_mapped', 'inactive_file');
 const MEMORY_EVENTS = flatKeys('max', 'oom_kill');
 
 export function readV2(dir: string, r: FileReader): CgroupStats {
-  // Plain concatenation: `dir` is already normal, and path.join costs an allocation-heavy normalize per file.
-  const f = (name: string): string => `${dir}/${name}`;
   const single = (text: string, file: string) => parseSingleValue(text, file, true);
   const [
     cpuStat,
@@ -42,23 +40,23 @@ export function readV2(dir: string, r: FileReader): CgroupStats {
     procs,
     mtime,
   ] = [
-    r.parse(f('cpu.stat'), CPU_STAT),
-    r.parse(f('cpu.max'), parseCpuMax),
-    r.parse(f('cpu.weight'), single),
-    r.parse(f('memory.current'), single),
-    r.parse(f('memory.max'), single),
+    r.parse(dir, 'cpu.stat', CPU_STAT),
+    r.parse(dir, 'cpu.max', parseCpuMax),
+    r.parse(dir, 'cpu.weight', single),
+    r.parse(dir, 'memory.current', single),
+    r.parse(dir, 'memory.max', single),
     // memory.peak exists from Linux 5.19; before that cAdvisor reports 0.
-    r.parse(f('memory.peak'), single),
-    r.parse(f('memory.stat'), MEMORY_STAT),
-    r.parse(f('memory.events'), MEMORY_EVENTS),
-    r.parse(f('memory.swap.current'), single),
-    r.parse(f('cpu.pressure'), parsePressure),
-    r.parse(f('memory.pressure'), parsePressure),
-    r.parse(f('io.pressure'), parsePressure),
-    r.parse(f('io.stat'), parseIoStat),
-    r.parse(f('pids.current'), single),
-    r.parse(f('pids.max'), single),
-    r.text(f('cgroup.procs')),
+    r.parse(dir, 'memory.peak', single),
+    r.parse(dir, 'memory.stat', MEMORY_STAT),
+    r.parse(dir, 'memory.events', MEMORY_EVENTS),
+    r.parse(dir, 'memory.swap.current', single),
+    r.parse(dir, 'cpu.pressure', parsePressure),
+    r.parse(dir, 'memory.pressure', parsePressure),
+    r.parse(dir, 'io.pressure', parsePressure),
+    r.parse(dir, 'io.stat', parseIoStat),
+    r.parse(dir, 'pids.current', single),
+    r.parse(dir, 'pids.max', single),
+    r.text(dir, 'cgroup.procs'),
     r.mtimeMs(dir),
   ];
 
