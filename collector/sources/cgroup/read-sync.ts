@@ -152,7 +152,7 @@ export function syncFiles(maxHeld = MAX_HELD): RawFiles {
     try {
       const text = readAll(fd, 0);
       let files = held.get(dir);
-      if (!files) held.set(dir, (files = new Map()));
+      if (!files) held.set(dir, (files = new Map<string, Held>()));
       files.set(name, { fd, seen: collection });
       count++;
       return ok(text);
