@@ -54,7 +54,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   // the same series (see SeriesLabels) is compared by identity, which costs nothing per series; the
   // label sets found missing that way are then compared by content, so a source that builds fresh
   // objects each time still gets staleness markers for, and only for, the series really gone.
-  const previous = new Map<string, Set<Labels>>();
+  // Kept across collections, per source: each label object and the collection that last had it. Marking
+  // an object seen is a store into an existing entry, where a new Set per collection (13,600 entries on a
+  // 110-pod node) was built, grown and dropped every 30 s.
+  const lastSeen = new Map<string, { collection: number; labels: Map<Labels, number> }>();
 
   const entries = sources.map((s) => {
     const labels = 'source' in s ? { ...targetLabels, ...s.targetLabels } : targetLabels;
@@ -78,20 +81,23 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       logger.warn('source problem', { source: p.source, place: p.place, error: p.message });
     }
     const app = appendable.appender();
-    const seen = new Set<Labels>();
+    let seen = lastSeen.get(source.name);
+    if (!seen) lastSeen.set(source.name, (seen = { collection: 0, labels: new Map() }));
+    const now = ++seen.collection;
+    const byLabels = seen.labels;
     let rejected = 0;
-    for (const s of collection.samples) {
+    const samples = collection.samples;
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i] as (typeof samples)[number];
       const labels = merged(s.labels);
-      seen.add(labels);
+      byLabels.set(labels, now);
       const r = app.append(labels, s.t ?? t, s.value);
       if (!r.ok) {
         rejected++;
         metrics.rejected.inc({ pipeline: name, source: source.name, reason: r.error.kind });
       }
     }
-    const before = previous.get(source.name);
-    if (before) for (const labels of goneSeries(before, seen)) app.append(labels, t, STALE_NAN);
-    previous.set(source.name, seen);
+    for (const labels of goneSeries(byLabels, now)) app.append(labels, t, STALE_NAN);
     const committed = await app.commit();
     if (!committed.ok) logger.error('commit failed', { source: source.name, error: committed.error });
     if (rejected > 0) logger.debug('samples rejected', { source: source.name, rejected });
@@ -136,15 +142,19 @@ function withTargetLabels(target: Labels): (l: Labels) => Labels {
   };
 }
 
-/** The label sets of `before` that `now` has neither as the same object nor with the same content. */
-function goneSeries(before: ReadonlySet<Labels>, now: ReadonlySet<Labels>): Labels[] {
+/**
+ * The label sets `seen` had before collection `now` but not in it, neither as the same object nor
+ * with the same content; they are forgotten, so each is reported gone once.
+ */
+function goneSeries(seen: Map<Labels, number>, now: number): Labels[] {
   const missing: Labels[] = [];
-  before.forEach((l) => {
-    if (!now.has(l)) missing.push(l);
+  seen.forEach((collection, l) => {
+    if (collection !== now) missing.push(l);
   });
   if (missing.length === 0) return missing;
+  for (const l of missing) seen.delete(l);
   const present = new Set<string>();
-  for (const l of now) present.add(labelKey(l));
+  seen.forEach((_, l) => present.add(labelKey(l)));
   return missing.filter((l) => !present.has(labelKey(l)));
 }
 
