@@ -28,15 +28,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { flag, has } from './lib/args.mjs';
 import { buildKubeTree, buildProcDir } from './lib/cgroup-tree.mjs';
 import { cpuSeconds, freePort } from './lib/procs.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const argv = process.argv.slice(2);
-const flag = (name, dflt) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : dflt;
-};
 const minutes = Number(flag('minutes', '3'));
 const pods = Number(flag('pods', '110'));
 const containers = Number(flag('containers', '3'));
@@ -47,11 +43,11 @@ const dist = resolve(ROOT, flag('dist', 'dist'));
 const deployed = daemonSetRuntime(resolve(ROOT, 'deploy/base/collector-daemonset.yaml'));
 const nodeOptions = flag('node-options', deployed.env.NODE_OPTIONS ?? '');
 // V8 flags NODE_OPTIONS does not accept (--max-opt, --optimize-for-size…) go on the command line.
-const nodeArgs = argv.includes('--node-args') ? flag('node-args', '').split(' ').filter(Boolean) : deployed.nodeArgs;
-const mallocEnv = argv.includes('--malloc-env')
+const nodeArgs = has('node-args') ? flag('node-args', '').split(' ').filter(Boolean) : deployed.nodeArgs;
+const mallocEnv = has('malloc-env')
   ? Object.fromEntries(flag('malloc-env', '').split(' ').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
   : Object.fromEntries(Object.entries(deployed.env).filter(([k]) => k.startsWith('MALLOC_')));
-const withNodeExporter = !argv.includes('--no-node-exporter');
+const withNodeExporter = !has('no-node-exporter');
 const NODE_EXPORTER = process.env.NODE_EXPORTER_BIN ?? 'prometheus-node-exporter';
 
 /**

@@ -17,14 +17,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { flag, has } from './lib/args.mjs';
 import { buildKubeTree, buildProcDir } from './lib/cgroup-tree.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const argv = process.argv.slice(2);
-const flag = (name, dflt) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : dflt;
-};
 const sinkKind = flag('sink', 'remote-write');
 const rounds = Number(flag('rounds', '20'));
 const pods = Number(flag('pods', '110'));
@@ -55,7 +51,7 @@ try {
   const logger = createLogger({ level: 'warn' });
   // As local-pipelines.ts wires the DaemonSet's full pipeline.
   const targetLabels = { job: 'cadvisor', instance: 'bench-node', node: 'bench-node' };
-  const source = createCgroupSource({ scope: 'full', procPath, cgroupRoot, ...(argv.includes('--no-target-labels') ? {} : { targetLabels }) });
+  const source = createCgroupSource({ scope: 'full', procPath, cgroupRoot, ...(has('no-target-labels') ? {} : { targetLabels }) });
   const client =
     sinkKind === 'remote-write'
       ? createRemoteWriteClient({ url: `http://127.0.0.1:${port}/api/v1/write`, queueDir: join(dir, 'queue'), registry, logger })
