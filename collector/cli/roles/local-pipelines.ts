@@ -43,6 +43,9 @@ function nodeSources(config: Config, node: string, scope: Exclude<Scope, 'all'>,
       cgroupRoot: config.cgroup.cgroupRoot,
       discovery,
       targetLabels,
+      // The resource scope's 3 files a container, read every 15 s, stay open (~6 MB of kernel slab on a 110-pod
+      // node); the full scope's ~7,500, read every 30 s, are opened each time: ~0.17 % of a core instead of ~35 MB.
+      keepFilesOpen: scope === 'resource',
       ...(kubelet.podLookup ? { podLookup: kubelet.podLookup } : {}),
     });
     sources.push({ source: cgroups, targetLabels });

@@ -38,6 +38,13 @@ export interface CgroupOptions {
    * than keeping a merged copy of each (13,600 objects on a 110-pod node).
    */
   readonly targetLabels?: Readonly<Record<string, string>>;
+  /**
+   * Keep each file open between collections and reread it with pread (default true), or open, read
+   * and close it every time. Measured on cgroupfs: a kept-open file costs the kernel ~4.7 KiB of
+   * unreclaimable slab (charged to the pod under cgroup v2) and saves ~7 µs a read. Worth it for
+   * the few files read every 15 s; the full scope's ~7,500 files every 30 s would hold ~35 MB.
+   */
+  readonly keepFilesOpen?: boolean;
 }
 
 export interface ResolvedCgroupOptions {
@@ -48,6 +55,7 @@ export interface ResolvedCgroupOptions {
   readonly readConcurrency: number;
   readonly discovery: SharedDiscovery;
   readonly targetLabels: Readonly<Record<string, string>> | undefined;
+  readonly keepFilesOpen: boolean;
 }
 
 export function resolveOptions(o: CgroupOptions = {}): ResolvedCgroupOptions {
@@ -60,5 +68,6 @@ export function resolveOptions(o: CgroupOptions = {}): ResolvedCgroupOptions {
     // Unshared: this source walks the hierarchy itself every collection.
     discovery: o.discovery ?? { discover: discoverCgroups },
     targetLabels: o.targetLabels,
+    keepFilesOpen: o.keepFilesOpen ?? true,
   };
 }

@@ -1,3 +1,4 @@
+import { readdirSync, readlinkSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -156,6 +157,30 @@ describe('createCgroupSource on the recorded trees', () => {
       expect(second).toEqual(first);
       expect(first.samples.length).toBeGreaterThan(10);
     }
+  });
+
+  it('keeps its files open between collections unless told not to, reading the same either way', async () => {
+    // Descriptors of this process open on files under `root`.
+    const openUnder = (root: string): number =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).startsWith(root);
+        } catch {
+          return false;
+        }
+      }).length;
+    const root = path.join(V2, 'sys/fs/cgroup');
+    const held = createCgroupSource(paths(V2));
+    const reopened = createCgroupSource({ ...paths(V2), keepFilesOpen: false });
+    const before = openUnder(root);
+    const a = await reopened.collect();
+    expect(openUnder(root)).toBe(before);
+    const b = await held.collect();
+    const heldOpen = openUnder(root) - before;
+    expect(heldOpen).toBeGreaterThan(10);
+    expect(a).toEqual(b);
+    expect((await reopened.collect()).samples).toEqual(a.samples);
+    expect(openUnder(root) - before).toBe(heldOpen);
   });
 
   it('puts the target labels it is given on every series, and says so in the collection', async () => {

@@ -77,7 +77,7 @@ export function containerLabels(c: DiscoveredCgroup, lookup: PodLookup | undefin
 export function createCgroupSource(options?: CgroupOptions): Source {
   const o = resolveOptions(options);
   const limit = createLimiter(o.readConcurrency);
-  const files = syncFiles();
+  const files = syncFiles(o.keepFilesOpen ? undefined : 0);
   // The hierarchy does not change while the node runs; detect it once it has worked.
   let layout: CgroupLayout | undefined;
   // Each cgroup's labels as the same object while its pod and names stay the same, and so each of its

@@ -17,6 +17,10 @@
  * fail with ENODEV: such a file is opened again once (a service restarted
  * under the same path) or reported absent. Files not read in a collection are
  * closed at its end.
+ *
+ * Kept open, a kernfs file holds ~4.7 KiB of kernel slab (its seq_file page,
+ * bench/cgroupfs-open-files.mjs), which cgroup v2 charges to the pod: a source
+ * that reads many files rarely passes maxHeld 0 and opens them each time.
  */
 import { closeSync, openSync, readSync, readvSync, statSync } from 'node:fs';
 import type { Result } from '../../result.js';
@@ -34,20 +38,20 @@ const MAX_HELD = 20_000;
 const toErrno = (e: unknown): NodeJS.ErrnoException => (e instanceof Error ? e : new Error(String(e)));
 
 /**
- * The whole file from `fd`, from offset 0 when `position` is 0 (null: from the file position).
+ * The whole file from `fd`, read from offset 0 (pread: kernfs generates the text anew for a read from the start).
  * Decoded as latin1: cgroup and proc files are ASCII (names, numbers), and latin1 maps bytes to
  * characters one to one, so a stray byte cannot make a multi-byte sequence swallow a newline.
  * The first read is readvSync rather than readSync: the same pread, but readSync's argument
  * checks allocate ~330 bytes a call when not optimized (an `arguments` object and rest arrays),
  * six times what readvSync does, and a 110-pod node reads ~9,000 files a full collection.
  */
-function readAll(fd: number, position: 0 | null): string {
+function readAll(fd: number): string {
   const buf = (buffer ??= Buffer.allocUnsafe(BUFFER_BYTES));
-  const n0 = position === 0 ? readvSync(fd, (buffers ??= [buf]), 0) : readSync(fd, buf, 0, BUFFER_BYTES, null);
+  const n0 = readvSync(fd, (buffers ??= [buf]), 0);
   // A read that does not fill the buffer is the end: kernfs hands out a small file in one read.
   if (n0 < BUFFER_BYTES) return buf.toString('latin1', 0, n0);
   const parts: Buffer[] = [Buffer.from(buf)];
-  let at = position === null ? null : n0;
+  let at = n0;
   for (;;) {
     const n = readSync(fd, buf, 0, BUFFER_BYTES, at);
     if (n < BUFFER_BYTES) {
@@ -55,7 +59,7 @@ function readAll(fd: number, position: 0 | null): string {
       return Buffer.concat(parts).toString('latin1');
     }
     parts.push(Buffer.from(buf));
-    if (at !== null) at += n;
+    at += n;
   }
 }
 
@@ -68,7 +72,7 @@ function readTextSync(path: string): Result<string, NodeJS.ErrnoException> {
     return err(toErrno(e));
   }
   try {
-    return ok(readAll(fd, null));
+    return ok(readAll(fd));
   } catch (e) {
     return err(toErrno(e));
   } finally {
@@ -150,7 +154,7 @@ export function syncFiles(maxHeld = MAX_HELD): RawFiles {
       return err(error);
     }
     try {
-      const text = readAll(fd, 0);
+      const text = readAll(fd);
       let files = held.get(dir);
       if (!files) held.set(dir, (files = new Map<string, Held>()));
       files.set(name, { fd, seen: collection });
@@ -166,7 +170,7 @@ export function syncFiles(maxHeld = MAX_HELD): RawFiles {
     const h = held.get(dir)?.get(name);
     if (!h) return openHeld(dir, name);
     try {
-      const value = readAll(h.fd, 0);
+      const value = readAll(h.fd);
       h.seen = collection;
       return ok(value);
     } catch {
