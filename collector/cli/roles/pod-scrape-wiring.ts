@@ -44,15 +44,6 @@ export interface PodScraping {
 }
 
 /**
- * Starts discovery and scraping, or returns undefined when `scrape.pods` is off.
- *
- * @example
- * const kubelet = kubeletWiring(config, node, logger);
- * const scraping = kubelet.podList && startPodScraping({ config, node, podList: kubelet.podList, appendable, logger, registry });
- * if (scraping) mountTargetsApi(app, scraping.targets);
- * // shutdown: await scraping?.stop(); then close the appendable
- */
-/**
  * How annotated pods' https endpoints are reached (scrape.tls), built at start so a CA file that
  * cannot be read stops the start with its name rather than failing every scrape later.
  */
@@ -61,6 +52,15 @@ export function podScrapeTransport(config: Config): Result<ScrapeTransport | und
   return agent.ok ? ok(agent.value) : err(`scrape.tls: ${agent.error.message}`);
 }
 
+/**
+ * Starts discovery and scraping, or returns undefined when `scrape.pods` is off.
+ *
+ * @example
+ * const kubelet = kubeletWiring(config, node, logger);
+ * const scraping = kubelet.podList && startPodScraping({ config, node, podList: kubelet.podList, appendable, logger, registry });
+ * if (scraping) mountTargetsApi(app, scraping.targets);
+ * // shutdown: await scraping?.stop(); then close the appendable
+ */
 export function startPodScraping(options: PodScrapingOptions): PodScraping | undefined {
   const { config, podList } = options;
   if (!config.scrape.pods) return undefined;

@@ -53,12 +53,8 @@ function isDeviceAt(text: string, start: number, end: number): boolean {
   return true;
 }
 
-const IO_STAT_PREFIXES: readonly (readonly [string, keyof DeviceIo])[] = [
-  ['rbytes=', 'readBytes'],
-  ['wbytes=', 'writeBytes'],
-  ['rios=', 'reads'],
-  ['wios=', 'writes'],
-];
+/** IO_STAT_KEYS as `key=` prefixes, for matching in place. */
+const IO_STAT_PREFIXES = Object.entries(IO_STAT_KEYS).map(([key, field]) => [`${key}=`, field] as const);
 
 /**
  * io.stat as the kernel writes it, read in place without splitting lines and fields (it is read for
@@ -79,17 +75,22 @@ function fastIoStat(text: string): BlockIo | undefined {
       i++;
       continue;
     }
+    // The token [i, end), and its first '=' (-1: none).
     let end = i;
-    while (end < text.length && text.charCodeAt(end) !== 32 && text.charCodeAt(end) !== 10) end++;
-    const eq = text.indexOf('=', i);
-    if (eq === -1 || eq >= end) {
+    let eq = -1;
+    for (; end < text.length; end++) {
+      const ch = text.charCodeAt(end);
+      if (ch === 32 || ch === 10) break;
+      if (ch === 61 /* = */ && eq === -1) eq = end;
+    }
+    if (eq === -1) {
       if (!isDeviceAt(text, i, end)) return undefined;
       device = text.slice(i, end);
     } else {
       const value = integerAt(text, eq + 1, end);
       if (device === undefined || eq === i || value === undefined) return undefined;
       for (let k = 0; k < IO_STAT_PREFIXES.length; k++) {
-        const [prefix, key] = IO_STAT_PREFIXES[k] as readonly [string, keyof DeviceIo];
+        const [prefix, key] = IO_STAT_PREFIXES[k] as (typeof IO_STAT_PREFIXES)[number];
         if (eq - i + 1 === prefix.length && text.startsWith(prefix, i)) {
           entry(io, device)[key] = value;
           break;

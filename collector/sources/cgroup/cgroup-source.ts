@@ -102,7 +102,6 @@ export function createCgroupSource(options?: CgroupOptions): Source {
       }
       const l = layout;
       const reader = new FileReader(files);
-
       const lean = o.scope === 'resource';
       // Device names label only the block I/O series, which the lean scope does not produce.
       const found = await o.discovery.discover(l.walkDir, limit);

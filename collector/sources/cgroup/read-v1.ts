@@ -27,22 +27,15 @@ const MEMORY_STAT = flatKeys(
 const OOM_CONTROL = flatKeys('oom_kill');
 
 export function readV1(id: string, dirs: ReadonlyMap<string, string>, walkDir: string, r: FileReader): CgroupStats {
-  // Each controller's directory of this cgroup, made once for all its files (`id` starts with '/').
-  const controllerDirs = new Map<string, string>();
+  // This cgroup's directory under each controller, made once for all its files (`id` starts with '/').
   const at = (controller: string): string | undefined => {
-    let d = controllerDirs.get(controller);
-    if (d === undefined) {
-      const root = dirs.get(controller);
-      if (root === undefined) return undefined;
-      controllerDirs.set(controller, (d = `${root}${id}`));
-    }
-    return d;
+    const root = dirs.get(controller);
+    return root === undefined ? undefined : `${root}${id}`;
   };
-  const parse = <T>(controller: string, name: string, parser: (t: string, f: string) => Parsed<T>) => {
-    const dir = at(controller);
-    return dir === undefined ? undefined : r.parse(dir, name, parser);
-  };
-  const single = (controller: string, name: string) => parse(controller, name, (t, f) => parseSingleValue(t, f, true));
+  const [cpuacctDir, cpuDir, memoryDir, blkioDir, pidsDir] = [at('cpuacct'), at('cpu'), at('memory'), at('blkio'), at('pids')];
+  const parse = <T>(dir: string | undefined, name: string, parser: (t: string, f: string) => Parsed<T>) =>
+    dir === undefined ? undefined : r.parse(dir, name, parser);
+  const single = (dir: string | undefined, name: string) => parse(dir, name, (t, f) => parseSingleValue(t, f, true));
 
   const [
     usage,
@@ -64,22 +57,22 @@ export function readV1(id: string, dirs: ReadonlyMap<string, string>, walkDir: s
     procs,
     mtime,
   ] = [
-    single('cpuacct', 'cpuacct.usage'),
-    parse('cpuacct', 'cpuacct.stat', CPUACCT_STAT),
-    parse('cpu', 'cpu.stat', CPU_STAT),
-    single('cpu', 'cpu.cfs_quota_us'),
-    single('cpu', 'cpu.cfs_period_us'),
-    single('cpu', 'cpu.shares'),
-    single('memory', 'memory.usage_in_bytes'),
-    single('memory', 'memory.max_usage_in_bytes'),
-    single('memory', 'memory.limit_in_bytes'),
-    parse('memory', 'memory.stat', MEMORY_STAT),
-    single('memory', 'memory.failcnt'),
-    parse('memory', 'memory.oom_control', OOM_CONTROL),
-    single('memory', 'memory.use_hierarchy'),
-    readBlkio(at('blkio'), r),
-    single('pids', 'pids.current'),
-    single('pids', 'pids.max'),
+    single(cpuacctDir, 'cpuacct.usage'),
+    parse(cpuacctDir, 'cpuacct.stat', CPUACCT_STAT),
+    parse(cpuDir, 'cpu.stat', CPU_STAT),
+    single(cpuDir, 'cpu.cfs_quota_us'),
+    single(cpuDir, 'cpu.cfs_period_us'),
+    single(cpuDir, 'cpu.shares'),
+    single(memoryDir, 'memory.usage_in_bytes'),
+    single(memoryDir, 'memory.max_usage_in_bytes'),
+    single(memoryDir, 'memory.limit_in_bytes'),
+    parse(memoryDir, 'memory.stat', MEMORY_STAT),
+    single(memoryDir, 'memory.failcnt'),
+    parse(memoryDir, 'memory.oom_control', OOM_CONTROL),
+    single(memoryDir, 'memory.use_hierarchy'),
+    readBlkio(blkioDir, r),
+    single(pidsDir, 'pids.current'),
+    single(pidsDir, 'pids.max'),
     r.text(`${walkDir}${id}`, 'cgroup.procs'),
     r.mtimeMs(`${walkDir}${id}`),
   ];

@@ -4,13 +4,11 @@
  * means the file is not what we think it is.
  */
 
-const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)$/;
 
 /** A decimal integer (cgroup counters never carry a fraction), or undefined. */
 export function parseInteger(token: string | undefined): number | undefined {
-  if (token === undefined || !INTEGER.test(token)) return undefined;
-  return Number(token);
+  return token === undefined ? undefined : integerAt(token, 0, token.length);
 }
 
 /**

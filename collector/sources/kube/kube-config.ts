@@ -12,7 +12,6 @@ import { err, ok } from '../../result.js';
 
 import { SERVICE_ACCOUNT_DIR } from './service-account.js';
 
-
 export type KubeConnection =
   /** In a pod, the ServiceAccount; elsewhere KUBECONFIG or ~/.kube/config — what `kubepulse start` wants. */
   | { readonly kind: 'auto' }
