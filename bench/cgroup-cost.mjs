@@ -16,24 +16,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { flag } from './lib/args.mjs';
 import { buildKubeTree } from './lib/cgroup-tree.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INTERVAL_S = 15;
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
-const pods = Number(arg('pods', 110));
+const pods = Number(flag('pods', 110));
 const rssAtStart = process.memoryUsage().rss;
-const containersPerPod = Number(arg('containers', 3));
-const rounds = Number(arg('rounds', 20));
-const scope = arg('scope', 'all');
+const containersPerPod = Number(flag('containers', 3));
+const rounds = Number(flag('rounds', 20));
+const scope = flag('scope', 'all');
 // 0: back to back (the default; CPU per collection is what the interval does not change). 15000 shows the
 // RSS of a real schedule, where V8 has time to shrink its heap between collections.
-const intervalMs = Number(arg('interval-ms', 0));
-const dist = resolve(ROOT, arg('dist', 'dist'));
+const intervalMs = Number(flag('interval-ms', 0));
+const dist = resolve(ROOT, flag('dist', 'dist'));
 
 function buildTree(dir) {
   buildKubeTree(dir, { pods, containers: containersPerPod });

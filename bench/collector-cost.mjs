@@ -185,7 +185,9 @@ function cgroupMemory(d) {
   return { workingSet: num('memory.usage_in_bytes') - inactive, kernel: num('memory.kmem.usage_in_bytes') };
 }
 
-let memcg;
+// In a memory cgroup of its own when this machine lets us make one: the pod-level figure (what the
+// kubelet and `kubectl top` report) includes kernel memory charged to it, which RSS does not.
+const memcg = makeMemoryCgroup();
 const dir = mkdtempSync(join(tmpdir(), 'kubepulse-collector-bench-'));
 const receiver = { requests: 0, bytes: 0 };
 const server = createServer((req, res) => {
@@ -203,9 +205,6 @@ try {
   const rwUrl = `http://127.0.0.1:${server.address().port}/api/v1/write`;
   const port = await freePort();
   const main = join(dist, 'collector/cli/main.js');
-  // In a memory cgroup of its own when this machine lets us make one: the pod-level figure (what the
-  // kubelet and `kubectl top` report) includes kernel memory charged to it, which RSS does not.
-  memcg = makeMemoryCgroup();
   const collector = start(
     'collector',
     memcg ? '/bin/sh' : process.execPath,

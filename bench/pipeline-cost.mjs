@@ -4,7 +4,7 @@
 // shards, snappy, HTTP to a 204 responder in a child process) or a sink that drops everything.
 //
 //   npm run build && node --expose-gc bench/pipeline-cost.mjs [--sink remote-write|none]
-//       [--rounds 20] [--pods 110] [--containers 3] [--dist dist] [--no-target-labels]
+//       [--rounds 20] [--pods 110] [--containers 3] [--dist dist] [--no-target-labels] [--keep-files-open]
 //
 // Runs 5 warm-up cycles, then `rounds` cycles back to back, each waiting until the remote-write
 // queue is empty, and prints CPU-ms per cycle (process.cpuUsage: user + system, all threads) and,
@@ -49,9 +49,15 @@ try {
   const procPath = buildProcDir(join(dir, 'proc'));
   const registry = createSelfRegistry('bench');
   const logger = createLogger({ level: 'warn' });
-  // As local-pipelines.ts wires the DaemonSet's full pipeline.
+  // As local-pipelines.ts wires the DaemonSet's full pipeline: target labels on the series, files opened each time.
   const targetLabels = { job: 'cadvisor', instance: 'bench-node', node: 'bench-node' };
-  const source = createCgroupSource({ scope: 'full', procPath, cgroupRoot, ...(has('no-target-labels') ? {} : { targetLabels }) });
+  const source = createCgroupSource({
+    scope: 'full',
+    procPath,
+    cgroupRoot,
+    keepFilesOpen: has('keep-files-open'),
+    ...(has('no-target-labels') ? {} : { targetLabels }),
+  });
   const client =
     sinkKind === 'remote-write'
       ? createRemoteWriteClient({ url: `http://127.0.0.1:${port}/api/v1/write`, queueDir: join(dir, 'queue'), registry, logger })
@@ -86,7 +92,7 @@ try {
   const m = process.memoryUsage();
   const ms = (us) => (us / 1000 / rounds).toFixed(1);
   const mb = (b) => `${(b / 1e6).toFixed(2)} MB`;
-  const series = (await source.collect()).samples.length;
+  const series = pipeline.latest().get('cgroup')?.samples.length ?? 0;
   console.log(`cgroup source (full) -> pipeline -> ${sinkKind === 'none' ? 'nothing' : 'remote-write client'}: ${pods} pods x ${containers} containers, ${series} series, ${rounds} cycles, ${dist}`);
   console.log(`  CPU per cycle : ${ms(c.user + c.system)} ms (user ${ms(c.user)}, system ${ms(c.system)})`);
   console.log(`  retained      : heap ${mb(m.heapUsed)}, ArrayBuffers ${mb(m.arrayBuffers)}, external ${mb(m.external)} (after 3 full GCs; includes the modules)`);

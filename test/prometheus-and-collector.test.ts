@@ -3,9 +3,10 @@
  * Prometheus scrapes the collector's /metrics (up is 1, values as the
  * collector reports them), and the collector remote-writes into Prometheus.
  */
-import { copyFileSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProcDir } from '../bench/lib/cgroup-tree.mjs';
 import { freePort, REPO_ROOT, startDaemon, tempDir, type Daemon } from './support/cli.js';
 import { startPrometheus, type RunningPrometheus } from './support/prometheus.js';
 import { eventually as eventuallyWith } from './support/eventually.js';
@@ -16,17 +17,6 @@ let collector: Daemon;
 /** A recorded EKS node (cgroup v1, systemd driver, containerd): one pod, one container. */
 const EKS = join(REPO_ROOT, '../shared/fixtures/cgroups/samples/elastic-amzn2-cgroupv1-eks-systemd-containerd');
 
-/** This machine's /proc but for the mount table, which is the recorded node's (so its cgroups are found). */
-function procWithMountsOf(dir: string, mountinfo: string): string {
-  mkdirSync(join(dir, 'self'), { recursive: true });
-  for (const name of readdirSync('/proc')) {
-    if (name === 'self' || name === 'thread-self' || (/^\d+$/.test(name) && name !== '1')) continue;
-    symlinkSync(join('/proc', name), join(dir, name));
-  }
-  copyFileSync(mountinfo, join(dir, 'self/mountinfo'));
-  symlinkSync('/proc/self/smaps', join(dir, 'self/smaps'));
-  return dir;
-}
 
 type Vector = { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
 const query = async (expr: string): Promise<Vector['data']['result']> =>
@@ -57,7 +47,8 @@ beforeAll(async () => {
     ],
     colPort,
     {
-      KUBEPULSE_PROC_PATH: procWithMountsOf(join(dir, 'proc'), join(EKS, 'proc/self/mountinfo')),
+      // This machine's /proc but for the mount table, which is the recorded node's (so its cgroups are found).
+      KUBEPULSE_PROC_PATH: buildProcDir(join(dir, 'proc'), readFileSync(join(EKS, 'proc/self/mountinfo'), 'utf8')),
       KUBEPULSE_CGROUP_ROOT: join(EKS, 'sys/fs/cgroup'),
     },
   );

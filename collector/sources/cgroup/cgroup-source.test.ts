@@ -1,4 +1,3 @@
-import { readdirSync, readlinkSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Collection } from '../source.js';
 import { createCgroupSource, detectCgroupLayout } from './index.js';
+import { openUnder } from './testing/open-files.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SAMPLES = path.resolve(repoRoot, '../shared/fixtures/cgroups/samples');
@@ -160,15 +160,6 @@ describe('createCgroupSource on the recorded trees', () => {
   });
 
   it('keeps its files open between collections unless told not to, reading the same either way', async () => {
-    // Descriptors of this process open on files under `root`.
-    const openUnder = (root: string): number =>
-      readdirSync('/proc/self/fd').filter((fd) => {
-        try {
-          return readlinkSync(`/proc/self/fd/${fd}`).startsWith(root);
-        } catch {
-          return false;
-        }
-      }).length;
     const root = path.join(V2, 'sys/fs/cgroup');
     const held = createCgroupSource(paths(V2));
     const reopened = createCgroupSource({ ...paths(V2), keepFilesOpen: false });

@@ -1,9 +1,10 @@
-import { mkdirSync, readdirSync, readlinkSync, rmdirSync } from 'node:fs';
+import { mkdirSync, rmdirSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncFiles } from './read-sync.js';
+import { openUnder } from './testing/open-files.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -12,19 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** How many of this process' descriptors are open on files under `d`. */
-function openUnder(d: string): number {
-  let n = 0;
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`).startsWith(`${d}/`)) n++;
-    } catch {
-      // the descriptor readdir itself used, closed by now
-    }
-  }
-  return n;
-}
 
 const text = (r: ReturnType<ReturnType<typeof syncFiles>['text']>): string => (r.ok ? r.value : `error ${r.error.code}`);
 
