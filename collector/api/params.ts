@@ -4,7 +4,7 @@
  * body wins for single values, both count for repeated ones like `match[]`),
  * times as RFC 3339 or unix seconds, durations as `15s` or float seconds.
  */
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { parseDuration as parsePromDuration } from '../config/duration.js';
 import { err, ok, type Result } from '../result.js';
 import { invalidParam, type ApiError } from './api-error.js';
@@ -21,9 +21,10 @@ export interface FormValues {
   getAll(name: string): string[];
 }
 
-/** Collects form values; express may or may not have parsed the body already. */
-export function formValues(req: Request): FormValues {
-  const query = new URLSearchParams(req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '');
+/** Collects form values; express may or may not have parsed the body already (the collector's plain shell has none). */
+export function formValues(req: Pick<IncomingMessage, 'url'> & { readonly body?: unknown }): FormValues {
+  const url = req.url ?? '';
+  const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
   const body = new URLSearchParams();
   const raw: unknown = req.body;
   if (typeof raw === 'string') for (const [k, v] of new URLSearchParams(raw)) body.append(k, v);

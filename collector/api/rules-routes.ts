@@ -7,7 +7,7 @@ import type { Router } from 'express';
 import { err, ok } from '../result.js';
 import type { Labels } from '../tsdb/interface.js';
 import { invalidParam } from './api-error.js';
-import { formValues } from './params.js';
+import { formValues, type FormValues } from './params.js';
 import { endpoint, type ApiOutcome } from './respond.js';
 
 export type TargetHealth = 'up' | 'down' | 'unknown';
@@ -109,27 +109,32 @@ export function formatAlertValue(v: number): string {
   return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
+/**
+ * GET /api/v1/targets with its `state` and `scrapePool` filters. On its own for
+ * the collector, whose plain HTTP shell serves this one endpoint.
+ */
+export function targetsOutcome(targets: TargetsProvider | undefined, form: FormValues): ApiOutcome {
+  const state = (form.get('state') ?? '').toLowerCase();
+  const pool = form.get('scrapePool') ?? '';
+  const snap = targets?.() ?? { active: [], dropped: [] };
+  const inPool = (p: string) => pool === '' || p === pool;
+  const showActive = state === '' || state === 'any' || state === 'active';
+  const showDropped = state === '' || state === 'any' || state === 'dropped';
+  const droppedTargetCounts: Record<string, number> = {};
+  for (const d of snap.dropped) droppedTargetCounts[d.scrapePool] = (droppedTargetCounts[d.scrapePool] ?? 0) + 1;
+  return ok({
+    data: {
+      activeTargets: showActive ? snap.active.filter((t) => inPool(t.scrapePool)) : [],
+      droppedTargets: showDropped ? snap.dropped.filter((t) => inPool(t.scrapePool)) : [],
+      droppedTargetCounts,
+    },
+  });
+}
+
 export function registerRulesRoutes(router: Router, deps: RulesRouteDeps): void {
   router.get(
     '/api/v1/targets',
-    endpoint((req): ApiOutcome => {
-      const form = formValues(req);
-      const state = (form.get('state') ?? '').toLowerCase();
-      const pool = form.get('scrapePool') ?? '';
-      const snap = deps.targets?.() ?? { active: [], dropped: [] };
-      const inPool = (p: string) => pool === '' || p === pool;
-      const showActive = state === '' || state === 'any' || state === 'active';
-      const showDropped = state === '' || state === 'any' || state === 'dropped';
-      const droppedTargetCounts: Record<string, number> = {};
-      for (const d of snap.dropped) droppedTargetCounts[d.scrapePool] = (droppedTargetCounts[d.scrapePool] ?? 0) + 1;
-      return ok({
-        data: {
-          activeTargets: showActive ? snap.active.filter((t) => inPool(t.scrapePool)) : [],
-          droppedTargets: showDropped ? snap.dropped.filter((t) => inPool(t.scrapePool)) : [],
-          droppedTargetCounts,
-        },
-      });
-    }),
+    endpoint((req) => targetsOutcome(deps.targets, formValues(req))),
   );
 
   router.get(

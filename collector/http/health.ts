@@ -1,17 +1,18 @@
-/** Liveness and readiness, with the paths and bodies Prometheus uses. */
-import { Router } from 'express';
+/** Liveness and readiness, with the paths and bodies Prometheus uses; served by both shells. */
+import { sendText, type RouteHandler, type Routes } from './route.js';
 
-export function healthRouter(isReady: () => boolean): Router {
-  const router = Router();
-  const both = (path: string, status: () => number, body: () => string): void => {
-    router.get(path, (_req, res) => void res.status(status()).type('text/plain').send(body()));
-    router.head(path, (_req, res) => void res.status(status()).end());
-  };
-  both('/-/healthy', () => 200, () => 'kubepulse is Healthy.\n');
-  both(
-    '/-/ready',
-    () => (isReady() ? 200 : 503),
-    () => (isReady() ? 'kubepulse is Ready.\n' : 'Service Unavailable\n'),
-  );
-  return router;
+function text(status: number, body: string): RouteHandler {
+  return (_req, res) => sendText(res, status, 'text/plain', body);
+}
+
+const healthy = text(200, 'kubepulse is Healthy.\n');
+const ready = text(200, 'kubepulse is Ready.\n');
+const notReady = text(503, 'Service Unavailable\n');
+
+/** `/-/healthy` answers 200 while the process runs; `/-/ready` 503 until `isReady()` says otherwise. */
+export function healthRoutes(isReady: () => boolean): Routes {
+  return new Map<string, RouteHandler>([
+    ['/-/healthy', healthy],
+    ['/-/ready', (req, res) => (isReady() ? ready : notReady)(req, res)],
+  ]);
 }

@@ -1,51 +1,31 @@
 /**
- * The HTTP shell every role starts with: an express app bound to its port at
- * once (a taken port fails before anything else starts, as Prometheus does),
- * answering /-/healthy and, with 503 until `setReady(true)`, /-/ready;
- * over HTTPS when given certificate files.
+ * The HTTP shell of the hub and `start`: an express app bound to its port at
+ * once, answering /-/healthy and, with 503 until `setReady(true)`, /-/ready;
+ * over HTTPS when given certificate files (bind-shell.ts). The collector, which
+ * must not load express, has the same on node:http alone (plain-shell.ts).
  */
 import express, { type Express } from 'express';
-import { silentLogger, type Logger } from '../log/index.js';
-import type { Result } from '../result.js';
-import { healthRouter } from './health.js';
-import { listen, type RunningServer } from './server.js';
-import { loadTlsFiles, type TlsFiles } from './tls.js';
-import { watchTlsFiles } from './tls-reload.js';
+import { ok, type Result } from '../result.js';
+import { bindShell, type BoundShell, type HttpShellOptions } from './bind-shell.js';
+import type { TlsFiles } from './tls.js';
 
-export interface HttpShell {
+export type { HttpShellOptions } from './bind-shell.js';
+
+export interface HttpShell extends BoundShell {
   readonly app: Express;
-  readonly server: RunningServer;
-  setReady(ready: boolean): void;
-}
-
-export interface HttpShellOptions {
-  /** Where certificate reload problems are reported. */
-  readonly logger?: Logger;
-  readonly tlsReloadIntervalMs?: number;
 }
 
 /**
  * With `tls` (config `web.tls`), the port serves HTTPS with those PEM files, checked before binding
  * and read again every 30 s (a renewed certificate is used for new connections without a restart).
  */
-export async function startHttpShell(address: string, tls?: TlsFiles, options: HttpShellOptions = {}): Promise<Result<HttpShell, string>> {
-  const logger = options.logger ?? silentLogger;
-  const pair = tls ? await loadTlsFiles(tls) : undefined;
-  if (pair && !pair.ok) return pair;
-  let ready = false;
+export async function startHttpShell(
+  address: string,
+  tls?: TlsFiles,
+  options: HttpShellOptions = {},
+): Promise<Result<HttpShell, string>> {
   const app = express();
   app.disable('x-powered-by');
-  app.use(healthRouter(() => ready));
-  const server = await listen(app, address, pair?.value);
-  if (!server.ok) return server;
-  let running = server.value;
-  if (tls && pair?.ok) {
-    const https = running.server as unknown as { setSecureContext(options: { cert: string; key: string }): void };
-    const stop = watchTlsFiles({ files: tls, current: pair.value, onChange: (p) => https.setSecureContext(p), logger: logger.child({ component: 'web' }),
-      ...(options.tlsReloadIntervalMs !== undefined ? { intervalMs: options.tlsReloadIntervalMs } : {}),
-    });
-    const inner = running;
-    running = { ...inner, close: (timeoutMs) => (stop(), inner.close(timeoutMs)) };
-  }
-  return { ok: true, value: { app, server: running, setReady: (r) => void (ready = r) } };
+  const shell = await bindShell(app, app, address, tls, options);
+  return shell.ok ? ok({ ...shell.value, app }) : shell;
 }

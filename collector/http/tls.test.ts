@@ -3,27 +3,15 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
-import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../log/index.js';
 import { listen, type RunningServer } from './server.js';
-import { startHttpShell } from './shell.js';
 import { checkPair, defaultServingNames, loadTlsFiles, selfSignedCertificate, servingCertificate } from './tls.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 let dir: string;
 beforeAll(async () => void (dir = await mkdtemp(join(tmpdir(), 'kubepulse-tls-'))));
 afterAll(async () => rm(dir, { recursive: true, force: true }));
-
-/** The SHA-256 fingerprint of the certificate a fresh connection is served. */
-const servedFingerprint = (url: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    get(url, { rejectUnauthorized: false, agent: false }, (res) => {
-      res.resume();
-      resolve((res.socket as TLSSocket).getPeerCertificate().fingerprint256);
-    }).on('error', reject);
-  });
 
 const fetchText = (url: string, ca: string, servername?: string): Promise<{ status: number; body: string }> =>
   new Promise((resolve, reject) => {
@@ -152,60 +140,5 @@ describe('loading PEM files', () => {
     expect(
       generated.ok && new X509Certificate(generated.value.cert).checkHost('kubepulse-hub.kubepulse.svc'),
     ).toBeTruthy();
-  });
-
-  it('the HTTP shell serves HTTPS from web.tls files and refuses to start with a bad key', async () => {
-    const pair = selfSignedCertificate({ commonName: 'localhost', altNames: ['127.0.0.1'] });
-    const certFile = join(dir, 'shell.crt');
-    const keyFile = join(dir, 'shell.key');
-    await writeFile(certFile, pair.cert);
-    await writeFile(keyFile, pair.key);
-    const shell = await startHttpShell('127.0.0.1:0', { certFile, keyFile });
-    if (!shell.ok) throw new Error(shell.error);
-    try {
-      const port = shell.value.server.address.split(':')[1];
-      expect(await fetchText(`https://127.0.0.1:${port}/-/healthy`, pair.cert)).toEqual({
-        status: 200,
-        body: 'kubepulse is Healthy.\n',
-      });
-    } finally {
-      await shell.value.server.close(1000);
-    }
-    const bad = await startHttpShell('127.0.0.1:0', { certFile, keyFile: join(dir, 'missing.key') });
-    expect(bad).toEqual({ ok: false, error: `TLS key ${join(dir, 'missing.key')}: no such file` });
-  });
-});
-
-describe('certificate reload', () => {
-  it('serves a renewed certificate to new connections, and keeps the running one when the files are broken', async () => {
-    const first = selfSignedCertificate({ commonName: 'first', altNames: ['127.0.0.1'] });
-    const second = selfSignedCertificate({ commonName: 'second', altNames: ['127.0.0.1'] });
-    const certFile = join(dir, 'reload.crt');
-    const keyFile = join(dir, 'reload.key');
-    await writeFile(certFile, first.cert);
-    await writeFile(keyFile, first.key);
-    const warnings: string[] = [];
-    const logger = createLogger({ level: 'warn', format: 'json', write: (l) => void warnings.push(l) });
-    const shell = await startHttpShell('127.0.0.1:0', { certFile, keyFile }, { logger, tlsReloadIntervalMs: 50 });
-    if (!shell.ok) throw new Error(shell.error);
-    const url = `https://${shell.value.server.address}/-/healthy`;
-    const fp = (pem: string): string => new X509Certificate(pem).fingerprint256;
-    const until = async (want: string): Promise<void> => {
-      for (let i = 0; i < 100 && (await servedFingerprint(url)) !== want; i++)
-        await new Promise((r) => setTimeout(r, 30));
-      expect(await servedFingerprint(url)).toBe(want);
-    };
-    try {
-      expect(await servedFingerprint(url)).toBe(fp(first.cert));
-      // Half-way through a rotation: the new certificate with the old key. Not taken; reported once.
-      await writeFile(certFile, second.cert);
-      for (let i = 0; i < 100 && warnings.length === 0; i++) await new Promise((r) => setTimeout(r, 30));
-      expect(warnings.join('')).toContain(`TLS key ${keyFile} does not belong to the certificate in ${certFile}`);
-      expect(await servedFingerprint(url)).toBe(fp(first.cert));
-      await writeFile(keyFile, second.key);
-      await until(fp(second.cert));
-    } finally {
-      await shell.value.server.close(1000);
-    }
   });
 });

@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import type { Config } from '../../config/index.js';
 import { createSelfRegistry } from '../../http/self-metrics.js';
-import { startHttpShell } from '../../http/shell.js';
+import { startPlainHttpShell } from '../../http/plain-shell.js';
+import { sendText } from '../../http/route.js';
 import type { Logger } from '../../log/index.js';
 import { createRemoteWriteClient } from '../../remote/client/index.js';
 import { err, ok, type Result } from '../../result.js';
@@ -14,7 +15,7 @@ import { VERSION } from '../version.js';
 import { renderMetrics } from './exposition.js';
 import { kubeletWiring } from './kubelet-wiring.js';
 import { nodeLocalPipelines, nodeName } from './local-pipelines.js';
-import { mountTargetsApi, podScrapeTransport, startPodScraping } from './pod-scrape-wiring.js';
+import { podScrapeTransport, startPodScraping, targetsRoute } from './pod-scrape-wiring.js';
 import type { RunningStack } from './stack.js';
 
 export async function startCollector(config: Config, logger: Logger): Promise<Result<RunningStack, string>> {
@@ -27,9 +28,10 @@ export async function startCollector(config: Config, logger: Logger): Promise<Re
   if (!dir.ok) return dir;
   const registry = createSelfRegistry(VERSION);
 
-  const shell = await startHttpShell(config.listen, config.web.tls, { logger });
+  // node:http alone, not the hub's express shell (plain-shell.ts says why).
+  const shell = await startPlainHttpShell(config.listen, config.web.tls, { logger });
   if (!shell.ok) return shell;
-  const { app, server } = shell.value;
+  const { server } = shell.value;
 
   let client;
   try {
@@ -61,11 +63,9 @@ export async function startCollector(config: Config, logger: Logger): Promise<Re
   const pipelines = nodeLocalPipelines(config, client, logger, registry, kubelet);
   const podList = kubelet.podList;
   const pods = podList && startPodScraping({ config, node: nodeName(config), podList, appendable: client, logger, registry, ...(scrapeTls.value ? { transport: scrapeTls.value } : {}) });
-  mountTargetsApi(app, pods?.targets ?? (() => ({ active: [], dropped: [] })));
-  app.get('/metrics', (_req, res, next) => {
-    renderMetrics(registry, pipelines)
-      .then((text) => void res.type(registry.contentType).send(text))
-      .catch(next);
+  shell.value.get('/api/v1/targets', targetsRoute(pods?.targets ?? (() => ({ active: [], dropped: [] }))));
+  shell.value.get('/metrics', async (_req, res) => {
+    sendText(res, 200, registry.contentType, await renderMetrics(registry, pipelines));
   });
   const stopping = new AbortController();
   const running = pipelines.map((p) => p.run(stopping.signal));

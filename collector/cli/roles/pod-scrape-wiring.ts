@@ -4,11 +4,13 @@
  * desired target set; a scrape manager runs one loop per target into the
  * given Appendable; /api/v1/targets shows them in Prometheus' JSON shape.
  */
-import express, { type Express, type Router } from 'express';
 import type { Registry } from 'prom-client';
-// rules-routes.js, not the api index: the collector must not load the query API behind it.
-import { registerRulesRoutes, type ApiTarget, type TargetsProvider, type TargetsSnapshot } from '../../api/rules-routes.js';
+// Not the api index: the collector must not load the query API behind it.
+import { formValues } from '../../api/params.js';
+import { sendOutcome } from '../../api/respond.js';
+import { targetsOutcome, type ApiTarget, type TargetsProvider, type TargetsSnapshot } from '../../api/rules-routes.js';
 import { formatDuration, type Config } from '../../config/index.js';
+import type { RouteHandler } from '../../http/route.js';
 import type { Logger } from '../../log/index.js';
 import {
   createScrapeManager,
@@ -37,7 +39,7 @@ export interface PodScrapingOptions {
 }
 
 export interface PodScraping {
-  /** The active and dropped targets, for /api/v1/targets (`createApiRouter({ targets })` or `targetsRouter`). */
+  /** The active and dropped targets, for /api/v1/targets (`createApiRouter({ targets })` or `targetsRoute`). */
   readonly targets: TargetsProvider;
   /** Stops every scrape loop; resolves once their staleness markers are appended. Call before the Appendable closes. */
   stop(): Promise<void>;
@@ -58,7 +60,7 @@ export function podScrapeTransport(config: Config): Result<ScrapeTransport | und
  * @example
  * const kubelet = kubeletWiring(config, node, logger);
  * const scraping = kubelet.podList && startPodScraping({ config, node, podList: kubelet.podList, appendable, logger, registry });
- * if (scraping) mountTargetsApi(app, scraping.targets);
+ * if (scraping) shell.get('/api/v1/targets', targetsRoute(scraping.targets));
  * // shutdown: await scraping?.stop(); then close the appendable
  */
 export function startPodScraping(options: PodScrapingOptions): PodScraping | undefined {
@@ -132,16 +134,7 @@ function toApiTarget(t: ActiveScrapeTarget): ApiTarget {
   };
 }
 
-/** GET /api/v1/targets alone (with its `state` and `scrapePool` filters), for a process without the full API. */
-export function targetsRouter(targets: TargetsProvider): Router {
-  const api = express.Router();
-  registerRulesRoutes(api, { targets });
-  const router = express.Router();
-  // registerRulesRoutes also answers /rules, /alerts and /alertmanagers; a collector has none of those.
-  router.get('/api/v1/targets', api);
-  return router;
-}
-
-export function mountTargetsApi(app: Express, targets: TargetsProvider): void {
-  app.use(targetsRouter(targets));
+/** GET /api/v1/targets alone (with its `state` and `scrapePool` filters), for the collector's plain HTTP shell. */
+export function targetsRoute(targets: TargetsProvider): RouteHandler {
+  return (req, res) => sendOutcome(res, targetsOutcome(targets, formValues(req)));
 }
