@@ -30,6 +30,19 @@ describe('loadConfig', () => {
     expect(!r.ok && r.error.message).toBe(`${file}:3: log: unknown key "colour"`);
   });
 
+  it('names every problem, each at its line, in the order of the schema', async () => {
+    const file = await fileWith(
+      'kubelet:\n  port: 0\nlog:\n  level: loud\n  colour: red\n  shade: dark\nremoteWrite:\n  url: hub\n',
+    );
+    const r = await loadConfig(file, []);
+    expect(!r.ok && r.error.message.split('\n')).toEqual([
+      `${file}:4: log.level: Invalid option: expected one of "debug"|"info"|"warn"|"error"`,
+      `${file}:5: log: unknown keys "colour", "shade"`,
+      `${file}:2: kubelet.port: Too small: expected number to be >=1`,
+      `${file}:8: remoteWrite.url: expected an http(s) URL such as "http://kubepulse-hub:9470/api/v1/write"`,
+    ]);
+  });
+
   it('reports YAML syntax errors with the line', async () => {
     const file = await fileWith('listen: "127.0.0.1:1\nother: [\n');
     const r = await loadConfig(file, []);

@@ -3,8 +3,8 @@
  * flags, validating once so every error names where the bad value came from.
  */
 import { readFile } from 'node:fs/promises';
-import type { z } from 'zod';
 import { err, ok, type Result } from '../result.js';
+import type { Issue } from '../schema/index.js';
 import { ConfigSchema, type Config } from './schema.js';
 import { ConfigError, parseYaml } from './yaml-source.js';
 
@@ -69,7 +69,7 @@ export async function loadConfig(
 }
 
 function describeIssue(
-  issue: z.core.$ZodIssue,
+  issue: Issue,
   file: string | undefined,
   lineOf: ((path: readonly PropertyKey[]) => number) | undefined,
   origins: ReadonlyMap<string, string>,

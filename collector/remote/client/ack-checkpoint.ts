@@ -10,24 +10,24 @@
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import type { Logger } from '../../log/index.js';
+import { s, type Infer } from '../../schema/index.js';
 
-const CheckpointSchema = z.object({
-  segment: z.number().int().nonnegative(),
-  offset: z.number().int().nonnegative(),
-  partitions: z.number().int().nonnegative().default(0),
-  partial: z
+const CheckpointSchema = s.object({
+  segment: s.number().int().nonnegative(),
+  offset: s.number().int().nonnegative(),
+  partitions: s.number().int().nonnegative().default(0),
+  partial: s
     .array(
-      z.object({
-        segment: z.number().int(),
-        end: z.number().int(),
-        progress: z.array(z.tuple([z.number().int(), z.number().int()])),
+      s.object({
+        segment: s.number().int(),
+        end: s.number().int(),
+        progress: s.array(s.tuple([s.number().int(), s.number().int()])),
       }),
     )
     .default([]),
 });
-export type AckCheckpoint = z.infer<typeof CheckpointSchema>;
+export type AckCheckpoint = Infer<typeof CheckpointSchema>;
 
 const FILE = 'acked';
 export const EMPTY_CHECKPOINT: AckCheckpoint = { segment: 0, offset: 0, partitions: 0, partial: [] };

@@ -4,9 +4,9 @@
  * the rest. We ask whoever knows this node's pods (the kube source, or a
  * kubelet `/pods` response) through one function.
  */
-import { z } from 'zod';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
+import { s, type Infer } from '../../schema/index.js';
 
 export interface PodNames {
   readonly namespace: string;
@@ -25,22 +25,22 @@ export interface PodNames {
  */
 export type PodLookup = (podUid: string, containerId: string) => PodNames | undefined;
 
-const ContainerStatus = z.object({
-  name: z.string(),
-  containerID: z.string().optional(),
-  image: z.string().default(''),
-  imageID: z.string().default(''),
+const ContainerStatus = s.object({
+  name: s.string(),
+  containerID: s.string().optional(),
+  image: s.string().default(''),
+  imageID: s.string().default(''),
 });
 
-const PodListSchema = z.object({
-  items: z.array(
-    z.object({
-      metadata: z.object({ name: z.string(), namespace: z.string().default('default'), uid: z.string() }),
-      status: z
+const PodListSchema = s.object({
+  items: s.array(
+    s.object({
+      metadata: s.object({ name: s.string(), namespace: s.string().default('default'), uid: s.string() }),
+      status: s
         .object({
-          containerStatuses: z.array(ContainerStatus).default([]),
-          initContainerStatuses: z.array(ContainerStatus).default([]),
-          ephemeralContainerStatuses: z.array(ContainerStatus).default([]),
+          containerStatuses: s.array(ContainerStatus).default([]),
+          initContainerStatuses: s.array(ContainerStatus).default([]),
+          ephemeralContainerStatuses: s.array(ContainerStatus).default([]),
         })
         .default({ containerStatuses: [], initContainerStatuses: [], ephemeralContainerStatuses: [] }),
     }),
@@ -52,8 +52,8 @@ const PodListSchema = z.object({
  * runtime only knows the image by its digest (`sha256:…`); then `imageID`
  * (`repo@sha256:…`), which is what cAdvisor shows for such containers.
  */
-function imageOf(s: z.infer<typeof ContainerStatus>): string {
-  return s.image.startsWith('sha256:') && s.imageID !== '' ? s.imageID : s.image;
+function imageOf(status: Infer<typeof ContainerStatus>): string {
+  return status.image.startsWith('sha256:') && status.imageID !== '' ? status.imageID : status.image;
 }
 
 /** `containerd://<id>`, `cri-o://<id>`, `docker://<id>` → `<id>`. */
@@ -84,9 +84,9 @@ export function parsePodList(json: string, place = 'pods'): Result<PodLookup, Er
     const { namespace, name: pod, uid } = item.metadata;
     const containers = new Map<string, PodNames>();
     const st = item.status;
-    for (const s of [...st.containerStatuses, ...st.initContainerStatuses, ...st.ephemeralContainerStatuses]) {
-      if (s.containerID)
-        containers.set(bareId(s.containerID), { namespace, pod, container: s.name, image: imageOf(s) });
+    for (const status of [...st.containerStatuses, ...st.initContainerStatuses, ...st.ephemeralContainerStatuses]) {
+      if (status.containerID)
+        containers.set(bareId(status.containerID), { namespace, pod, container: status.name, image: imageOf(status) });
     }
     pods.set(uid, { namespace, pod, containers });
   }

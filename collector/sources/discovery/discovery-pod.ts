@@ -1,43 +1,43 @@
 /**
- * The part of a v1 Pod that target discovery reads, narrowed with zod at the
+ * The part of a v1 Pod that target discovery reads, narrowed with a schema at the
  * boundary (the kubelet's `/pods`). Each item is checked on its own, so one
  * malformed pod costs only itself: it comes back as a problem naming its
  * place (`GET …/pods: items.3 (shop/api-0): spec.containers.0.ports.0.containerPort: …`)
  * and the other pods are still discovered.
  */
-import { z } from 'zod';
+import { s, type Infer } from '../../schema/index.js';
 
-const ContainerPort = z.object({
-  name: z.string().optional(),
-  containerPort: z.number().int().min(1).max(65535),
-  protocol: z.string().default('TCP'),
+const ContainerPort = s.object({
+  name: s.string().optional(),
+  containerPort: s.number().int().min(1).max(65535),
+  protocol: s.string().default('TCP'),
 });
 
-const Container = z.object({
-  name: z.string(),
-  ports: z.array(ContainerPort).nullish(),
+const Container = s.object({
+  name: s.string(),
+  ports: s.array(ContainerPort).nullish(),
 });
 
-const PodSchema = z.object({
-  metadata: z.object({
-    name: z.string(),
-    namespace: z.string().default('default'),
-    uid: z.string().default(''),
-    labels: z.record(z.string(), z.string()).nullish(),
-    annotations: z.record(z.string(), z.string()).nullish(),
+const PodSchema = s.object({
+  metadata: s.object({
+    name: s.string(),
+    namespace: s.string().default('default'),
+    uid: s.string().default(''),
+    labels: s.record(s.string(), s.string()).nullish(),
+    annotations: s.record(s.string(), s.string()).nullish(),
   }),
-  spec: z
+  spec: s
     .object({
-      nodeName: z.string().optional(),
-      hostNetwork: z.boolean().optional(),
-      containers: z.array(Container).nullish(),
+      nodeName: s.string().optional(),
+      hostNetwork: s.boolean().optional(),
+      containers: s.array(Container).nullish(),
     })
     .default({}),
-  status: z
+  status: s
     .object({
-      phase: z.string().optional(),
-      podIP: z.string().optional(),
-      hostIP: z.string().optional(),
+      phase: s.string().optional(),
+      podIP: s.string().optional(),
+      hostIP: s.string().optional(),
     })
     .default({}),
 });
@@ -100,7 +100,7 @@ export function parseDiscoveryPods(podList: unknown, place: string): DiscoveredP
   return { pods, problems };
 }
 
-function toPod(p: z.infer<typeof PodSchema>): DiscoveredPod {
+function toPod(p: Infer<typeof PodSchema>): DiscoveredPod {
   const { metadata: m, spec, status } = p;
   return {
     namespace: m.namespace,

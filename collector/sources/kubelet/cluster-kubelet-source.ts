@@ -5,9 +5,9 @@
  * whose kubelet is down is reported next to the others' samples.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { z } from 'zod';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
+import { s } from '../../schema/index.js';
 import type { Labels } from '../../tsdb/interface.js';
 import type { KubeApi } from '../kube/index.js';
 import type { Collection, MetricMeta, Source } from '../source.js';
@@ -26,7 +26,7 @@ export interface ClusterKubeletSourceOptions extends KubeletRequestLimits {
   readonly targetLabels?: Labels;
 }
 
-const NodeList = z.object({ items: z.array(z.object({ metadata: z.object({ name: z.string() }) })) });
+const NodeList = s.object({ items: s.array(s.object({ metadata: s.object({ name: s.string() }) })) });
 
 /** GET /api/v1/nodes → names; errors name the server and what was wrong. */
 export function listNodesFromApi(kubeConfig: KubeConfig): ListNodes {
@@ -60,9 +60,9 @@ export function createClusterKubeletSource(options: ClusterKubeletSourceOptions)
   const listNodes = options.listNodes ?? listNodesFromApi(options.kubeConfig);
   const perNode = new Map<string, Source>();
   const sourceFor = (node: string): Source => {
-    let s = perNode.get(node);
-    if (!s) {
-      s = createKubeletSource({
+    let source = perNode.get(node);
+    if (!source) {
+      source = createKubeletSource({
         node,
         connection: {
           kind: 'proxy',
@@ -74,9 +74,9 @@ export function createClusterKubeletSource(options: ClusterKubeletSourceOptions)
         ...(options.endpoints ? { endpoints: options.endpoints } : {}),
         ...(options.targetLabels ? { targetLabels: options.targetLabels } : {}),
       });
-      perNode.set(node, s);
+      perNode.set(node, source);
     }
-    return s;
+    return source;
   };
 
   return {

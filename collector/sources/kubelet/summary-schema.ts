@@ -4,54 +4,54 @@
  * while a container starts, so nearly everything is optional; unknown fields
  * (PSI, swap, accelerators) are ignored, not rejected.
  */
-import { z } from 'zod';
+import { s, type Infer } from '../../schema/index.js';
 
-const Timestamp = z.string().optional();
+const Timestamp = s.string().optional();
 
-const CpuStats = z.object({
+const CpuStats = s.object({
   time: Timestamp,
-  usageNanoCores: z.number().optional(),
-  usageCoreNanoSeconds: z.number().optional(),
+  usageNanoCores: s.number().optional(),
+  usageCoreNanoSeconds: s.number().optional(),
 });
 
-const MemoryStats = z.object({
+const MemoryStats = s.object({
   time: Timestamp,
-  availableBytes: z.number().optional(),
-  usageBytes: z.number().optional(),
-  workingSetBytes: z.number().optional(),
-  rssBytes: z.number().optional(),
+  availableBytes: s.number().optional(),
+  usageBytes: s.number().optional(),
+  workingSetBytes: s.number().optional(),
+  rssBytes: s.number().optional(),
 });
 
-const InterfaceStats = z.object({
-  name: z.string(),
-  rxBytes: z.number().optional(),
-  rxErrors: z.number().optional(),
-  txBytes: z.number().optional(),
-  txErrors: z.number().optional(),
+const InterfaceStats = s.object({
+  name: s.string(),
+  rxBytes: s.number().optional(),
+  rxErrors: s.number().optional(),
+  txBytes: s.number().optional(),
+  txErrors: s.number().optional(),
 });
 
-const NetworkStats = z.object({
+const NetworkStats = s.object({
   time: Timestamp,
-  name: z.string().optional(),
-  rxBytes: z.number().optional(),
-  rxErrors: z.number().optional(),
-  txBytes: z.number().optional(),
-  txErrors: z.number().optional(),
-  interfaces: z.array(InterfaceStats).optional(),
+  name: s.string().optional(),
+  rxBytes: s.number().optional(),
+  rxErrors: s.number().optional(),
+  txBytes: s.number().optional(),
+  txErrors: s.number().optional(),
+  interfaces: s.array(InterfaceStats).optional(),
 });
 
-const FsStats = z.object({
+const FsStats = s.object({
   time: Timestamp,
-  availableBytes: z.number().optional(),
-  capacityBytes: z.number().optional(),
-  usedBytes: z.number().optional(),
-  inodesFree: z.number().optional(),
-  inodes: z.number().optional(),
-  inodesUsed: z.number().optional(),
+  availableBytes: s.number().optional(),
+  capacityBytes: s.number().optional(),
+  usedBytes: s.number().optional(),
+  inodesFree: s.number().optional(),
+  inodes: s.number().optional(),
+  inodesUsed: s.number().optional(),
 });
 
-const ContainerStats = z.object({
-  name: z.string(),
+const ContainerStats = s.object({
+  name: s.string(),
   startTime: Timestamp,
   cpu: CpuStats.optional(),
   memory: MemoryStats.optional(),
@@ -59,18 +59,18 @@ const ContainerStats = z.object({
   logs: FsStats.optional(),
 });
 
-const PodStats = z.object({
-  podRef: z.object({ name: z.string(), namespace: z.string(), uid: z.string() }),
+const PodStats = s.object({
+  podRef: s.object({ name: s.string(), namespace: s.string(), uid: s.string() }),
   startTime: Timestamp,
-  containers: z.array(ContainerStats).nullish(),
+  containers: s.array(ContainerStats).nullish(),
   cpu: CpuStats.optional(),
   memory: MemoryStats.optional(),
   network: NetworkStats.optional(),
   'ephemeral-storage': FsStats.optional(),
 });
 
-const NodeStats = z.object({
-  nodeName: z.string(),
+const NodeStats = s.object({
+  nodeName: s.string(),
   startTime: Timestamp,
   cpu: CpuStats.optional(),
   memory: MemoryStats.optional(),
@@ -78,15 +78,15 @@ const NodeStats = z.object({
   fs: FsStats.optional(),
 });
 
-export const SummarySchema = z.object({
+export const SummarySchema = s.object({
   node: NodeStats,
-  pods: z.array(PodStats).nullish(),
+  pods: s.array(PodStats).nullish(),
 });
 
-export type Summary = z.infer<typeof SummarySchema>;
-export type SummaryPod = z.infer<typeof PodStats>;
-export type SummaryContainer = z.infer<typeof ContainerStats>;
-export type SummaryCpu = z.infer<typeof CpuStats>;
-export type SummaryMemory = z.infer<typeof MemoryStats>;
-export type SummaryNetwork = z.infer<typeof NetworkStats>;
-export type SummaryFs = z.infer<typeof FsStats>;
+export type Summary = Infer<typeof SummarySchema>;
+export type SummaryPod = Infer<typeof PodStats>;
+export type SummaryContainer = Infer<typeof ContainerStats>;
+export type SummaryCpu = Infer<typeof CpuStats>;
+export type SummaryMemory = Infer<typeof MemoryStats>;
+export type SummaryNetwork = Infer<typeof NetworkStats>;
+export type SummaryFs = Infer<typeof FsStats>;

@@ -1,0 +1,169 @@
+/**
+ * Schemas made of other schemas: array, tuple, record, object (stripping or strict) and union.
+ * The issues of the parts carry the part's key or index in their path.
+ */
+import { raise, Schema, type AnySchema, type ParseContext, type SchemaOptions } from './schema.js';
+
+export type Shape = Readonly<Record<string, AnySchema>>;
+type Flatten<T> = { [K in keyof T]: T[K] } & {};
+/** A key whose schema accepts (or gives) undefined may be absent, as in zod. */
+type WithOptionalKeys<S extends Shape, F extends '_output' | '_input'> = Flatten<
+  { -readonly [K in keyof S as undefined extends S[K][F] ? never : K]: S[K][F] } & {
+    -readonly [K in keyof S as undefined extends S[K][F] ? K : never]?: S[K][F];
+  }
+>;
+export type ObjectOutput<S extends Shape> = WithOptionalKeys<S, '_output'>;
+export type ObjectInput<S extends Shape> = WithOptionalKeys<S, '_input'>;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Keys in `shape` order; an absent key stays absent unless its schema gives a value (a default). */
+export class ObjectSchema<S extends Shape> extends Schema<ObjectOutput<S>, ObjectInput<S>> {
+  private readonly keys: readonly string[];
+
+  constructor(
+    readonly shape: S,
+    /** strict: unknown keys are an issue (`unrecognized_keys`); otherwise they are dropped. */
+    private readonly strict: boolean,
+    options?: SchemaOptions,
+  ) {
+    super(options?.error);
+    this.keys = Object.keys(shape);
+  }
+
+  protected read(input: unknown, ctx: ParseContext): ObjectOutput<S> {
+    if (!isObject(input)) return this.typeError(ctx, 'object', input);
+    const out: Record<string, unknown> = {};
+    for (const key of this.keys) {
+      ctx.path.push(key);
+      const value = (this.shape[key] as AnySchema).run(input[key], ctx);
+      ctx.path.pop();
+      if (value !== undefined || key in input) out[key] = value;
+    }
+    if (this.strict) {
+      const unknown = Object.keys(input).filter((k) => !Object.hasOwn(this.shape, k));
+      const list = unknown.map((k) => `"${k}"`).join(', ');
+      // Unknown keys do not stop checks or transforms: they say nothing about the known values.
+      if (unknown.length > 0)
+        raise(ctx, 'unrecognized_keys', `Unrecognized key${unknown.length > 1 ? 's' : ''}: ${list}`, false, unknown);
+    }
+    return out as ObjectOutput<S>;
+  }
+}
+
+class ArraySchema<E extends AnySchema> extends Schema<E['_output'][], E['_input'][]> {
+  constructor(
+    private readonly element: E,
+    options?: SchemaOptions,
+  ) {
+    super(options?.error);
+  }
+
+  protected read(input: unknown, ctx: ParseContext): E['_output'][] {
+    if (!Array.isArray(input)) return this.typeError(ctx, 'array', input);
+    const out: unknown[] = new Array(input.length);
+    for (let i = 0; i < input.length; i++) {
+      ctx.path.push(i);
+      out[i] = this.element.run(input[i], ctx);
+      ctx.path.pop();
+    }
+    return out;
+  }
+}
+
+type TupleOf<T extends readonly AnySchema[], F extends '_output' | '_input'> = { -readonly [K in keyof T]: T[K][F] };
+
+/** Exactly `items.length` elements; none of them may be left out. */
+class TupleSchema<T extends readonly AnySchema[]> extends Schema<TupleOf<T, '_output'>, TupleOf<T, '_input'>> {
+  constructor(
+    private readonly items: T,
+    options?: SchemaOptions,
+  ) {
+    super(options?.error);
+  }
+
+  protected read(input: unknown, ctx: ParseContext): TupleOf<T, '_output'> {
+    if (!Array.isArray(input)) return this.typeError(ctx, 'tuple', input);
+    const n = this.items.length;
+    if (input.length < n) return this.fail(ctx, 'too_small', input, `Too small: expected array to have >=${n} items`);
+    if (input.length > n) this.issue(ctx, 'too_big', input, `Too big: expected array to have <=${n} items`);
+    const out = this.items.map((item, i) => {
+      ctx.path.push(i);
+      const value = item.run(input[i], ctx);
+      ctx.path.pop();
+      return value;
+    });
+    return out as TupleOf<T, '_output'>;
+  }
+}
+
+/** A plain object whose every key passes `key` and every value passes `value`. */
+class RecordSchema<V extends AnySchema> extends Schema<Record<string, V['_output']>, Record<string, V['_input']>> {
+  constructor(
+    private readonly key: Schema<string, string>,
+    private readonly value: V,
+    options?: SchemaOptions,
+  ) {
+    super(options?.error);
+  }
+
+  protected read(input: unknown, ctx: ParseContext): Record<string, V['_output']> {
+    const proto: unknown = isObject(input) ? Object.getPrototypeOf(input) : undefined;
+    if (proto !== Object.prototype && proto !== null) return this.typeError(ctx, 'record', input);
+    const entries = input as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(entries)) {
+      if (key === '__proto__') continue; // JSON.parse makes it an own key; assigning it would set out's prototype
+      ctx.path.push(key);
+      const keyCtx: ParseContext = { path: ctx.path, raised: [] };
+      const outKey = this.key.run(key, keyCtx);
+      if (keyCtx.raised.length > 0) raise(ctx, 'invalid_key', 'Invalid key in record', true);
+      else out[outKey] = this.value.run(entries[key], ctx);
+      ctx.path.pop();
+    }
+    return out;
+  }
+}
+
+/**
+ * The first option that parses without an issue. When none does, the issues of the one option
+ * that failed only its checks (not its type), or else `Invalid input`.
+ */
+class UnionSchema<T extends readonly AnySchema[]> extends Schema<T[number]['_output'], T[number]['_input']> {
+  constructor(
+    private readonly options: T,
+    options_?: SchemaOptions,
+  ) {
+    super(options_?.error);
+  }
+
+  protected read(input: unknown, ctx: ParseContext): T[number]['_output'] {
+    const tries: { value: unknown; ctx: ParseContext }[] = [];
+    for (const option of this.options) {
+      const own: ParseContext = { path: ctx.path, raised: [] };
+      const value = option.run(input, own);
+      if (own.raised.length === 0) return value;
+      tries.push({ value, ctx: own });
+    }
+    const close = tries.filter((t) => t.ctx.raised.every((r) => !r.fatal));
+    const [only] = close;
+    if (only && close.length === 1) {
+      ctx.raised.push(...only.ctx.raised);
+      return only.value;
+    }
+    return this.fail(ctx, 'invalid_union', input, 'Invalid input');
+  }
+}
+
+export const object = <S extends Shape>(shape: S, options?: SchemaOptions) => new ObjectSchema(shape, false, options);
+/** An object that may hold no keys but `shape`'s. */
+export const strictObject = <S extends Shape>(shape: S, options?: SchemaOptions) =>
+  new ObjectSchema(shape, true, options);
+export const array = <E extends AnySchema>(element: E, options?: SchemaOptions) => new ArraySchema(element, options);
+export const tuple = <const T extends readonly AnySchema[]>(items: T, options?: SchemaOptions) =>
+  new TupleSchema(items, options);
+/** @example s.record(s.string(), s.string()) */
+export const record = <V extends AnySchema>(key: Schema<string, string>, value: V, options?: SchemaOptions) =>
+  new RecordSchema(key, value, options);
+export const union = <const T extends readonly AnySchema[]>(options: T, options_?: SchemaOptions) =>
+  new UnionSchema(options, options_);
