@@ -2,10 +2,12 @@
  * Snappy *block* format (not the framed format), as remote write requires.
  * Decompression is our own so that a corrupt body is reported with the byte
  * offset where it goes wrong and so that the declared size is checked against
- * the limit before anything is allocated; compression reuses snappyjs.
+ * the limit before anything is allocated. The compressor is in
+ * snappy-compress.ts.
  */
-import { compress } from 'snappyjs';
 import { err, ok, type Result } from '../result.js';
+
+export { snappyCompress, snappyMaxCompressedLength } from './snappy-compress.js';
 
 export class SnappyError extends Error {
   constructor(
@@ -115,8 +117,4 @@ export function snappyDecompress(
   }
   if (o !== length) return err(new SnappyError(src.length, `input ended after ${o} of ${length} declared bytes`));
   return ok(out);
-}
-
-export function snappyCompress(src: Uint8Array): Uint8Array {
-  return compress(src);
 }
