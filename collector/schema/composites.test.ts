@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { s, type AnySchema, type Infer, type Input } from './index.js';
+import { NEVER, s, type AnySchema, type Infer, type Input } from './index.js';
 
 function outcome(schema: AnySchema, input: unknown): unknown {
   const r = schema.safeParse(input);
@@ -26,6 +26,54 @@ describe('object', () => {
     expect(r.success && r.data).toStrictEqual({ name: 'c', ports: [{ containerPort: 80, protocol: 'TCP' }] });
     const present = s.object({ a: s.string().optional() }).safeParse({ a: undefined });
     expect(present.success && 'a' in present.data).toBe(true);
+  });
+
+  it('wants a key present unless optional(), default() or prefault() let it be left out, as zod 4 does', () => {
+    const Event = s.object({ type: s.string(), object: s.unknown() });
+    expect(outcome(Event, { type: 'ADDED' })).toEqual([
+      'object: Invalid input: expected nonoptional, received undefined',
+    ]);
+    expect(outcome(Event, { type: 'ADDED', object: undefined })).toEqual({
+      value: { type: 'ADDED', object: undefined },
+    });
+    const items = s
+      .array(s.unknown())
+      .nullish()
+      .transform((v) => v ?? []);
+    const mayGo = s.object({
+      a: s.unknown().optional(),
+      b: s.unknown().default(1),
+      c: s.object({ d: s.number().default(2) }).prefault({}),
+      items,
+      e: s.union([s.string(), s.number().optional()]),
+    });
+    expect(outcome(mayGo, {})).toEqual({ value: { b: 1, c: { d: 2 }, items: [] } });
+    const checked = s.unknown().refine((v) => v !== 0);
+    expect(outcome(s.object({ v: checked }), {})).toEqual([
+      'v: Invalid input: expected nonoptional, received undefined',
+    ]);
+  });
+
+  it('reports an absent key once, in the words of its own schema when that refuses undefined', () => {
+    const Sample = s.object({
+      labels: s.string(),
+      value: s.unknown().transform((v, ctx) => {
+        if (typeof v === 'number') return v;
+        ctx.addIssue({ message: `expected a number, got ${String(v)}` });
+        return NEVER;
+      }),
+    });
+    expect(outcome(Sample, {})).toEqual([
+      'labels: Invalid input: expected string, received undefined',
+      'value: expected a number, got undefined',
+    ]);
+  });
+
+  it('types the key of unknown() as required, and that of unknown().optional() as optional', () => {
+    const Event = s.object({ object: s.unknown(), extra: s.unknown().optional(), text: s.coerce.string() });
+    expect(outcome(Event, { object: null, text: 5 })).toEqual({ value: { object: null, text: '5' } });
+    expectTypeOf<Infer<typeof Event>>().toEqualTypeOf<{ object: unknown; extra?: unknown; text: string }>();
+    expectTypeOf<Input<typeof Event>>().toEqualTypeOf<{ object: unknown; extra?: unknown; text: unknown }>();
   });
 
   it('gives every issue with its path through objects and arrays', () => {
@@ -85,6 +133,40 @@ describe('strictObject', () => {
   it('lets checks and transforms run past unknown keys, which say nothing about the known values', () => {
     const counted = Log.transform((l) => l.level.length).refine((n) => n > 10, 'too short');
     expect(outcome(counted, { level: 'warn', x: 1 })).toEqual([': Unrecognized key: "x"', ': too short']);
+  });
+});
+
+describe('looseObject', () => {
+  const Stats = s.looseObject({ numSamples: s.number().int().optional() });
+  const Meta = s.looseObject({ ulid: s.string(), stats: Stats.default({}), version: s.literal(1) });
+
+  it('keeps the keys it does not know, unchecked, after its own in input order', () => {
+    const r = Meta.safeParse({ thanos: { labels: {} }, version: 1, ulid: 'u', stats: { numSeries: 2 }, z: null });
+    expect(r.success && JSON.stringify(r.data)).toBe(
+      '{"ulid":"u","stats":{"numSeries":2},"version":1,"thanos":{"labels":{}},"z":null}',
+    );
+    expect(outcome(Meta, { ulid: 'u', version: 1 })).toEqual({ value: { ulid: 'u', stats: {}, version: 1 } });
+  });
+
+  it('checks its own keys as object() does, and never copies __proto__', () => {
+    expect(outcome(Meta, { ulid: 1, version: 2, other: 'x' })).toEqual([
+      'ulid: Invalid input: expected string, received number',
+      'version: Invalid input: expected 1',
+    ]);
+    expect(outcome(Meta, [])).toEqual([': Invalid input: expected object, received array']);
+    const r = Meta.safeParse(JSON.parse('{"__proto__": {"polluted": "yes"}, "ulid": "u", "version": 1, "a": 2}'));
+    expect(r.success && Object.getPrototypeOf(r.data)).toBe(Object.prototype);
+    expect(r.success && r.data).toEqual({ ulid: 'u', stats: {}, version: 1, a: 2 });
+  });
+
+  it('types the other keys as unknown, as zod does', () => {
+    expectTypeOf<Infer<typeof Meta>>().toEqualTypeOf<{
+      [key: string]: unknown;
+      ulid: string;
+      stats: { [key: string]: unknown; numSamples?: number | undefined };
+      version: 1;
+    }>();
+    expectTypeOf<Input<typeof Stats>>().toEqualTypeOf<{ [key: string]: unknown; numSamples?: number | undefined }>();
   });
 });
 

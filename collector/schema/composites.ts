@@ -1,53 +1,82 @@
 /**
- * Schemas made of other schemas: array, tuple, record, object (stripping or strict) and union.
+ * Schemas made of other schemas: array, tuple, record, object (stripping, strict or loose) and union.
  * The issues of the parts carry the part's key or index in their path.
  */
 import { raise, Schema, type AnySchema, type ParseContext, type SchemaOptions } from './schema.js';
 
 export type Shape = Readonly<Record<string, AnySchema>>;
+/** What an object does with the keys its shape does not name: drops them, refuses them, or keeps them. */
+export type UnknownKeys = 'strip' | 'strict' | 'loose';
 type Flatten<T> = { [K in keyof T]: T[K] } & {};
-/** A key whose schema accepts (or gives) undefined may be absent, as in zod. */
-type WithOptionalKeys<S extends Shape, F extends '_output' | '_input'> = Flatten<
-  { -readonly [K in keyof S as undefined extends S[K][F] ? never : K]: S[K][F] } & {
-    -readonly [K in keyof S as undefined extends S[K][F] ? K : never]?: S[K][F];
-  }
+/**
+ * A key whose schema accepts (or gives) undefined may be absent, as in zod; but not the key of a
+ * schema marked `_requiredKey` (unknown(), coerce.string()), which zod 4 wants present.
+ */
+type MayBeAbsent<T extends AnySchema, F extends '_output' | '_input'> = T extends { readonly _requiredKey: true }
+  ? false
+  : undefined extends T[F]
+    ? true
+    : false;
+/** A loose object's other keys, typed as zod types them. */
+type OtherKeys<M extends UnknownKeys> = M extends 'loose' ? { [key: string]: unknown } : unknown;
+type WithOptionalKeys<S extends Shape, F extends '_output' | '_input', M extends UnknownKeys> = Flatten<
+  { -readonly [K in keyof S as MayBeAbsent<S[K], F> extends true ? never : K]: S[K][F] } & {
+    -readonly [K in keyof S as MayBeAbsent<S[K], F> extends true ? K : never]?: S[K][F];
+  } & OtherKeys<M>
 >;
-export type ObjectOutput<S extends Shape> = WithOptionalKeys<S, '_output'>;
-export type ObjectInput<S extends Shape> = WithOptionalKeys<S, '_input'>;
+export type ObjectOutput<S extends Shape, M extends UnknownKeys = 'strip'> = WithOptionalKeys<S, '_output', M>;
+export type ObjectInput<S extends Shape, M extends UnknownKeys = 'strip'> = WithOptionalKeys<S, '_input', M>;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** zod 4's words for a key that is absent but not optional. */
+const NONOPTIONAL = 'Invalid input: expected nonoptional, received undefined';
 
-/** Keys in `shape` order; an absent key stays absent unless its schema gives a value (a default). */
-export class ObjectSchema<S extends Shape> extends Schema<ObjectOutput<S>, ObjectInput<S>> {
+/**
+ * Keys in `shape` order, then (loose) the other keys in input order. An absent key stays absent
+ * unless its schema gives a value (a default); as in zod 4, only optional(), default() and prefault()
+ * may leave a key out, so an absent unknown() key is an issue although unknown() takes undefined.
+ */
+export class ObjectSchema<S extends Shape, M extends UnknownKeys = UnknownKeys> extends Schema<
+  ObjectOutput<S, M>,
+  ObjectInput<S, M>
+> {
   private readonly keys: readonly string[];
 
   constructor(
     readonly shape: S,
-    /** strict: unknown keys are an issue (`unrecognized_keys`); otherwise they are dropped. */
-    private readonly strict: boolean,
+    /** strict: unknown keys are an issue (`unrecognized_keys`); loose: they are kept unchecked. */
+    private readonly unknownKeys: M,
     options?: SchemaOptions,
   ) {
     super(options?.error);
     this.keys = Object.keys(shape);
   }
 
-  protected read(input: unknown, ctx: ParseContext): ObjectOutput<S> {
+  protected read(input: unknown, ctx: ParseContext): ObjectOutput<S, M> {
     if (!isObject(input)) return this.typeError(ctx, 'object', input);
     const out: Record<string, unknown> = {};
     for (const key of this.keys) {
+      const schema = this.shape[key] as AnySchema;
+      const present = key in input;
       ctx.path.push(key);
-      const value = (this.shape[key] as AnySchema).run(input[key], ctx);
+      const start = ctx.raised.length;
+      const value = schema.run(input[key], ctx);
+      if (!present && !schema.keyOptional) {
+        if (ctx.raised.length === start) raise(ctx, 'invalid_type', NONOPTIONAL, true);
+      } else if (value !== undefined || present) out[key] = value;
       ctx.path.pop();
-      if (value !== undefined || key in input) out[key] = value;
     }
-    if (this.strict) {
-      const unknown = Object.keys(input).filter((k) => !Object.hasOwn(this.shape, k));
-      const list = unknown.map((k) => `"${k}"`).join(', ');
+    if (this.unknownKeys === 'strip') return out as ObjectOutput<S, M>;
+    const others = Object.keys(input).filter((k) => !Object.hasOwn(this.shape, k));
+    if (this.unknownKeys === 'loose') {
+      // JSON.parse makes __proto__ an own key; assigning it would set out's prototype.
+      for (const key of others) if (key !== '__proto__') out[key] = input[key];
+    } else if (others.length > 0) {
+      const list = others.map((k) => `"${k}"`).join(', ');
       // Unknown keys do not stop checks or transforms: they say nothing about the known values.
-      if (unknown.length > 0)
-        raise(ctx, 'unrecognized_keys', `Unrecognized key${unknown.length > 1 ? 's' : ''}: ${list}`, false, unknown);
+      raise(ctx, 'unrecognized_keys', `Unrecognized key${others.length > 1 ? 's' : ''}: ${list}`, false, others);
     }
-    return out as ObjectOutput<S>;
+    return out as ObjectOutput<S, M>;
   }
 }
 
@@ -137,6 +166,11 @@ class UnionSchema<T extends readonly AnySchema[]> extends Schema<T[number]['_out
     super(options_?.error);
   }
 
+  /** As zod's: the key may be left out if one of the options may. */
+  override get keyOptional(): boolean {
+    return this.options.some((o) => o.keyOptional);
+  }
+
   protected read(input: unknown, ctx: ParseContext): T[number]['_output'] {
     const tries: { value: unknown; ctx: ParseContext }[] = [];
     for (const option of this.options) {
@@ -155,10 +189,16 @@ class UnionSchema<T extends readonly AnySchema[]> extends Schema<T[number]['_out
   }
 }
 
-export const object = <S extends Shape>(shape: S, options?: SchemaOptions) => new ObjectSchema(shape, false, options);
+export const object = <S extends Shape>(shape: S, options?: SchemaOptions) => new ObjectSchema(shape, 'strip', options);
 /** An object that may hold no keys but `shape`'s. */
 export const strictObject = <S extends Shape>(shape: S, options?: SchemaOptions) =>
-  new ObjectSchema(shape, true, options);
+  new ObjectSchema(shape, 'strict', options);
+/**
+ * An object whose other keys are kept as they are, for a file we rewrite without knowing all of it.
+ * @example s.looseObject({ ulid: s.string(), version: s.literal(1) })
+ */
+export const looseObject = <S extends Shape>(shape: S, options?: SchemaOptions) =>
+  new ObjectSchema(shape, 'loose', options);
 export const array = <E extends AnySchema>(element: E, options?: SchemaOptions) => new ArraySchema(element, options);
 export const tuple = <const T extends readonly AnySchema[]>(items: T, options?: SchemaOptions) =>
   new TupleSchema(items, options);

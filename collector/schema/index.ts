@@ -9,8 +9,8 @@
  * const r = Port.safeParse(JSON.parse(text));
  * if (!r.success) for (const i of r.error.issues) console.log(`${i.path.join('.')}: ${i.message}`);
  */
-import { array, object, record, strictObject, tuple, union } from './composites.js';
-import { boolean, enumOf, literal, number, string, unknown, url } from './primitives.js';
+import { array, looseObject, object, record, strictObject, tuple, union } from './composites.js';
+import { boolean, coerceString, enumOf, literal, number, string, unknown, url } from './primitives.js';
 
 /** The schema builders, under the names zod gives them (`z.string()` → `s.string()`). */
 export const s = {
@@ -26,10 +26,14 @@ export const s = {
   record,
   object,
   strictObject,
+  looseObject,
   union,
+  /** `s.coerce.string()`: any value through `String()`. */
+  coerce: { string: coerceString },
 } as const;
 
 export { NEVER, Schema, SchemaError } from './schema.js';
+export { prettifyError } from './prettify-error.js';
 export type {
   AnySchema,
   CheckMessage,
@@ -43,5 +47,5 @@ export type {
   SchemaOptions,
   TransformContext,
 } from './schema.js';
-export type { ObjectInput, ObjectOutput, ObjectSchema, Shape } from './composites.js';
+export type { ObjectInput, ObjectOutput, ObjectSchema, Shape, UnknownKeys } from './composites.js';
 export type { Primitive } from './primitives.js';

@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { s, type AnySchema, type Infer } from './index.js';
+import { s, type AnySchema, type Infer, type Input } from './index.js';
 
 /** `path: message` of every issue, or the parsed value. */
 function outcome(schema: AnySchema, input: unknown): unknown {
@@ -116,5 +116,30 @@ describe('unknown', () => {
   it('takes anything, undefined too', () => {
     expect(outcome(s.unknown(), undefined)).toEqual({ value: undefined });
     expectTypeOf<Infer<ReturnType<typeof s.unknown>>>().toEqualTypeOf<unknown>();
+  });
+});
+
+describe('coerce.string', () => {
+  it('makes any value a string with String(), as zod does', () => {
+    const text = s.coerce.string();
+    expect(outcome(text, 5)).toEqual({ value: '5' });
+    expect(outcome(text, null)).toEqual({ value: 'null' });
+    expect(outcome(text, true)).toEqual({ value: 'true' });
+    expect(outcome(text, [1, 2])).toEqual({ value: '1,2' });
+    expect(outcome(s.record(s.string(), text), { a: undefined, b: {} })).toEqual({
+      value: { a: 'undefined', b: '[object Object]' },
+    });
+  });
+
+  it('refuses only what String() throws on', () => {
+    expect(outcome(s.coerce.string(), Object.create(null))).toEqual([
+      ': Invalid input: expected string, received object',
+    ]);
+    expect(outcome(s.coerce.string({ error: 'expected text' }), Object.create(null))).toEqual([': expected text']);
+  });
+
+  it('takes anything and gives a string', () => {
+    expectTypeOf<Infer<ReturnType<typeof s.coerce.string>>>().toEqualTypeOf<string>();
+    expectTypeOf<Input<ReturnType<typeof s.coerce.string>>>().toEqualTypeOf<unknown>();
   });
 });

@@ -1,4 +1,4 @@
-/** Schemas for single values: string, url, number, boolean, literal and enum values, unknown. */
+/** Schemas for single values: string, url, number, boolean, literal and enum values, unknown, coerced strings. */
 import { Schema, messageText, type CheckMessage, type ParseContext, type SchemaOptions } from './schema.js';
 
 export type Primitive = string | number | boolean | null;
@@ -6,6 +6,23 @@ export type Primitive = string | number | boolean | null;
 class StringSchema extends Schema<string> {
   protected read(input: unknown, ctx: ParseContext): string {
     return typeof input === 'string' ? input : this.typeError(ctx, 'string', input);
+  }
+}
+
+/**
+ * Any value made a string with `String()`, as zod's `z.coerce.string()` (null becomes "null",
+ * undefined "undefined"); only a value `String()` throws on is refused.
+ */
+class CoercedStringSchema extends Schema<string, unknown> {
+  /** Types only: the key stays required in an object's types, as in zod 4 (see keyOptional). */
+  declare readonly _requiredKey: true;
+
+  protected read(input: unknown, ctx: ParseContext): string {
+    try {
+      return String(input);
+    } catch {
+      return this.typeError(ctx, 'string', input); // Object.create(null), or a toString that throws
+    }
   }
 }
 
@@ -108,6 +125,9 @@ class ValuesSchema<T extends Primitive> extends Schema<T> {
 const show = (v: Primitive | undefined): string => (typeof v === 'string' ? `"${v}"` : String(v));
 
 class UnknownSchema extends Schema<unknown> {
+  /** Types only: the key stays required in an object's types, as in zod 4 (see keyOptional). */
+  declare readonly _requiredKey: true;
+
   protected read(input: unknown): unknown {
     return input;
   }
@@ -118,6 +138,8 @@ export const url = (options?: SchemaOptions) => new UrlSchema(options?.error);
 export const number = (options?: SchemaOptions) => new NumberSchema(options?.error);
 export const boolean = (options?: SchemaOptions) => new BooleanSchema(options?.error);
 export const unknown = () => new UnknownSchema();
+/** @example s.coerce.string() */
+export const coerceString = (options?: SchemaOptions) => new CoercedStringSchema(options?.error);
 export const literal = <const T extends Primitive>(value: T, options?: SchemaOptions) =>
   new ValuesSchema<T>([value], options);
 /** @example s.enum(['debug', 'info', 'warn', 'error']) */

@@ -4,7 +4,9 @@
  * messages are zod 4's (`Invalid input: expected string, received number`), so
  * a file moves from zod by changing `z.` to `s.`, and its errors read the same.
  * It exists because importing zod costs the collector 5-6 MB of RSS against an
- * 80 MB budget; this folder imports nothing, so alertmanager/ may take it too.
+ * 80 MB budget; all of collector/ uses it. alertmanager/ keeps zod: it takes
+ * nothing from collector/ but the alert type (STYLE.md §1), and never runs in
+ * the collector's process.
  */
 
 /** A key of an object or record, or an index of an array or tuple. */
@@ -139,6 +141,15 @@ export abstract class Schema<Out, In = Out> {
     return value;
   }
 
+  /**
+   * Whether an object may leave this schema's key out (zod 4's `optin`): true for optional(), default()
+   * and prefault(), and for what wraps them. Any other key must be present, even when its schema takes
+   * undefined (unknown(), coerce.string()).
+   */
+  get keyOptional(): boolean {
+    return false;
+  }
+
   optional(): Schema<Out | undefined, In | undefined> {
     return new OptionalSchema(this);
   }
@@ -235,6 +246,10 @@ class OptionalSchema<Out, In> extends Schema<Out | undefined, In | undefined> {
     this.substitutes = inner instanceof DefaultSchema || inner instanceof PrefaultSchema;
   }
 
+  override get keyOptional(): boolean {
+    return true;
+  }
+
   protected read(input: unknown, ctx: ParseContext): Out | undefined {
     return input === undefined && !this.substitutes ? undefined : this.inner.run(input, ctx);
   }
@@ -243,6 +258,10 @@ class OptionalSchema<Out, In> extends Schema<Out | undefined, In | undefined> {
 class NullableSchema<Out, In> extends Schema<Out | null, In | null> {
   constructor(private readonly inner: Schema<Out, In>) {
     super();
+  }
+
+  override get keyOptional(): boolean {
+    return this.inner.keyOptional;
   }
 
   protected read(input: unknown, ctx: ParseContext): Out | null {
@@ -256,6 +275,10 @@ class DefaultSchema<Out, In> extends Schema<Exclude<Out, undefined>, In | undefi
     private readonly value: Exclude<Out, undefined>,
   ) {
     super();
+  }
+
+  override get keyOptional(): boolean {
+    return true;
   }
 
   protected read(input: unknown, ctx: ParseContext): Exclude<Out, undefined> {
@@ -272,6 +295,10 @@ class PrefaultSchema<Out, In> extends Schema<Exclude<Out, undefined>, In | undef
     super();
   }
 
+  override get keyOptional(): boolean {
+    return true;
+  }
+
   protected read(input: unknown, ctx: ParseContext): Exclude<Out, undefined> {
     return this.inner.run(input === undefined ? shallowCopy(this.value) : input, ctx) as Exclude<Out, undefined>;
   }
@@ -283,6 +310,10 @@ class TransformSchema<Out, In, U> extends Schema<U, In> {
     private readonly fn: (value: Out, ctx: TransformContext) => U,
   ) {
     super();
+  }
+
+  override get keyOptional(): boolean {
+    return this.inner.keyOptional;
   }
 
   protected read(input: unknown, ctx: ParseContext): U {

@@ -5,8 +5,8 @@
  * allowed names, the header names it uses, and the CA of direct clients.
  */
 import { X509Certificate } from 'node:crypto';
-import { z } from 'zod';
 import { err, ok, type Result } from '../../result.js';
+import { s } from '../../schema/index.js';
 
 export const AUTH_CONFIGMAP_PATH = '/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication';
 
@@ -26,8 +26,8 @@ export interface AuthConfig {
   readonly clientCa?: { readonly caPem: string; readonly cas: readonly X509Certificate[] };
 }
 
-const ConfigMap = z.object({ data: z.record(z.string(), z.string()).default({}) });
-const StringList = z.array(z.string());
+const ConfigMap = s.object({ data: s.record(s.string(), s.string()).default({}) });
+const StringList = s.array(s.string());
 
 /** Every certificate of a PEM bundle; an error names the key and the block that fails. */
 export function parseCaBundle(pem: string, where: string): Result<X509Certificate[], string> {

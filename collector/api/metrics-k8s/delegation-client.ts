@@ -7,8 +7,8 @@
  */
 import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { fetch } from 'undici';
-import { z } from 'zod';
 import { err, ok, type Result } from '../../result.js';
+import { s } from '../../schema/index.js';
 import { AUTH_CONFIGMAP_PATH, parseAuthConfigMap, type AuthConfig } from './auth-config.js';
 import type { Decision, SubjectAccessReviewFn } from './authorize.js';
 
@@ -18,13 +18,13 @@ export interface DelegationApi {
 }
 
 const SAR_PATH = '/apis/authorization.k8s.io/v1/subjectaccessreviews';
-const SarStatus = z.object({
-  status: z
+const SarStatus = s.object({
+  status: s
     .object({
-      allowed: z.boolean().default(false),
-      denied: z.boolean().optional(),
-      reason: z.string().optional(),
-      evaluationError: z.string().optional(),
+      allowed: s.boolean().default(false),
+      denied: s.boolean().optional(),
+      reason: s.string().optional(),
+      evaluationError: s.string().optional(),
     })
     .default({ allowed: false }),
 });

@@ -3,17 +3,17 @@
  * kept in test/fixtures/promql/baseline.json) and the per-file table in
  * docs/conformance.md, both regenerated from a run's FileReports.
  */
-import { z } from 'zod';
+import { s, type Infer } from '../../schema/index.js';
 import type { FileReport } from './report.js';
 
-const BaselineEntry = z.object({
-  minPassed: z.number().int().nonnegative(),
-  maxFailed: z.number().int().nonnegative(),
-  maxErrors: z.number().int().nonnegative().default(0),
+const BaselineEntry = s.object({
+  minPassed: s.number().int().nonnegative(),
+  maxFailed: s.number().int().nonnegative(),
+  maxErrors: s.number().int().nonnegative().default(0),
 });
-const BaselineSchema = z.object({ files: z.record(z.string(), BaselineEntry) });
-export type Baseline = z.infer<typeof BaselineSchema>;
-export type BaselineEntry = z.infer<typeof BaselineEntry>;
+const BaselineSchema = s.object({ files: s.record(s.string(), BaselineEntry) });
+export type Baseline = Infer<typeof BaselineSchema>;
+export type BaselineEntry = Infer<typeof BaselineEntry>;
 
 export function parseBaseline(file: string, text: string): Baseline {
   const parsed = BaselineSchema.safeParse(JSON.parse(text));

@@ -1,60 +1,60 @@
 /** promtool's rule unit-test file format (docs/configuration/unit_testing_rules.md). Durations in ms. */
 import { parse as parseYamlText } from 'yaml';
-import { z } from 'zod';
 import { parseDuration } from '../../config/duration.js';
 import { err, ok, type Result } from '../../result.js';
+import { NEVER, s, type Infer } from '../../schema/index.js';
 
-const duration = z.string().transform((s, ctx) => {
-  const ms = parseDuration(s);
+const duration = s.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
   if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `not a valid duration string: ${JSON.stringify(s)}` });
-    return z.NEVER;
+    ctx.addIssue({ code: 'custom', message: `not a valid duration string: ${JSON.stringify(text)}` });
+    return NEVER;
   }
   return ms;
 });
-const stringMap = z.record(z.string(), z.coerce.string()).nullish().transform((m) => m ?? {});
+const stringMap = s.record(s.string(), s.coerce.string()).nullish().transform((m) => m ?? {});
 
-const AlertSchema = z.strictObject({ exp_labels: stringMap, exp_annotations: stringMap });
-const AlertTestSchema = z.strictObject({
+const AlertSchema = s.strictObject({ exp_labels: stringMap, exp_annotations: stringMap });
+const AlertTestSchema = s.strictObject({
   eval_time: duration,
-  alertname: z.string(),
-  exp_alerts: z.array(AlertSchema).nullish().transform((a) => a ?? []),
+  alertname: s.string(),
+  exp_alerts: s.array(AlertSchema).nullish().transform((a) => a ?? []),
 });
-// YAML's .inf / -.inf / .nan arrive as non-finite numbers, which z.number() refuses.
-const sampleValue = z.unknown().transform((v, ctx) => {
+// YAML's .inf / -.inf / .nan arrive as non-finite numbers, which s.number() refuses.
+const sampleValue = s.unknown().transform((v, ctx) => {
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.replace(/^([+-]?)\.?inf$/i, '$1Infinity')) : NaN;
   if (Number.isNaN(n) && !(typeof v === 'number' || (typeof v === 'string' && /^\.?nan$/i.test(v)))) {
     ctx.addIssue({ code: 'custom', message: `expected a number, got ${JSON.stringify(v)}` });
-    return z.NEVER;
+    return NEVER;
   }
   return n;
 });
-const SampleSchema = z.strictObject({ labels: z.string(), value: sampleValue });
-const ExprTestSchema = z.strictObject({
-  expr: z.string(),
+const SampleSchema = s.strictObject({ labels: s.string(), value: sampleValue });
+const ExprTestSchema = s.strictObject({
+  expr: s.string(),
   eval_time: duration,
-  exp_samples: z.array(SampleSchema).nullish().transform((a) => a ?? []),
+  exp_samples: s.array(SampleSchema).nullish().transform((a) => a ?? []),
 });
-const TestGroupSchema = z.strictObject({
-  name: z.string().optional(),
+const TestGroupSchema = s.strictObject({
+  name: s.string().optional(),
   interval: duration.optional(),
-  start_timestamp: z.union([z.number(), z.string()]).optional(),
-  input_series: z.array(z.strictObject({ series: z.string(), values: z.coerce.string() })).nullish().transform((a) => a ?? []),
-  alert_rule_test: z.array(AlertTestSchema).nullish().transform((a) => a ?? []),
-  promql_expr_test: z.array(ExprTestSchema).nullish().transform((a) => a ?? []),
+  start_timestamp: s.union([s.number(), s.string()]).optional(),
+  input_series: s.array(s.strictObject({ series: s.string(), values: s.coerce.string() })).nullish().transform((a) => a ?? []),
+  alert_rule_test: s.array(AlertTestSchema).nullish().transform((a) => a ?? []),
+  promql_expr_test: s.array(ExprTestSchema).nullish().transform((a) => a ?? []),
   external_labels: stringMap,
-  external_url: z.string().optional(),
+  external_url: s.string().optional(),
 });
-const TestFileSchema = z.strictObject({
-  rule_files: z.array(z.string()).nullish().transform((a) => a ?? []),
+const TestFileSchema = s.strictObject({
+  rule_files: s.array(s.string()).nullish().transform((a) => a ?? []),
   evaluation_interval: duration.optional(),
-  group_eval_order: z.array(z.string()).nullish().transform((a) => a ?? []),
-  fuzzy_compare: z.boolean().optional(),
-  tests: z.array(TestGroupSchema).nullish().transform((a) => a ?? []),
+  group_eval_order: s.array(s.string()).nullish().transform((a) => a ?? []),
+  fuzzy_compare: s.boolean().optional(),
+  tests: s.array(TestGroupSchema).nullish().transform((a) => a ?? []),
 });
 
-export type TestFile = z.infer<typeof TestFileSchema>;
-export type TestGroup = z.infer<typeof TestGroupSchema>;
+export type TestFile = Infer<typeof TestFileSchema>;
+export type TestGroup = Infer<typeof TestGroupSchema>;
 
 export function parseTestFile(file: string, text: string): Result<TestFile, string> {
   let data: unknown;

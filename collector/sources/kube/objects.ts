@@ -1,139 +1,139 @@
 /**
- * The parts of Kubernetes objects this source reads, as zod schemas. Watch
+ * The parts of Kubernetes objects this source reads, as schemas. Watch
  * events and list bodies are narrowed here; fields we do not use are dropped,
  * so the caches hold only what collect() renders.
  */
-import { z } from 'zod';
+import { s, type Infer } from '../../schema/index.js';
 
-const OwnerReference = z.object({
-  kind: z.string(),
-  name: z.string(),
-  controller: z.boolean().optional(),
+const OwnerReference = s.object({
+  kind: s.string(),
+  name: s.string(),
+  controller: s.boolean().optional(),
 });
 
-export const ObjectMeta = z.object({
-  name: z.string(),
-  namespace: z.string().optional(),
-  uid: z.string().optional(),
-  resourceVersion: z.string().optional(),
-  generation: z.number().optional(),
-  labels: z.record(z.string(), z.string()).optional(),
-  ownerReferences: z.array(OwnerReference).optional(),
+export const ObjectMeta = s.object({
+  name: s.string(),
+  namespace: s.string().optional(),
+  uid: s.string().optional(),
+  resourceVersion: s.string().optional(),
+  generation: s.number().optional(),
+  labels: s.record(s.string(), s.string()).optional(),
+  ownerReferences: s.array(OwnerReference).optional(),
 });
-export type ObjectMeta = z.infer<typeof ObjectMeta>;
-export type OwnerReference = z.infer<typeof OwnerReference>;
+export type ObjectMeta = Infer<typeof ObjectMeta>;
+export type OwnerReference = Infer<typeof OwnerReference>;
 
-const Condition = z.object({ type: z.string(), status: z.string(), reason: z.string().optional() });
-export type Condition = z.infer<typeof Condition>;
-const ResourceList = z.record(z.string(), z.union([z.string(), z.number()]).transform(String));
+const Condition = s.object({ type: s.string(), status: s.string(), reason: s.string().optional() });
+export type Condition = Infer<typeof Condition>;
+const ResourceList = s.record(s.string(), s.union([s.string(), s.number()]).transform(String));
 
-const Container = z.object({
-  name: z.string(),
-  image: z.string().optional(),
-  resources: z.object({ requests: ResourceList.optional(), limits: ResourceList.optional() }).optional(),
+const Container = s.object({
+  name: s.string(),
+  image: s.string().optional(),
+  resources: s.object({ requests: ResourceList.optional(), limits: ResourceList.optional() }).optional(),
 });
-const Terminated = z.object({ reason: z.string().optional() });
-const ContainerStatus = z.object({
-  name: z.string(),
-  image: z.string().optional(),
-  imageID: z.string().optional(),
-  containerID: z.string().optional(),
-  restartCount: z.number().default(0),
-  state: z
-    .object({ waiting: z.object({ reason: z.string().optional() }).optional(), terminated: Terminated.optional() })
+const Terminated = s.object({ reason: s.string().optional() });
+const ContainerStatus = s.object({
+  name: s.string(),
+  image: s.string().optional(),
+  imageID: s.string().optional(),
+  containerID: s.string().optional(),
+  restartCount: s.number().default(0),
+  state: s
+    .object({ waiting: s.object({ reason: s.string().optional() }).optional(), terminated: Terminated.optional() })
     .optional(),
-  lastState: z.object({ terminated: Terminated.optional() }).optional(),
+  lastState: s.object({ terminated: Terminated.optional() }).optional(),
 });
 
-export const Pod = z.object({
+export const Pod = s.object({
   metadata: ObjectMeta,
-  spec: z
+  spec: s
     .object({
-      nodeName: z.string().optional(),
-      hostNetwork: z.boolean().optional(),
-      priorityClassName: z.string().optional(),
-      containers: z.array(Container).default([]),
+      nodeName: s.string().optional(),
+      hostNetwork: s.boolean().optional(),
+      priorityClassName: s.string().optional(),
+      containers: s.array(Container).default([]),
     })
     .default({ containers: [] }),
-  status: z
+  status: s
     .object({
-      phase: z.string().optional(),
-      hostIP: z.string().optional(),
-      podIP: z.string().optional(),
-      conditions: z.array(Condition).optional(),
-      containerStatuses: z.array(ContainerStatus).optional(),
+      phase: s.string().optional(),
+      hostIP: s.string().optional(),
+      podIP: s.string().optional(),
+      conditions: s.array(Condition).optional(),
+      containerStatuses: s.array(ContainerStatus).optional(),
     })
     .default({}),
 });
-export type Pod = z.infer<typeof Pod>;
+export type Pod = Infer<typeof Pod>;
 
-export const Node = z.object({
+export const Node = s.object({
   metadata: ObjectMeta,
-  spec: z
+  spec: s
     .object({
-      unschedulable: z.boolean().optional(),
-      podCIDR: z.string().optional(),
-      providerID: z.string().optional(),
+      unschedulable: s.boolean().optional(),
+      podCIDR: s.string().optional(),
+      providerID: s.string().optional(),
     })
     .default({}),
-  status: z
+  status: s
     .object({
-      nodeInfo: z.record(z.string(), z.unknown()).optional(),
-      addresses: z.array(z.object({ type: z.string(), address: z.string() })).optional(),
-      conditions: z.array(Condition).optional(),
+      nodeInfo: s.record(s.string(), s.unknown()).optional(),
+      addresses: s.array(s.object({ type: s.string(), address: s.string() })).optional(),
+      conditions: s.array(Condition).optional(),
       capacity: ResourceList.optional(),
       allocatable: ResourceList.optional(),
     })
     .default({}),
 });
-export type Node = z.infer<typeof Node>;
+export type Node = Infer<typeof Node>;
 
-export const Service = z.object({
+export const Service = s.object({
   metadata: ObjectMeta,
-  spec: z
+  spec: s
     .object({
-      clusterIP: z.string().optional(),
-      externalName: z.string().optional(),
-      loadBalancerIP: z.string().optional(),
-      externalTrafficPolicy: z.string().optional(),
+      clusterIP: s.string().optional(),
+      externalName: s.string().optional(),
+      loadBalancerIP: s.string().optional(),
+      externalTrafficPolicy: s.string().optional(),
     })
     .default({}),
 });
-export type Service = z.infer<typeof Service>;
+export type Service = Infer<typeof Service>;
 
-export const EndpointSlice = z.object({
+export const EndpointSlice = s.object({
   metadata: ObjectMeta,
-  endpoints: z
-    .array(z.object({ targetRef: z.object({ kind: z.string().optional(), name: z.string() }).optional() }))
+  endpoints: s
+    .array(s.object({ targetRef: s.object({ kind: s.string().optional(), name: s.string() }).optional() }))
     .nullish()
     .transform((v) => v ?? []),
 });
-export type EndpointSlice = z.infer<typeof EndpointSlice>;
+export type EndpointSlice = Infer<typeof EndpointSlice>;
 
-const count = z.number().optional();
+const count = s.number().optional();
 
-export const Deployment = z.object({
+export const Deployment = s.object({
   metadata: ObjectMeta,
-  spec: z.object({ replicas: count }).default({}),
-  status: z
+  spec: s.object({ replicas: count }).default({}),
+  status: s
     .object({
       replicas: count,
       availableReplicas: count,
       updatedReplicas: count,
       unavailableReplicas: count,
       observedGeneration: count,
-      conditions: z.array(Condition).optional(),
+      conditions: s.array(Condition).optional(),
     })
     .default({}),
 });
-export type Deployment = z.infer<typeof Deployment>;
+export type Deployment = Infer<typeof Deployment>;
 
-export const ReplicaSet = z.object({ metadata: ObjectMeta, spec: z.object({ replicas: count }).default({}) });
-export type ReplicaSet = z.infer<typeof ReplicaSet>;
+export const ReplicaSet = s.object({ metadata: ObjectMeta, spec: s.object({ replicas: count }).default({}) });
+export type ReplicaSet = Infer<typeof ReplicaSet>;
 
-export const DaemonSet = z.object({
+export const DaemonSet = s.object({
   metadata: ObjectMeta,
-  status: z
+  status: s
     .object({
       desiredNumberScheduled: count,
       currentNumberScheduled: count,
@@ -145,39 +145,39 @@ export const DaemonSet = z.object({
     })
     .default({}),
 });
-export type DaemonSet = z.infer<typeof DaemonSet>;
+export type DaemonSet = Infer<typeof DaemonSet>;
 
-export const StatefulSet = z.object({
+export const StatefulSet = s.object({
   metadata: ObjectMeta,
-  spec: z.object({ replicas: count }).default({}),
-  status: z
+  spec: s.object({ replicas: count }).default({}),
+  status: s
     .object({
       replicas: count,
       readyReplicas: count,
       currentReplicas: count,
       updatedReplicas: count,
       observedGeneration: count,
-      currentRevision: z.string().optional(),
-      updateRevision: z.string().optional(),
+      currentRevision: s.string().optional(),
+      updateRevision: s.string().optional(),
     })
     .default({}),
 });
-export type StatefulSet = z.infer<typeof StatefulSet>;
+export type StatefulSet = Infer<typeof StatefulSet>;
 
-export const Job = z.object({
+export const Job = s.object({
   metadata: ObjectMeta,
-  status: z
-    .object({ active: count, succeeded: count, failed: count, conditions: z.array(Condition).optional() })
+  status: s
+    .object({ active: count, succeeded: count, failed: count, conditions: s.array(Condition).optional() })
     .default({}),
 });
-export type Job = z.infer<typeof Job>;
+export type Job = Infer<typeof Job>;
 
-export const HorizontalPodAutoscaler = z.object({
+export const HorizontalPodAutoscaler = s.object({
   metadata: ObjectMeta,
-  spec: z.object({ minReplicas: count, maxReplicas: z.number() }),
-  status: z.object({ currentReplicas: count, desiredReplicas: count }).default({}),
+  spec: s.object({ minReplicas: count, maxReplicas: s.number() }),
+  status: s.object({ currentReplicas: count, desiredReplicas: count }).default({}),
 });
-export type HorizontalPodAutoscaler = z.infer<typeof HorizontalPodAutoscaler>;
+export type HorizontalPodAutoscaler = Infer<typeof HorizontalPodAutoscaler>;
 
 /** What every cached object has: a name and, for namespaced kinds, a namespace. */
 export interface KubeObject {
@@ -185,30 +185,30 @@ export interface KubeObject {
 }
 
 /** A list response: items plus the resourceVersion to watch from. */
-export const ObjectList = z.object({
-  metadata: z.object({ resourceVersion: z.string().optional() }).default({}),
-  items: z
-    .array(z.unknown())
+export const ObjectList = s.object({
+  metadata: s.object({ resourceVersion: s.string().optional() }).default({}),
+  items: s
+    .array(s.unknown())
     .nullish()
     .transform((v) => v ?? []),
 });
 
 /** One line of a watch stream. */
-export const WatchEvent = z.object({
-  type: z.enum(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']),
-  object: z.unknown(),
+export const WatchEvent = s.object({
+  type: s.enum(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']),
+  object: s.unknown(),
 });
-export type WatchEvent = z.infer<typeof WatchEvent>;
+export type WatchEvent = Infer<typeof WatchEvent>;
 
 /** metav1.Status, as an ERROR event or a failed request carries it. */
-export const Status = z.object({
-  kind: z.literal('Status').optional(),
-  code: z.number().optional(),
-  reason: z.string().optional(),
-  message: z.string().optional(),
+export const Status = s.object({
+  kind: s.literal('Status').optional(),
+  code: s.number().optional(),
+  reason: s.string().optional(),
+  message: s.string().optional(),
 });
 
-export const BookmarkObject = z.object({ metadata: z.object({ resourceVersion: z.string() }) });
+export const BookmarkObject = s.object({ metadata: s.object({ resourceVersion: s.string() }) });
 
 /** Cache key: "namespace/name", or "name" for cluster-scoped objects, as client-go keys them. */
 export function objectKey(meta: ObjectMeta): string {

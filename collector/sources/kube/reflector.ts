@@ -4,10 +4,10 @@
  * resourceVersion is gone (410), reconnects with backoff when the connection
  * breaks, and keeps the last known objects while the API server is away.
  */
-import { z } from 'zod';
 import type { Logger } from '../../log/logger.js';
 import type { Result } from '../../result.js';
 import { err, ok } from '../../result.js';
+import { prettifyError, s, type Schema } from '../../schema/index.js';
 import type { ApiError, KubeApi } from './api-client.js';
 import type { BackoffOptions, Sleep } from './backoff.js';
 import { Backoff, sleep as realSleep } from './backoff.js';
@@ -17,7 +17,7 @@ import { BookmarkObject, ObjectList, ObjectMeta, objectKey, Status, WatchEvent }
 export interface ReflectorOptions<T extends KubeObject> {
   readonly resource: string;
   readonly path: string;
-  readonly schema: z.ZodType<T>;
+  readonly schema: Schema<T, unknown>;
   readonly api: KubeApi;
   readonly fieldSelector?: string;
   readonly logger: Logger;
@@ -46,7 +46,7 @@ type StreamEnd =
   | { readonly kind: 'gone'; readonly message: string }
   | { readonly kind: 'error'; readonly message: string };
 
-const Meta = z.object({ metadata: ObjectMeta });
+const Meta = s.object({ metadata: ObjectMeta });
 
 export class Reflector<T extends KubeObject> {
   readonly objects = new Map<string, T>();
@@ -134,7 +134,7 @@ export class Reflector<T extends KubeObject> {
     const r = await this.o.api.list(this.o.path, { fieldSelector: this.o.fieldSelector }, signal);
     if (!r.ok) return r;
     const body = ObjectList.safeParse(r.value);
-    if (!body.success) return err(new Error(`${this.where()}: list body: ${z.prettifyError(body.error)}`));
+    if (!body.success) return err(new Error(`${this.where()}: list body: ${prettifyError(body.error)}`));
     const fresh = new Map<string, T>();
     this.invalid.clear();
     for (const item of body.data.items) {
@@ -175,14 +175,13 @@ export class Reflector<T extends KubeObject> {
       return { kind: 'error', message: `${this.where()}: watch line is not JSON: ${line.slice(0, 120)}` };
     }
     const ev = WatchEvent.safeParse(json);
-    if (!ev.success)
-      return { kind: 'error', message: `${this.where()}: bad watch event: ${z.prettifyError(ev.error)}` };
+    if (!ev.success) return { kind: 'error', message: `${this.where()}: bad watch event: ${prettifyError(ev.error)}` };
     const { type, object } = ev.data;
     this.eventsThisWatch++;
     if (type === 'ERROR') {
-      const s = Status.safeParse(object);
-      const message = `${this.where()}: watch ERROR: ${s.success ? (s.data.message ?? s.data.reason ?? `code ${s.data.code}`) : 'unreadable status'}`;
-      const gone = s.success && (s.data.code === 410 || s.data.reason === 'Expired' || s.data.reason === 'Gone');
+      const st = Status.safeParse(object);
+      const message = `${this.where()}: watch ERROR: ${st.success ? (st.data.message ?? st.data.reason ?? `code ${st.data.code}`) : 'unreadable status'}`;
+      const gone = st.success && (st.data.code === 410 || st.data.reason === 'Expired' || st.data.reason === 'Gone');
       return gone ? { kind: 'gone', message } : { kind: 'error', message };
     }
     if (type === 'BOOKMARK') {
@@ -216,7 +215,7 @@ export class Reflector<T extends KubeObject> {
     }
     const meta = Meta.safeParse(item);
     const key = meta.success ? objectKey(meta.data.metadata) : '<unnamed>';
-    const message = z.prettifyError(r.error).replace(/\n/g, '; ');
+    const message = prettifyError(r.error).replace(/\n/g, '; ');
     this.invalid.set(key, message);
     this.count(`${this.where()} ${key}: object rejected: ${message}`);
     return undefined;

@@ -2,7 +2,7 @@
  * The API resources this source watches: where they live on the API server
  * and the schema their objects are narrowed with.
  */
-import type { z } from 'zod';
+import type { AnySchema, Infer } from '../../schema/index.js';
 import {
   DaemonSet,
   Deployment,
@@ -16,7 +16,7 @@ import {
   StatefulSet,
 } from './objects.js';
 
-export interface ResourceDef<S extends z.ZodType = z.ZodType> {
+export interface ResourceDef<S extends AnySchema = AnySchema> {
   /** Collection path, cluster-wide: `/api/v1/pods`. */
   readonly path: string;
   readonly schema: S;
@@ -39,7 +39,14 @@ export const RESOURCES = {
 } as const satisfies Record<string, ResourceDef>;
 
 export type KubeResourceName = keyof typeof RESOURCES;
-export type ResourceObject<R extends KubeResourceName> = z.infer<(typeof RESOURCES)[R]['schema']>;
+/**
+ * A conditional type, as zod's `z.infer` was: kube-source hands each resource's emitter on as an
+ * `Emit<KubeResourceName>`, which TypeScript allows for a conditional type but not for a plain indexed
+ * one (it would check each emitter's parameter against every resource's object).
+ */
+export type ResourceObject<R extends KubeResourceName> = R extends KubeResourceName
+  ? Infer<(typeof RESOURCES)[R]['schema']>
+  : never;
 
 export const ALL_RESOURCES = Object.keys(RESOURCES) as readonly KubeResourceName[];
 

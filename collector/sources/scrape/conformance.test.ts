@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { s } from '../../schema/index.js';
 import { parseExposition } from './parse-exposition.js';
 import type { ExpositionOptions } from './exposition-types.js';
 import { parseOpenMetrics } from './parse-openmetrics.js';
@@ -31,10 +31,10 @@ interface Case {
   readonly options?: ExpositionOptions;
 }
 
-const TestJson = z.object({ type: z.literal('text'), file: z.string(), shouldParse: z.boolean() });
-const Baseline = z.object({
-  minPass: z.record(z.string(), z.number().int()),
-  knownFailures: z.array(z.string()),
+const TestJson = s.object({ type: s.literal('text'), file: s.string(), shouldParse: s.boolean() });
+const Baseline = s.object({
+  minPass: s.record(s.string(), s.number().int()),
+  knownFailures: s.array(s.string()),
 });
 
 const filesIn = (dir: string): string[] =>
@@ -132,11 +132,11 @@ describe('exposition conformance', () => {
 
 // Golden results for cases whose meaning is easy to get subtly wrong
 // (escapes, timestamps in seconds, created timestamps, exemplars).
-const ExpectedCase = z.object({
-  samples: z.array(z.unknown()),
-  metadata: z.array(z.unknown()).optional(),
+const ExpectedCase = s.object({
+  samples: s.array(s.unknown()),
+  metadata: s.array(s.unknown()).optional(),
 });
-const Expected = z.record(z.string(), ExpectedCase);
+const Expected = s.record(s.string(), ExpectedCase);
 
 describe('exposition conformance: expected series', () => {
   const expected = Expected.parse(JSON.parse(readFileSync(path.join(fixtures, 'expected.json'), 'utf8')));

@@ -4,20 +4,20 @@
  * Fields we do not know (Thanos adds a "thanos" section, newer Prometheus
  * versions add hints) are kept when we rewrite the file.
  */
-import { z } from 'zod';
 import { err, ok, type Result } from '../../result.js';
+import { s, type Infer } from '../../schema/index.js';
 import { isUlid } from './ulid.js';
 
-const Ulid = z.string().refine(isUlid, { message: 'expected a ULID (26 Crockford base32 characters)' });
-const Int = z.number().int();
+const Ulid = s.string().refine(isUlid, { message: 'expected a ULID (26 Crockford base32 characters)' });
+const Int = s.number().int();
 
-const BlockDescSchema = z.looseObject({ ulid: Ulid, minTime: Int, maxTime: Int });
+const BlockDescSchema = s.looseObject({ ulid: Ulid, minTime: Int, maxTime: Int });
 
-const MetaSchema = z.looseObject({
+const MetaSchema = s.looseObject({
   ulid: Ulid,
   minTime: Int,
   maxTime: Int,
-  stats: z
+  stats: s
     .looseObject({
       numSamples: Int.nonnegative().optional(),
       numSeries: Int.nonnegative().optional(),
@@ -25,18 +25,18 @@ const MetaSchema = z.looseObject({
       numTombstones: Int.nonnegative().optional(),
     })
     .default({}),
-  compaction: z.looseObject({
+  compaction: s.looseObject({
     level: Int.nonnegative(),
-    sources: z.array(Ulid).optional(),
-    deletable: z.boolean().optional(),
-    parents: z.array(BlockDescSchema).optional(),
-    failed: z.boolean().optional(),
+    sources: s.array(Ulid).optional(),
+    deletable: s.boolean().optional(),
+    parents: s.array(BlockDescSchema).optional(),
+    failed: s.boolean().optional(),
   }),
-  version: z.literal(1),
+  version: s.literal(1),
 });
 
-export type BlockMeta = z.infer<typeof MetaSchema>;
-export type BlockDesc = z.infer<typeof BlockDescSchema>;
+export type BlockMeta = Infer<typeof MetaSchema>;
+export type BlockDesc = Infer<typeof BlockDescSchema>;
 
 export const META_FILENAME = 'meta.json';
 
