@@ -238,5 +238,5 @@ export const REMOTE_WRITE_HEADERS: Readonly<Record<string, string>> = {
  * await fetch(url, { method: 'POST', headers: REMOTE_WRITE_HEADERS, body: encodeRemoteWriteBody(req) });
  */
 export function encodeRemoteWriteBody(req: WriteRequest): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(snappyCompress(encodeWriteRequest(req)));
+  return snappyCompress(encodeWriteRequest(req));
 }

@@ -145,5 +145,5 @@ export function encodeSamples(samples: Iterable<QueuedSample>): Uint8Array {
 /** The HTTP body: the WriteRequest, snappy block compressed. */
 export function encodeRequestBody(samples: SampleColumns | Iterable<QueuedSample>): Uint8Array<ArrayBuffer> {
   const raw = 'series' in samples ? encodeColumns(samples) : encodeSamples(samples);
-  return new Uint8Array(snappyCompress(raw));
+  return snappyCompress(raw);
 }

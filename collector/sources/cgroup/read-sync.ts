@@ -106,10 +106,12 @@ const closeQuietly = (fd: number): void => {
   }
 };
 
-/** Closes what a reader that is no longer used still held (a source made for one collection, as tests do). */
-const orphans = new FinalizationRegistry<HeldFiles>((held) => {
+const closeEvery = (held: HeldFiles): void => {
   for (const files of held.values()) for (const h of files.values()) closeQuietly(h.fd);
-});
+};
+
+/** Closes what a reader that is no longer used still held (a source made for one collection, as tests do). */
+const orphans = new FinalizationRegistry<HeldFiles>(closeEvery);
 
 /**
  * Synchronous reads that keep each file open across collections (see the top of this file).
@@ -133,7 +135,7 @@ export function syncFiles(maxHeld = MAX_HELD): RawFiles {
   };
 
   const closeAll = (): void => {
-    for (const files of held.values()) for (const h of files.values()) closeQuietly(h.fd);
+    closeEvery(held);
     held.clear();
     count = 0;
   };

@@ -41,11 +41,12 @@ interface Family {
 }
 
 /**
+ * `omit`: label names left out of every line (a collection's constLabels).
+ *
  * @example
  * res.setHeader('Content-Type', TEXT_CONTENT_TYPE);
  * res.end(writeTextExposition([{ labels: { __name__: 'up' }, value: 1 }], [{ name: 'up', type: 'gauge', help: 'Up.' }]));
  */
-/** `omit`: label names left out of every line (a collection's constLabels). */
 export function writeTextExposition(samples: readonly SourceSample[], metadata: readonly MetricMeta[] = [], omit?: ReadonlySet<string>): string {
   const metaByName = new Map<string, MetricMeta>();
   for (const m of metadata) if (!metaByName.has(m.name)) metaByName.set(m.name, m);
