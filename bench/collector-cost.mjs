@@ -3,10 +3,13 @@
 // a real collector process, at the default intervals (resource 15 s, full 30 s), reading this
 // machine's /proc and a generated cgroup v2 tree of 110 pods x 3 containers (the kubelet's
 // default max-pods), remote-writing to a 204 responder on loopback through its disk queue.
+// It names the containers from a kubelet as the DaemonSet does in kind: an HTTPS /pods (self-signed,
+// kubelet.insecureSkipVerify as deploy/kind/overlay sets it) answering the tree's 110 pods, made of
+// the real pods a v1.34 kubelet served (bench/lib/kubelet-pods.mjs); --no-kubelet leaves it out.
 //
 //   npm run build && node bench/collector-cost.mjs [--minutes 3] [--pods 110] [--containers 3]
 //       [--dist dist] [--node-options "..."] [--node-args "..."] [--malloc-env "K=V ..."]
-//       [--sample-ms 1000] [--warmup-s 60] [--no-node-exporter]
+//       [--sample-ms 1000] [--warmup-s 60] [--no-node-exporter] [--no-kubelet]
 //
 // Samples the child's RSS (/proc/<pid>/status VmRSS, split into RssAnon and RssFile; VmHWM
 // for the peak) and CPU (/proc/<pid>/stat utime + stime, all its threads) and prints steady
@@ -24,14 +27,16 @@
 // deploy/base/collector-daemonset.yaml (printed with the results). --node-options,
 // --node-args and --malloc-env replace those, to try other settings.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { flag, has } from './lib/args.mjs';
-import { buildKubeTree, buildProcDir } from './lib/cgroup-tree.mjs';
+import { buildKubeNode, buildProcDir } from './lib/cgroup-tree.mjs';
+import { kubeletPodList } from './lib/kubelet-pods.mjs';
 import { cpuSeconds, freePort } from './lib/procs.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -47,9 +52,15 @@ const nodeOptions = flag('node-options', deployed.env.NODE_OPTIONS ?? '');
 // V8 flags NODE_OPTIONS does not accept (--max-opt, --optimize-for-size…) go on the command line.
 const nodeArgs = has('node-args') ? flag('node-args', '').split(' ').filter(Boolean) : deployed.nodeArgs;
 const mallocEnv = has('malloc-env')
-  ? Object.fromEntries(flag('malloc-env', '').split(' ').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
+  ? Object.fromEntries(
+      flag('malloc-env', '')
+        .split(' ')
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    )
   : Object.fromEntries(Object.entries(deployed.env).filter(([k]) => k.startsWith('MALLOC_')));
 const withNodeExporter = !has('no-node-exporter');
+const withKubelet = !has('no-kubelet');
 const NODE_EXPORTER = process.env.NODE_EXPORTER_BIN ?? 'prometheus-node-exporter';
 
 /**
@@ -63,7 +74,9 @@ function daemonSetRuntime(file) {
   const command = c.command ?? [];
   const script = command.findIndex((a) => a.endsWith('.js'));
   const nodeArgs = command[0] === 'node' && script > 0 ? command.slice(1, script) : [];
-  const env = Object.fromEntries((c.env ?? []).filter((e) => typeof e.value === 'string').map((e) => [e.name, e.value]));
+  const env = Object.fromEntries(
+    (c.env ?? []).filter((e) => typeof e.value === 'string').map((e) => [e.name, e.value]),
+  );
   return { nodeArgs, env };
 }
 
@@ -197,11 +210,43 @@ const server = createServer((req, res) => {
     res.writeHead(204).end();
   });
 });
+const kubeletAnswers = { pods: 0, bytes: 0 };
+const expectedNames = new Set(); // namespace/pod/container, as the kubelet names them
+let kubelet;
 const procs = [];
 try {
-  const cgroupRoot = buildKubeTree(join(dir, 'tree'), { pods, containers });
+  const node = buildKubeNode(join(dir, 'tree'), { pods, containers });
+  const cgroupRoot = node.cgroupRoot;
   const procPath = buildProcDir(join(dir, 'proc'));
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const config = join(dir, 'kubepulse.yaml');
+  let kubeletEnv = {};
+  if (withKubelet) {
+    const { selfSignedCertificate } = await import(join(dist, 'collector/http/tls.js'));
+    const pair = selfSignedCertificate({ commonName: 'bench-node', altNames: ['127.0.0.1'] });
+    const body = Buffer.from(kubeletPodList(node.pods, 'bench-node'));
+    for (const { metadata, spec } of JSON.parse(body.toString()).items)
+      for (const c of spec.containers) expectedNames.add(`${metadata.namespace}/${metadata.name}/${c.name}`);
+    kubelet = createTlsServer({ cert: pair.cert, key: pair.key }, (req, res) => {
+      if (req.url !== '/pods') return res.writeHead(404).end();
+      kubeletAnswers.pods++;
+      kubeletAnswers.bytes += body.length;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
+    await new Promise((r) => kubelet.listen(0, '127.0.0.1', r));
+    kubeletEnv = { NODE_IP: '127.0.0.1' };
+  }
+  // The DaemonSet's collector configuration (deploy/base/config.yaml, with kind's kubelet setting).
+  writeFileSync(
+    config,
+    [
+      'pipelines:',
+      '  resource: { interval: 15s }',
+      '  full: { interval: 30s }',
+      ...(kubelet ? ['kubelet:', `  port: ${kubelet.address().port}`, '  insecureSkipVerify: true'] : []),
+      '',
+    ].join('\n'),
+  );
   const rwUrl = `http://127.0.0.1:${server.address().port}/api/v1/write`;
   const port = await freePort();
   const main = join(dist, 'collector/cli/main.js');
@@ -215,6 +260,7 @@ try {
       main,
       'collector',
       `--listen=127.0.0.1:${port}`,
+      `--config=${config}`,
       `--data-dir=${join(dir, 'data')}`,
       `--remote-write-url=${rwUrl}`,
       '--log-level=warn',
@@ -225,6 +271,7 @@ try {
       NODE_OPTIONS: nodeOptions,
       ...mallocEnv,
       NODE_NAME: 'bench-node',
+      ...kubeletEnv,
     },
   );
   procs.push(collector);
@@ -285,7 +332,9 @@ try {
   console.log(
     `  steady RSS         : ${mb(c.steady)} (median of the second half; target <= 80 MB)  ${c.steady <= 80e6 ? 'OK' : 'OVER'}`,
   );
-  console.log(`  steady RSS parts   : ${mb(c.steadyAnon)} anonymous (heaps, buffers), ${mb(c.steadyFile)} file pages (node binary, libraries)`);
+  console.log(
+    `  steady RSS parts   : ${mb(c.steadyAnon)} anonymous (heaps, buffers), ${mb(c.steadyFile)} file pages (node binary, libraries)`,
+  );
   console.log(
     c.workingSet === undefined
       ? '  cgroup memory      : n/a (no memory cgroup could be made for the collector here)'
@@ -304,6 +353,23 @@ try {
     );
   }
   console.log(`  remote write       : ${receiver.requests} requests, ${mb(receiver.bytes)} received`);
+  console.log(
+    kubelet
+      ? `  kubelet /pods      : ${kubeletAnswers.pods} answers of ${mb(kubeletAnswers.bytes / Math.max(1, kubeletAnswers.pods))} over HTTPS (${pods} pods)`
+      : '  kubelet /pods      : none (--no-kubelet: containers are not named)',
+  );
+  const label = (line, name) => new RegExp(`[{,]${name}="([^"]*)"`).exec(line)?.[1];
+  const named = new Set(
+    metrics
+      .split('\n')
+      .filter((l) => l.startsWith('container_cpu_usage_seconds_total{'))
+      .map((l) => `${label(l, 'namespace')}/${label(l, 'pod')}/${label(l, 'container')}`)
+      .filter((n) => expectedNames.has(n)),
+  );
+  if (kubelet)
+    console.log(
+      `  named containers   : ${named.size} of ${pods * containers} carry the kubelet's namespace, pod and container names`,
+    );
   console.log(
     `  self-metrics       : ${metric('kubepulse_remote_write_') ? metric('kubepulse_remote_write_samples') || '(no samples counter)' : '(none)'}`,
   );
@@ -326,5 +392,6 @@ try {
     }
   }
   server.close();
+  kubelet?.close();
   rmSync(dir, { recursive: true, force: true });
 }

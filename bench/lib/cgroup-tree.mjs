@@ -19,7 +19,15 @@ export const V2_MOUNTINFO = '30 23 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec 
  * `<dir>/sys/fs/cgroup/kubepods/{burstable,besteffort,}` (the kubelet's QoS classes),
  * plus `<dir>/proc/self/mountinfo` and `<dir>/proc/diskstats`. Returns the cgroup root.
  */
-export function buildKubeTree(dir, { pods = 110, containers = 3 } = {}) {
+export function buildKubeTree(dir, opts = {}) {
+  return buildKubeNode(dir, opts).cgroupRoot;
+}
+
+/**
+ * buildKubeTree, also returning what the tree holds: each pod's UID, QoS class and
+ * container IDs, from which bench/lib/kubelet-pods.mjs makes the kubelet's /pods answer.
+ */
+export function buildKubeNode(dir, { pods = 110, containers = 3 } = {}) {
   const cg = join(dir, 'sys/fs/cgroup');
   const ioStat = readFileSync(IO_STAT, 'utf8');
   const qos = ['burstable', 'besteffort', ''];
@@ -27,10 +35,18 @@ export function buildKubeTree(dir, { pods = 110, containers = 3 } = {}) {
     cpSync(SCOPE, d, { recursive: true });
     writeFileSync(join(d, 'io.stat'), ioStat);
   };
+  const made = [];
   for (let p = 0; p < pods; p++) {
-    const pod = join(cg, 'kubepods', qos[p % 3], `pod${randomUUID()}`);
+    const uid = randomUUID();
+    const pod = join(cg, 'kubepods', qos[p % 3], `pod${uid}`);
     cgroupDir(pod);
-    for (let c = 0; c < containers; c++) cgroupDir(join(pod, randomBytes(32).toString('hex')));
+    const containerIds = [];
+    for (let c = 0; c < containers; c++) {
+      const id = randomBytes(32).toString('hex');
+      cgroupDir(join(pod, id));
+      containerIds.push(id);
+    }
+    made.push({ uid, qos: qos[p % 3] || 'guaranteed', containerIds });
   }
   mkdirSync(join(dir, 'proc/self'), { recursive: true });
   writeFileSync(join(dir, 'proc/self/mountinfo'), V2_MOUNTINFO);
@@ -38,7 +54,7 @@ export function buildKubeTree(dir, { pods = 110, containers = 3 } = {}) {
     join(dir, 'proc/diskstats'),
     ' 253 0 vda 1 2 3 4 5 6 7 8 9 10 11\n 259 0 nvme0n1 1 2 3 4 5 6 7 8 9 10 11\n',
   );
-  return cg;
+  return { cgroupRoot: cg, pods: made };
 }
 
 /**

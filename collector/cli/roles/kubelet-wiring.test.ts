@@ -38,8 +38,11 @@ const settle = () => new Promise((r) => setTimeout(r, 10));
 const CGROUP_POD = { uid: '990d239a-a2c4-447a-aa76-f90be5dfd3a9', name: 'e2e-kube-state-metrics-64d545d47-nvr8f' };
 
 describe('createPodListCache', () => {
-  it('serves pod names and discovery from one /pods fetch', async () => {
-    const client = kubelet([() => PODS]);
+  it('serves pod names and discovery from one /pods fetch, and reads an answer again only when it changed', async () => {
+    const renamed = JSON.parse(PODS.toString()) as { items: { metadata: { uid: string; name: string } }[] };
+    const target = renamed.items.find((p) => p.metadata.uid === CGROUP_POD.uid);
+    if (target) target.metadata.name = 'renamed-pod';
+    const client = kubelet([() => PODS, () => Buffer.from(PODS), () => Buffer.from(JSON.stringify(renamed))]);
     let now = 0;
     const cache = createPodListCache(client, 15_000, logger, () => now);
     const updates: DiscoveredPods[] = [];
@@ -53,12 +56,37 @@ describe('createPodListCache', () => {
     cache.lookup(CGROUP_POD.uid, '');
     cache.refresh();
     expect(client.calls()).toBe(1);
+    // The same bytes again: fetched, not parsed, nobody told.
     now = 15_000;
     cache.refresh();
     cache.lookup(CGROUP_POD.uid, '');
     await settle();
     expect(client.calls()).toBe(2);
+    expect(updates).toHaveLength(1);
+    expect(cache.lookup(CGROUP_POD.uid, '')?.pod).toBe(CGROUP_POD.name);
+    // A changed answer is read: the new name, and listeners get the new list.
+    now = 30_000;
+    cache.refresh();
+    await settle();
+    expect(client.calls()).toBe(3);
     expect(updates).toHaveLength(2);
+    expect(cache.lookup(CGROUP_POD.uid, '')?.pod).toBe('renamed-pod');
+    expect(updates[1]?.pods.some((p) => p.name === 'renamed-pod')).toBe(true);
+  });
+
+  it('says why an answer that is not JSON gives no names, and keeps the last good list', async () => {
+    let now = 0;
+    const client = kubelet([() => PODS, () => Buffer.from('<html>login</html>')]);
+    const cache = createPodListCache(client, 1_000, logger, () => now);
+    await settle();
+    now = 2_000;
+    cache.refresh();
+    await settle();
+    expect(client.calls()).toBe(2);
+    expect(cache.lookup(CGROUP_POD.uid, '')?.pod).toBe(CGROUP_POD.name);
+    expect(
+      lines.some((l) => l.includes('pod names from the kubelet unusable') && l.includes(`GET ${URL_}: not JSON: `)),
+    ).toBe(true);
   });
 
   it('keeps the last good list when the kubelet fails, and says why', async () => {

@@ -74,6 +74,11 @@ export function parsePodList(json: string, place = 'pods'): Result<PodLookup, Er
   } catch (e) {
     return err(new Error(`${place}: not JSON: ${(e as Error).message}`));
   }
+  return podLookupOf(data, place);
+}
+
+/** parsePodList for a PodList already parsed from JSON (a caller that reads the same answer another way too). */
+export function podLookupOf(data: unknown, place = 'pods'): Result<PodLookup, Error> {
   const parsed = PodListSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

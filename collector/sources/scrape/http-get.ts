@@ -71,8 +71,12 @@ const DEFAULT_MAX_REDIRECTS = 10;
  * if (r.ok && r.value.status === 200) parse(r.value.body);
  */
 export function httpGet(url: string, options: HttpGetOptions): Promise<Result<HttpGetResponse, HttpGetError>> {
-  return new Promise((resolve) => {
+  return new Promise((resolveOnce) => {
     let settled = false;
+    // Dropped once settled, as are the request and its body: a kept-alive socket keeps the request's
+    // listeners, and through them this closure, until its next request; the answer (a kubelet's /pods is
+    // ~1 MB) must not be held that long.
+    let resolve: ((r: Result<HttpGetResponse, HttpGetError>) => void) | undefined = resolveOnce;
     let request: ClientRequest | undefined;
     let body: Readable | undefined;
     const finish = (r: Result<HttpGetResponse, HttpGetError>): void => {
@@ -80,7 +84,8 @@ export function httpGet(url: string, options: HttpGetOptions): Promise<Result<Ht
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      resolve(r);
+      resolve?.(r);
+      resolve = undefined;
     };
     /** Ends the exchange with an error and drops its socket (a half-read body cannot go back to the pool). */
     const fail = (error: HttpGetError): void => {
@@ -195,7 +200,11 @@ export function httpGet(url: string, options: HttpGetOptions): Promise<Result<Ht
       });
       stream.on('end', () => {
         if (settled) return;
-        done(concatBytes(chunks, total));
+        const bytes = concatBytes(chunks, total);
+        chunks.length = 0;
+        body = undefined;
+        request = undefined;
+        done(bytes);
       });
     };
 
