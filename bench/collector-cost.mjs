@@ -90,6 +90,11 @@ function memory(pid) {
   return { rss: kb('VmRSS'), hwm: kb('VmHWM'), anon: kb('RssAnon'), file: kb('RssFile') };
 }
 
+/** Bytes the process has had written to storage (/proc/<pid>/io write_bytes): the queue's segments, mostly. */
+function writtenBytes(pid) {
+  return Number(/^write_bytes: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.floor(s.length / 2)];
@@ -141,6 +146,7 @@ function watch(pid, warmupMs, cgroup) {
   const samples = [];
   const cgroupSamples = [];
   const cpu0 = cpuSeconds(pid);
+  const written0 = writtenBytes(pid);
   const t0 = performance.now();
   let warm;
   const timer = setInterval(() => {
@@ -166,6 +172,7 @@ function watch(pid, warmupMs, cgroup) {
       peakSampled: Math.max(...samples.map((m) => m.rss)),
       hwm,
       cpu: cpuNow - cpu0,
+      written: writtenBytes(pid) - written0,
       seconds: (now - t0) / 1000,
       ...(warm && { warmCpu: cpuNow - warm.cpu, warmSeconds: (now - warm.at) / 1000 }),
       ...(cgroupSecond.length > 0 && {
@@ -353,6 +360,9 @@ try {
     );
   }
   console.log(`  remote write       : ${receiver.requests} requests, ${mb(receiver.bytes)} received`);
+  console.log(
+    `  disk writes        : ${mb(c.written)} (queue segments and checkpoints; ${mb((c.written / c.seconds) * 60)} a minute)`,
+  );
   console.log(
     kubelet
       ? `  kubelet /pods      : ${kubeletAnswers.pods} answers of ${mb(kubeletAnswers.bytes / Math.max(1, kubeletAnswers.pods))} over HTTPS (${pods} pods)`

@@ -1,28 +1,39 @@
 /**
- * One committed appender as one queue record: the label sets once each, then
- * (series index, t, v) per sample in append order. Values go through a
- * DataView so NaN payloads (the staleness marker) survive bit for bit.
+ * One committed appender as one queue record: its labels once each, its
+ * series once each, then (series index, t, v) per sample in append order.
+ * Values go through a DataView so NaN payloads (the staleness marker) survive
+ * bit for bit. A record needs no other record to be read.
  *
  * A label set is kept as the bytes remote write sends for it (the `labels`
  * fields of a protobuf TimeSeries, sorted by name), from append to the HTTP
  * body: encoded once per label object (SeriesEncoder; a pipeline hands the
- * same object for a series every collection), copied into each record that
- * goes to disk, and into the request. No label strings or objects are made
- * between append and send, which was most of the collector's CPU and heap
- * (15,000 series per collection on a 110-pod node).
+ * same object for a series every collection), and copied into the request.
+ * No label strings or objects are made between append and send, which was
+ * most of the collector's CPU and heap (15,000 series per collection on a
+ * 110-pod node). The bytes are pieces, one per label, each held once for all
+ * the series that carry it, in memory and in a record: a container's ~30
+ * series share its id, name, image, pod…, so a full collection of that node
+ * is a record of ~0.6 MB, not the 6.6 MB of every series' labels in full.
  *
- * Layout, little endian: u32 sampleCount, u32 seriesCount | WIRE_FORMAT, per
- * series u32 byteLength + the label bytes, then per sample u32 seriesIndex,
- * f64 t, f64 v. Records written before WIRE_FORMAT (no flag) hold UTF-8 JSON
- * of [[name, value], …] per series instead; they are still read.
+ * Layout, little endian: u32 sampleCount, u32 seriesCount | PIECE_FORMAT,
+ * u32 pieceCount; per piece u32 byteLength + its bytes (whole Label fields);
+ * per series u32 hash, varint partCount, partCount varint piece indexes; then
+ * per sample u32 seriesIndex, f64 t, f64 v. Earlier layouts are still read:
+ * WIRE_FORMAT (per series u32 byteLength + all its label bytes, no pieces),
+ * and no flag (UTF-8 JSON of [[name, value], …] per series).
  */
 import type { Labels } from '../../tsdb/interface.js';
 import { putVarint, varintSize } from '../varint.js';
 import { withHeadroom } from './segment-frame.js';
 
-/** A label set as remote write's TimeSeries `labels` bytes; `hash` picks its shard (stable across restarts). */
+/**
+ * A label set as remote write's TimeSeries `labels` bytes: `parts` in order, `byteLength` in all.
+ * `hash` (FNV-1a of the bytes) picks its shard, stable across restarts.
+ */
 export interface QueuedSeries {
-  readonly wire: Uint8Array;
+  /** One piece per label when SeriesEncoder made it (pieces shared between series); one when read from a record. */
+  readonly parts: readonly Uint8Array[];
+  readonly byteLength: number;
   readonly hash: number;
 }
 
@@ -32,17 +43,76 @@ export interface QueuedSample {
   readonly v: number;
 }
 
-/** Set in the series count of records whose label sets are wire bytes. */
+/** Set in the series count of records whose label sets are wire bytes, each in full. */
 const WIRE_FORMAT = 0x80000000;
+/** Set in the series count of records whose series are lists of label pieces (the layout written now). */
+const PIECE_FORMAT = 0x40000000;
+const SERIES_COUNT = 0x3fffffff;
 
 const encoder = new TextEncoder();
 let scratch = new Uint8Array(4096);
 
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a over the bytes, continuing from `h` (an unfinished hash; finish with `>>> 0`). */
+function fnvUpdate(h: number, bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
+  return h;
+}
+
 /** FNV-1a over the bytes. */
 function fnv(bytes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
-  return h >>> 0;
+  return fnvUpdate(FNV_OFFSET, bytes) >>> 0;
+}
+
+/** A series of one piece. */
+function whole(wire: Uint8Array, hash = fnv(wire)): QueuedSeries {
+  return { parts: [wire], byteLength: wire.length, hash };
+}
+
+/** Copies the label bytes of `s` into `out` at `at`; returns the position after them. */
+export function copyLabelBytes(s: QueuedSeries, out: Uint8Array, at: number): number {
+  for (const p of s.parts) {
+    const n = p.length;
+    // Most pieces are a short label: a loop beats set()'s call for those.
+    if (n <= 32) for (let i = 0; i < n; i++) out[at + i] = p[i] as number;
+    else out.set(p, at);
+    at += n;
+  }
+  return at;
+}
+
+/** The label bytes of `s` as one array (tests, tools). */
+export function labelBytes(s: QueuedSeries): Uint8Array {
+  if (s.parts.length === 1) return s.parts[0] as Uint8Array;
+  const out = new Uint8Array(s.byteLength);
+  copyLabelBytes(s, out, 0);
+  return out;
+}
+
+/** Whether two series have the same label bytes (the same series read from two records, say). */
+export function sameLabelBytes(a: QueuedSeries, b: QueuedSeries): boolean {
+  if (a === b) return true;
+  if (a.byteLength !== b.byteLength || a.hash !== b.hash) return false;
+  // Walk both piece lists at once.
+  let ia = 0;
+  let ib = 0;
+  let oa = 0;
+  let ob = 0;
+  for (let left = a.byteLength; left > 0; left--) {
+    let pa = a.parts[ia] as Uint8Array;
+    while (oa === pa.length) {
+      pa = a.parts[++ia] as Uint8Array;
+      oa = 0;
+    }
+    let pb = b.parts[ib] as Uint8Array;
+    while (ob === pb.length) {
+      pb = b.parts[++ib] as Uint8Array;
+      ob = 0;
+    }
+    if (pa[oa++] !== pb[ob++]) return false;
+  }
+  return true;
 }
 
 /** FNV-1a over UTF-16 code units: the hash records of the JSON format were sharded by. */
@@ -59,25 +129,36 @@ function fnvString(s: string): number {
  */
 export function toQueuedSeries(labels: Labels): QueuedSeries {
   const n = encodeLabels(labels); // first: it may replace `scratch` with a larger one
-  const wire = scratch.slice(0, n);
-  return { wire, hash: fnv(wire) };
+  return whole(scratch.slice(0, n));
 }
 
 /**
- * Label bytes up to a quarter of this share slabs; larger ones get a buffer of their own.
- * Small, because a slab lives as long as any series in it: as pods come and go, a slab kept
- * by one long-lived series wastes at most this much.
+ * Label pieces up to a quarter of this share slabs; larger ones get a buffer of their own.
+ * Small, because a slab lives as long as any piece in it: as pods come and go, a slab kept
+ * by one long-lived piece wastes at most this much.
  */
 const SLAB_BYTES = 4 * 1024;
 
 /**
+ * New pieces remembered before the older generation of the piece table is let go: the table
+ * finds a label's piece for the next series that has it, and forgets the labels of pods long
+ * gone. A 110-pod node has ~2,500 distinct labels; series keep their pieces whatever the table forgets.
+ */
+const PIECES_PER_GENERATION = 4096;
+
+/**
  * Encodes each label object once for as long as it lives: a pipeline hands the
  * same object for the same series every collection (see SeriesLabels), so a
- * steady node's 15,000 series are encoded once, not once per collection. The
- * bytes live in 4 KiB slabs (one buffer per ~20 series, not one per series).
+ * steady node's 15,000 series are encoded once, not once per collection. Each
+ * label (name and value) is encoded once too, and its bytes are shared by every
+ * series that has it; the bytes live in 4 KiB slabs.
  */
 export class SeriesEncoder {
   private readonly cache = new WeakMap<Labels, QueuedSeries>();
+  /** name → value → the Label's bytes: this generation's, and the one before. */
+  private pieces = new Map<string, Map<string, Uint8Array>>();
+  private older = new Map<string, Map<string, Uint8Array>>();
+  private added = 0;
   private slab = new Uint8Array(SLAB_BYTES);
   private used = 0;
 
@@ -86,13 +167,43 @@ export class SeriesEncoder {
     let s = this.cache.get(labels);
     if (!s) {
       if (valid && !valid(labels)) return undefined;
-      const n = encodeLabels(labels);
-      const wire = this.take(n);
-      wire.set(scratch.subarray(0, n));
-      s = { wire, hash: fnv(wire) };
+      const names = Object.keys(labels).sort();
+      const parts: Uint8Array[] = [];
+      let h = FNV_OFFSET;
+      let byteLength = 0;
+      for (const name of names) {
+        const piece = this.piece(name, labels[name] as string);
+        parts.push(piece);
+        h = fnvUpdate(h, piece);
+        byteLength += piece.length;
+      }
+      s = { parts, byteLength, hash: h >>> 0 };
       this.cache.set(labels, s);
     }
     return s;
+  }
+
+  private piece(name: string, value: string): Uint8Array {
+    let byValue = this.pieces.get(name);
+    let piece = byValue?.get(value);
+    if (piece) return piece;
+    piece = this.older.get(name)?.get(value);
+    if (!piece) {
+      const n = encodeLabel(name, value, 0);
+      piece = this.take(n);
+      piece.set(scratch.subarray(0, n));
+    }
+    if (!byValue) {
+      byValue = new Map();
+      this.pieces.set(name, byValue);
+    }
+    byValue.set(value, piece);
+    if (++this.added === PIECES_PER_GENERATION) {
+      this.older = this.pieces;
+      this.pieces = new Map();
+      this.added = 0;
+    }
+    return piece;
   }
 
   private take(n: number): Uint8Array {
@@ -110,28 +221,34 @@ export class SeriesEncoder {
 /** Writes the label bytes of `labels` at the start of `scratch`; returns their length. */
 function encodeLabels(labels: Labels): number {
   const names = Object.keys(labels).sort();
-  // UTF-8 takes at most 3 bytes per UTF-16 unit; 16 bytes of tags and lengths per label is ample.
-  let bound = 0;
-  for (const n of names) bound += 3 * (n.length + (labels[n] as string).length) + 16;
-  if (scratch.length < bound) scratch = new Uint8Array(Math.max(bound, scratch.length * 2));
   let pos = 0;
-  for (const name of names) {
-    const value = labels[name] as string;
-    // The Label body goes after a 1-byte length guess; moved if the length needs more bytes.
-    const start = pos;
-    pos += 2;
-    const bodyAt = pos;
-    pos = putString(1, name, pos);
-    pos = putString(2, value, pos);
-    const len = pos - bodyAt;
-    const lenBytes = varintSize(len);
-    if (lenBytes > 1) {
-      scratch.copyWithin(bodyAt + lenBytes - 1, bodyAt, pos);
-      pos += lenBytes - 1;
-    }
-    scratch[start] = 0x0a; // field 1, length-delimited
-    putVarint(scratch, start + 1, len);
+  for (const name of names) pos = encodeLabel(name, labels[name] as string, pos);
+  return pos;
+}
+
+/** Writes one Label field (name, value) into `scratch` at `pos`, growing it if needed; returns the position after it. */
+function encodeLabel(name: string, value: string, pos: number): number {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; 16 bytes of tags and lengths is ample.
+  const bound = pos + 3 * (name.length + value.length) + 16;
+  if (scratch.length < bound) {
+    const grown = new Uint8Array(Math.max(bound, scratch.length * 2));
+    grown.set(scratch.subarray(0, pos));
+    scratch = grown;
   }
+  // The Label body goes after a 1-byte length guess; moved if the length needs more bytes.
+  const start = pos;
+  pos += 2;
+  const bodyAt = pos;
+  pos = putString(1, name, pos);
+  pos = putString(2, value, pos);
+  const len = pos - bodyAt;
+  const lenBytes = varintSize(len);
+  if (lenBytes > 1) {
+    scratch.copyWithin(bodyAt + lenBytes - 1, bodyAt, pos);
+    pos += lenBytes - 1;
+  }
+  scratch[start] = 0x0a; // field 1, length-delimited
+  putVarint(scratch, start + 1, len);
   return pos;
 }
 
@@ -177,13 +294,19 @@ export interface RecordColumns {
   readonly v: Float64Array;
 }
 
-/** Grows one record sample by sample: label sets once each, then three numbers per sample. */
+/** Grows one record sample by sample: pieces and series once each, then three numbers per sample. */
 export class RecordBuilder {
   readonly series: QueuedSeries[] = [];
   /** Each series' index in `series`: a collection appends the same series object once per sample. */
   private readonly indexOf = new Map<QueuedSeries, number>();
-  /** Bytes of the series section (u32 length + label bytes per series), written by encode(). */
-  private seriesBytes = 0;
+  /** Each piece's index in `pieces`: series of one SeriesEncoder share piece objects. */
+  private readonly pieceIndex = new Map<Uint8Array, number>();
+  private readonly pieces: Uint8Array[] = [];
+  /** Every series' piece indexes, in series order. */
+  private parts = new Uint32Array(256);
+  private partCount = 0;
+  /** Bytes of the piece and series sections, written by encode(). */
+  private labelBytes = 0;
   private n = 0;
   private index: Uint32Array;
   private ts: Float64Array;
@@ -210,7 +333,23 @@ export class RecordBuilder {
     if (i === undefined) {
       i = this.series.push(s) - 1;
       this.indexOf.set(s, i);
-      this.seriesBytes += 4 + s.wire.length;
+      if (this.partCount + s.parts.length > this.parts.length) {
+        const grown = new Uint32Array(Math.max(this.parts.length * 2, this.partCount + s.parts.length));
+        grown.set(this.parts.subarray(0, this.partCount));
+        this.parts = grown;
+      }
+      let bytes = 4 + varintSize(s.parts.length);
+      for (const p of s.parts) {
+        let k = this.pieceIndex.get(p);
+        if (k === undefined) {
+          k = this.pieces.push(p) - 1;
+          this.pieceIndex.set(p, k);
+          bytes += 4 + p.length;
+        }
+        this.parts[this.partCount++] = k;
+        bytes += varintSize(k);
+      }
+      this.labelBytes += bytes;
     }
     return i;
   }
@@ -253,15 +392,22 @@ export class RecordBuilder {
    */
   encode(): Uint8Array {
     const n = this.n;
-    const buf = withHeadroom(8 + this.seriesBytes + n * 20);
+    const buf = withHeadroom(12 + this.labelBytes + n * 20);
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     view.setUint32(0, n, true);
-    view.setUint32(4, (this.series.length | WIRE_FORMAT) >>> 0, true);
-    let pos = 8;
+    view.setUint32(4, (this.series.length | PIECE_FORMAT) >>> 0, true);
+    view.setUint32(8, this.pieces.length, true);
+    let pos = 12;
+    for (const p of this.pieces) {
+      view.setUint32(pos, p.length, true);
+      buf.set(p, pos + 4);
+      pos += 4 + p.length;
+    }
+    let part = 0;
     for (const s of this.series) {
-      view.setUint32(pos, s.wire.length, true);
-      buf.set(s.wire, pos + 4);
-      pos += 4 + s.wire.length;
+      view.setUint32(pos, s.hash, true);
+      pos = putVarint(buf, pos + 4, s.parts.length);
+      for (let k = 0; k < s.parts.length; k++) pos = putVarint(buf, pos, this.parts[part++] as number);
     }
     for (let i = 0; i < n; i++) {
       view.setUint32(pos, this.index[i] as number, true);
@@ -292,20 +438,54 @@ export function decodeColumns(payload: Uint8Array): RecordColumns {
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const count = view.getUint32(0, true);
   const rawSeries = view.getUint32(4, true);
-  const wireFormat = (rawSeries & WIRE_FORMAT) !== 0;
-  const seriesCount = rawSeries & ~WIRE_FORMAT;
-  const dec = wireFormat ? undefined : new TextDecoder();
+  const seriesCount = rawSeries & SERIES_COUNT;
   const series: QueuedSeries[] = [];
   let pos = 8;
-  for (let i = 0; i < seriesCount; i++) {
-    const len = view.getUint32(pos, true);
-    const bytes = payload.subarray(pos + 4, pos + 4 + len);
-    if (dec) {
-      const key = dec.decode(bytes);
-      const labels = Object.fromEntries(JSON.parse(key) as [string, string][]);
-      series.push({ wire: toQueuedSeries(labels).wire, hash: fnvString(key) });
-    } else series.push({ wire: bytes, hash: fnv(bytes) });
-    pos += 4 + len;
+  if (rawSeries & PIECE_FORMAT) {
+    const pieceCount = view.getUint32(pos, true);
+    pos += 4;
+    const pieces: Uint8Array[] = [];
+    for (let i = 0; i < pieceCount; i++) {
+      const len = view.getUint32(pos, true);
+      pieces.push(payload.subarray(pos + 4, pos + 4 + len));
+      pos += 4 + len;
+    }
+    const varint = (): number => {
+      let v = 0;
+      for (let shift = 1; ; shift *= 128) {
+        const b = payload[pos++];
+        if (b === undefined) throw new Error('queue record: cut short in its series');
+        v += (b & 0x7f) * shift;
+        if (b < 0x80) return v;
+      }
+    };
+    for (let i = 0; i < seriesCount; i++) {
+      const hash = view.getUint32(pos, true);
+      pos += 4;
+      const partCount = varint();
+      const parts: Uint8Array[] = [];
+      let byteLength = 0;
+      for (let k = 0; k < partCount; k++) {
+        const at = pos;
+        const piece = pieces[varint()];
+        if (!piece) throw new Error(`queue record: piece index out of range at byte ${at}`);
+        parts.push(piece);
+        byteLength += piece.length;
+      }
+      series.push({ parts, byteLength, hash });
+    }
+  } else {
+    const dec = rawSeries & WIRE_FORMAT ? undefined : new TextDecoder();
+    for (let i = 0; i < seriesCount; i++) {
+      const len = view.getUint32(pos, true);
+      const bytes = payload.subarray(pos + 4, pos + 4 + len);
+      if (dec) {
+        const key = dec.decode(bytes);
+        const labels = Object.fromEntries(JSON.parse(key) as [string, string][]);
+        series.push({ ...toQueuedSeries(labels), hash: fnvString(key) });
+      } else series.push(whole(bytes));
+      pos += 4 + len;
+    }
   }
   const index = new Uint32Array(count);
   const t = new Float64Array(count);

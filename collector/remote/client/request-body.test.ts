@@ -7,10 +7,13 @@ import {
   decodeColumns,
   decodeRecord,
   encodeRecord,
+  labelBytes,
   RecordBuilder,
+  sameLabelBytes,
   SeriesEncoder,
   toQueuedSeries,
   type QueuedSample,
+  type QueuedSeries,
   type RecordColumns,
 } from './record-codec.js';
 import { encodeColumns, encodeRequestBody, encodeSamples } from './request-body.js';
@@ -85,8 +88,8 @@ describe('encodeSamples', () => {
     const want = Buffer.from(reference(plain));
     expect(asSent(b.columns())).toEqual(want);
     expect(asSent(decodeColumns(b.encode()))).toEqual(want);
-    expect(b.series.map((s) => [Buffer.from(s.wire), s.hash])).toEqual(
-      LABELS.map((l) => toQueuedSeries(l)).map((s) => [Buffer.from(s.wire), s.hash]),
+    expect(b.series.map((s) => [Buffer.from(labelBytes(s)), s.hash])).toEqual(
+      LABELS.map((l) => toQueuedSeries(l)).map((s) => [Buffer.from(labelBytes(s)), s.hash]),
     );
   });
 
@@ -113,6 +116,9 @@ describe('encodeSamples', () => {
   });
 });
 
+/** A series' label bytes as a Buffer, for comparisons. */
+const bytesOf = (s: QueuedSeries | undefined): Buffer => Buffer.from(s ? labelBytes(s) : []);
+
 describe('SeriesEncoder', () => {
   it('encodes a label object once, to the bytes toQueuedSeries writes, and asks about validity once', () => {
     const enc = new SeriesEncoder();
@@ -124,23 +130,68 @@ describe('SeriesEncoder', () => {
     const series = LABELS.map((l) => enc.encode(l, valid));
     LABELS.forEach((l, i) => {
       expect(enc.encode(l, valid)).toBe(series[i]);
-      expect(Buffer.from(series[i]?.wire ?? [])).toEqual(Buffer.from(toQueuedSeries(l).wire));
+      expect(bytesOf(series[i])).toEqual(bytesOf(toQueuedSeries(l)));
+      expect(series[i]?.byteLength).toBe(toQueuedSeries(l).byteLength);
       expect(series[i]?.hash).toBe(toQueuedSeries(l).hash);
     });
     expect(asked).toBe(LABELS.length);
     // An equal label set in a new object is encoded again, to the same bytes.
     const copy = { ...(LABELS[0] as Labels) };
     expect(enc.encode(copy)).not.toBe(series[0]);
-    expect(Buffer.from(enc.encode(copy)?.wire ?? [])).toEqual(Buffer.from(series[0]?.wire ?? []));
+    expect(bytesOf(enc.encode(copy))).toEqual(bytesOf(series[0]));
     expect(enc.encode({ 'bad-name': 'x' }, valid)).toBeUndefined();
   });
 
-  it('gives label sets longer than a slab a buffer of their own', () => {
+  it("holds a label's bytes once for every series that has it, and compares series by their bytes", () => {
+    const enc = new SeriesEncoder();
+    const container = { id: '/kubepods/burstable/pod1/' + 'a'.repeat(64), pod: 'web-1', namespace: 'shop' };
+    const cpu = enc.encode({ __name__: 'container_cpu_usage_seconds_total', ...container, cpu: 'total' });
+    const mem = enc.encode({ __name__: 'container_memory_rss', ...container });
+    const idPiece = (s: QueuedSeries | undefined) => s?.parts.find((p) => Buffer.from(p).includes('/kubepods/'));
+    expect(idPiece(cpu)).toBeDefined();
+    expect(idPiece(cpu)).toBe(idPiece(mem));
+    // A record holds each piece once, and its series read back share them again.
+    const record = encodeRecord([
+      { series: cpu as QueuedSeries, t: 1, v: 1 },
+      { series: mem as QueuedSeries, t: 1, v: 2 },
+    ]);
+    const labelBytesInFull = (cpu?.byteLength ?? 0) + (mem?.byteLength ?? 0);
+    expect(record.length).toBeLessThan(labelBytesInFull);
+    const [cpuBack, memBack] = decodeRecord(record).map((x) => x.series);
+    expect(idPiece(cpuBack)).toBe(idPiece(memBack));
+    expect(cpuBack?.hash).toBe(cpu?.hash);
+    const fromRecord = memBack;
+    expect(bytesOf(fromRecord)).toEqual(bytesOf(mem));
+    expect(sameLabelBytes(mem as QueuedSeries, fromRecord as QueuedSeries)).toBe(true);
+    // One piece against several: the same bytes all the same.
+    const memLabels = { __name__: 'container_memory_rss', ...container };
+    expect(toQueuedSeries(memLabels).parts).toHaveLength(1);
+    expect(sameLabelBytes(toQueuedSeries(memLabels), fromRecord as QueuedSeries)).toBe(true);
+    expect(sameLabelBytes(cpu as QueuedSeries, fromRecord as QueuedSeries)).toBe(false);
+    const other = enc.encode({ __name__: 'container_memory_rss', ...container, pod: 'web-2' });
+    expect(other?.byteLength).toBe(mem?.byteLength);
+    expect(sameLabelBytes(other as QueuedSeries, fromRecord as QueuedSeries)).toBe(false);
+  });
+
+  it('forgets the labels of series long gone, and the series it made keep their bytes', () => {
+    const enc = new SeriesEncoder();
+    const first = enc.encode({ __name__: 'x', pod: 'gone' });
+    // 10,000 new labels: more than two generations of the piece table.
+    for (let i = 0; i < 10_000; i++) enc.encode({ __name__: 'x', pod: `p${i}` });
+    const again = enc.encode({ __name__: 'x', pod: 'gone' });
+    expect(bytesOf(again)).toEqual(bytesOf(first));
+    expect(again?.parts[1]).not.toBe(first?.parts[1]); // encoded anew: the table had let it go
+    expect(again?.parts[0]).toBe(enc.encode({ __name__: 'x', pod: 'p9999' })?.parts[0]); // still shared
+  });
+
+  it('gives labels longer than a quarter of a slab a buffer of their own', () => {
     const enc = new SeriesEncoder();
     const long = { __name__: 'x', value: 'v'.repeat(5000) };
     const s = enc.encode(long);
-    expect(Buffer.from(s?.wire ?? [])).toEqual(Buffer.from(toQueuedSeries(long).wire));
-    expect(s?.wire.byteOffset).toBe(0);
+    expect(bytesOf(s)).toEqual(bytesOf(toQueuedSeries(long)));
+    const piece = s?.parts[1];
+    expect(piece?.byteOffset).toBe(0);
+    expect(piece?.buffer.byteLength).toBe(piece?.byteLength);
   });
 });
 
@@ -155,13 +206,46 @@ describe('queue records', () => {
         { series: a, t: 3, v: 8 },
       ]),
     );
-    expect(back.map((s) => [Buffer.from(s.series.wire), s.series.hash, s.t])).toEqual([
-      [Buffer.from(a.wire), a.hash, 1],
-      [Buffer.from(b.wire), b.hash, 2],
-      [Buffer.from(a.wire), a.hash, 3],
+    expect(back.map((s) => [Buffer.from(labelBytes(s.series)), s.series.hash, s.t])).toEqual([
+      [Buffer.from(labelBytes(a)), a.hash, 1],
+      [Buffer.from(labelBytes(b)), b.hash, 2],
+      [Buffer.from(labelBytes(a)), a.hash, 3],
     ]);
     expect(back[0]?.series).toBe(back[2]?.series); // one series entry per record
     expect(new Float64Array([back[0]?.v ?? 0]).buffer).toEqual(new Float64Array([STALE_NAN]).buffer);
+  });
+
+  it('still read records of the earlier wire layout (each series with its label bytes in full)', () => {
+    const a = toQueuedSeries(LABELS[1] as Labels);
+    const b = toQueuedSeries(LABELS[2] as Labels);
+    const wires = [labelBytes(a), labelBytes(b)];
+    const buf = new Uint8Array(8 + wires.reduce((n, w) => n + 4 + w.length, 0) + 3 * 20);
+    const view = new DataView(buf.buffer);
+    view.setUint32(0, 3, true);
+    view.setUint32(4, (2 | 0x80000000) >>> 0, true);
+    let at = 8;
+    for (const w of wires) {
+      view.setUint32(at, w.length, true);
+      buf.set(w, at + 4);
+      at += 4 + w.length;
+    }
+    for (const [k, t, v] of [
+      [0, 1000, 1],
+      [1, 1000, STALE_NAN],
+      [0, 2000, 3],
+    ] as const) {
+      view.setUint32(at, k, true);
+      view.setFloat64(at + 4, t, true);
+      view.setFloat64(at + 12, v, true);
+      at += 20;
+    }
+    const back = decodeRecord(buf);
+    expect(back.map((x) => [bytesOf(x.series), x.series.hash, x.t])).toEqual([
+      [bytesOf(a), a.hash, 1000],
+      [bytesOf(b), b.hash, 1000],
+      [bytesOf(a), a.hash, 2000],
+    ]);
+    expect(Number.isNaN(back[1]?.v)).toBe(true);
   });
 
   it('still read records of the JSON format, with the shard hash they were written with', () => {
@@ -182,7 +266,7 @@ describe('queue records', () => {
     view.setFloat64(at + 4, 5000, true);
     view.setFloat64(at + 12, 2.5, true);
     const [s] = decodeRecord(buf);
-    expect(Buffer.from(s?.series.wire ?? [])).toEqual(Buffer.from(toQueuedSeries({ __name__: 'up', job: 'ü' }).wire));
+    expect(bytesOf(s?.series)).toEqual(bytesOf(toQueuedSeries({ __name__: 'up', job: 'ü' })));
     let h = 0x811c9dc5;
     for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
     expect(s?.series.hash).toBe(h >>> 0);

@@ -7,14 +7,7 @@
  */
 import { snappyCompress } from '../snappy-block.js';
 import { int64Size, putInt64, putVarint, varintSize } from '../varint.js';
-import type { QueuedSample, QueuedSeries } from './record-codec.js';
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+import { copyLabelBytes, sameLabelBytes, type QueuedSample, type QueuedSeries } from './record-codec.js';
 
 /** Samples as columns: sample i is (series[i], t[i], v[i]). */
 export interface SampleColumns {
@@ -28,10 +21,10 @@ export interface SampleColumns {
  * read from two records is two objects with equal bytes: one TimeSeries still.
  * Typed arrays, not an object per series or sample (this runs for every sample sent).
  */
-function group(series: readonly QueuedSeries[]): { gid: Int32Array; wires: Uint8Array[]; counts: number[] } {
+function group(series: readonly QueuedSeries[]): { gid: Int32Array; wires: QueuedSeries[]; counts: number[] } {
   const n = series.length;
   const gid = new Int32Array(n);
-  const wires: Uint8Array[] = [];
+  const wires: QueuedSeries[] = [];
   const counts: number[] = [];
   const nextSameHash: number[] = [];
   const firstByHash = new Map<number, number>();
@@ -39,10 +32,10 @@ function group(series: readonly QueuedSeries[]): { gid: Int32Array; wires: Uint8
     const s = series[i] as QueuedSeries;
     const head = firstByHash.get(s.hash);
     let g = head ?? -1;
-    while (g >= 0 && !sameBytes(wires[g] as Uint8Array, s.wire)) g = nextSameHash[g] as number;
+    while (g >= 0 && !sameLabelBytes(wires[g] as QueuedSeries, s)) g = nextSameHash[g] as number;
     if (g < 0) {
       g = wires.length;
-      wires.push(s.wire);
+      wires.push(s);
       counts.push(0);
       nextSameHash.push(head ?? -1);
       firstByHash.set(s.hash, g);
@@ -88,7 +81,7 @@ export function encodeColumns(c: SampleColumns): Uint8Array {
   const fill = start.slice(0, groups);
   const order = new Int32Array(n);
   const bodySizes = new Float64Array(groups);
-  for (let g = 0; g < groups; g++) bodySizes[g] = (wires[g] as Uint8Array).length;
+  for (let g = 0; g < groups; g++) bodySizes[g] = (wires[g] as QueuedSeries).byteLength;
   for (let i = 0; i < n; i++) {
     const g = gid[i] as number;
     const at = fill[g] as number;
@@ -104,11 +97,9 @@ export function encodeColumns(c: SampleColumns): Uint8Array {
   }
   const out = new Out(total);
   for (let g = 0; g < groups; g++) {
-    const wire = wires[g] as Uint8Array;
     out.byte(0x0a); // WriteRequest.timeseries, field 1
     out.varint(bodySizes[g] as number);
-    out.buf.set(wire, out.pos);
-    out.pos += wire.length;
+    out.pos = copyLabelBytes(wires[g] as QueuedSeries, out.buf, out.pos);
     for (let k = start[g] as number; k < (start[g + 1] as number); k++) {
       const i = order[k] as number;
       const t = c.t[i] as number;
