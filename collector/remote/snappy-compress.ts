@@ -214,6 +214,15 @@ function compressBody(src: Uint8Array, out: Uint8Array, op: number, base: number
 }
 
 /**
+ * Where blocks are written before being copied out, kept between calls up to this size: a
+ * remote-write body is ~1 MB before compression, and a new worst-case-sized buffer per body
+ * was most of the collector's short-lived external memory (freed only when V8 next
+ * collected its wrapper). Larger blocks get a buffer of their own.
+ */
+const WORK_MAX_BYTES = 4 * 1024 * 1024;
+let work = new Uint8Array(0);
+
+/**
  * Compresses `src` into one snappy block, in a buffer of exactly its length:
  * the block is written into one of snappyMaxCompressedLength(src.length) bytes
  * and copied out, so a body that waits in a retry queue holds only its own
@@ -223,7 +232,10 @@ function compressBody(src: Uint8Array, out: Uint8Array, op: number, base: number
 export function snappyCompress(src: Uint8Array): Uint8Array<ArrayBuffer> {
   const n = src.length;
   if (n > MAX_INPUT_BYTES) throw new RangeError(`snappy: cannot compress ${n} bytes in one block`);
-  const out = new Uint8Array(snappyMaxCompressedLength(n));
+  const bound = snappyMaxCompressedLength(n);
+  if (work.length < bound && bound <= WORK_MAX_BYTES)
+    work = new Uint8Array(Math.min(WORK_MAX_BYTES, Math.max(bound, 2 * work.length)));
+  const out = work.length >= bound ? work : new Uint8Array(bound);
   let op = putVarint(out, 0, n);
   if (n < INPUT_MARGIN) op = n > 0 ? emitLiteral(out, op, src, 0, n) : op;
   else {
@@ -236,6 +248,6 @@ export function snappyCompress(src: Uint8Array): Uint8Array<ArrayBuffer> {
     op = compressBody(src, out, op, base);
   }
   // Writes past the end of a typed array are dropped silently: check rather than return a corrupt block.
-  if (op > out.length) throw new Error(`snappy: wrote ${op} bytes, more than the ${out.length}-byte bound`);
+  if (op > bound) throw new Error(`snappy: wrote ${op} bytes, more than the ${bound}-byte bound`);
   return out.slice(0, op);
 }

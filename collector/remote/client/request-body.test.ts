@@ -93,6 +93,32 @@ describe('encodeSamples', () => {
     );
   });
 
+  it('hands out bodies of their own: one made later, larger or smaller, leaves an earlier one as it was', () => {
+    const columnsOf = (labels: Labels[], t: number) => {
+      const b = new RecordBuilder();
+      labels.forEach((l, i) => b.add(b.addSeries(toQueuedSeries(l)), t, i));
+      return b.columns();
+    };
+    const plainOf = (labels: Labels[], t: number) => labels.map((l, i) => ({ labels: l, t, v: i }));
+    const big = LABELS.slice(0, 4);
+    const small = LABELS.slice(0, 1);
+    const first = encodeRequestBody(columnsOf(big, 1000));
+    const firstBytes = Buffer.from(first);
+    const second = encodeRequestBody(columnsOf(small, 2000));
+    const third = encodeRequestBody(columnsOf(big, 3000));
+    expect(Buffer.from(first)).toEqual(firstBytes);
+    const decoded = (body: Uint8Array) => {
+      const raw = snappyDecompress(body);
+      if (!raw.ok) throw raw.error;
+      return Buffer.from(raw.value);
+    };
+    expect(decoded(first)).toEqual(Buffer.from(reference(plainOf(big, 1000))));
+    expect(decoded(second)).toEqual(Buffer.from(reference(plainOf(small, 2000))));
+    expect(decoded(third)).toEqual(Buffer.from(reference(plainOf(big, 3000))));
+    expect(first.buffer).not.toBe(third.buffer);
+    expect(first.byteLength).toBe(first.buffer.byteLength); // exactly its own bytes, not a view of a larger buffer
+  });
+
   it('sends a series read back from two records as one TimeSeries, its samples in order', () => {
     const labels = { __name__: 'up', job: 'x' };
     const first = decodeRecord(encodeRecord([{ series: toQueuedSeries(labels), t: 1000, v: 1 }]));

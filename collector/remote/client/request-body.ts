@@ -51,13 +51,26 @@ function sampleBodySize(t: number, v: number): number {
   return (Object.is(v, 0) ? 0 : 9) + (t === 0 ? 0 : 1 + int64Size(t));
 }
 
+/**
+ * The uncompressed request of encodeRequestBody is written here, kept between calls up to this
+ * size: it only lives until snappy has read it, and a new one per batch (~1 MB) was, with
+ * snappy's own, most of the collector's short-lived external memory.
+ */
+const SCRATCH_MAX_BYTES = 4 * 1024 * 1024;
+let scratch = new Uint8Array(0);
+
+/** A buffer of at least `size` bytes for a request that is compressed at once. */
+function scratchFor(size: number): Uint8Array {
+  if (size > SCRATCH_MAX_BYTES) return new Uint8Array(size);
+  if (scratch.length < size) scratch = new Uint8Array(Math.min(SCRATCH_MAX_BYTES, Math.max(size, 2 * scratch.length)));
+  return scratch;
+}
+
 class Out {
   pos = 0;
-  readonly buf: Uint8Array;
   readonly view: DataView;
-  constructor(size: number) {
-    this.buf = new Uint8Array(size);
-    this.view = new DataView(this.buf.buffer);
+  constructor(readonly buf: Uint8Array) {
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
   byte(b: number): void {
     this.buf[this.pos++] = b;
@@ -72,6 +85,11 @@ class Out {
 
 /** The uncompressed WriteRequest protobuf of the samples, grouped by series in order of first appearance. */
 export function encodeColumns(c: SampleColumns): Uint8Array {
+  return writeColumns(c, (size) => new Uint8Array(size));
+}
+
+/** encodeColumns into the buffer `alloc` gives for the exact size; returns the bytes written (a view of it). */
+function writeColumns(c: SampleColumns, alloc: (size: number) => Uint8Array): Uint8Array {
   const n = c.series.length;
   const { gid, wires, counts } = group(c.series);
   const groups = wires.length;
@@ -95,7 +113,7 @@ export function encodeColumns(c: SampleColumns): Uint8Array {
     const body = bodySizes[g] as number;
     total += 1 + varintSize(body) + body;
   }
-  const out = new Out(total);
+  const out = new Out(alloc(total));
   for (let g = 0; g < groups; g++) {
     out.byte(0x0a); // WriteRequest.timeseries, field 1
     out.varint(bodySizes[g] as number);
@@ -117,7 +135,7 @@ export function encodeColumns(c: SampleColumns): Uint8Array {
       }
     }
   }
-  return out.buf;
+  return out.buf.subarray(0, total);
 }
 
 /** encodeColumns for one object per sample (tests, tools). */
@@ -135,6 +153,6 @@ export function encodeSamples(samples: Iterable<QueuedSample>): Uint8Array {
 
 /** The HTTP body: the WriteRequest, snappy block compressed. */
 export function encodeRequestBody(samples: SampleColumns | Iterable<QueuedSample>): Uint8Array<ArrayBuffer> {
-  const raw = 'series' in samples ? encodeColumns(samples) : encodeSamples(samples);
-  return snappyCompress(raw);
+  if (!('series' in samples)) return snappyCompress(encodeSamples(samples));
+  return snappyCompress(writeColumns(samples, scratchFor));
 }
