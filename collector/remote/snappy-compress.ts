@@ -236,7 +236,6 @@ export function snappyCompress(src: Uint8Array): Uint8Array<ArrayBuffer> {
   // Grown to what is asked and an eighth more, not doubled: it stays resident between calls.
   if (work.length < bound && bound <= WORK_MAX_BYTES)
     work = new Uint8Array(Math.min(WORK_MAX_BYTES, bound + (bound >> 3)));
-  work = new Uint8Array(Math.min(WORK_MAX_BYTES, Math.max(bound, 2 * work.length)));
   const out = work.length >= bound ? work : new Uint8Array(bound);
   let op = putVarint(out, 0, n);
   if (n < INPUT_MARGIN) op = n > 0 ? emitLiteral(out, op, src, 0, n) : op;
