@@ -240,6 +240,9 @@ try {
       kubeletAnswers.bytes += body.length;
       res.writeHead(200, { 'content-type': 'application/json' }).end(body);
     });
+    // The kubelet's server keeps an idle connection for 90 s (its http.Server IdleTimeout), longer than the
+    // collector's 15 s between reads; node's default of 5 s would make every read a new TLS handshake.
+    kubelet.keepAliveTimeout = 90_000;
     await new Promise((r) => kubelet.listen(0, '127.0.0.1', r));
     kubeletEnv = { NODE_IP: '127.0.0.1' };
   }
