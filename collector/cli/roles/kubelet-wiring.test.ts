@@ -37,6 +37,19 @@ const logger = createLogger({ level: 'warn', format: 'json', write: (l) => lines
 const settle = () => new Promise((r) => setTimeout(r, 10));
 const CGROUP_POD = { uid: '990d239a-a2c4-447a-aa76-f90be5dfd3a9', name: 'e2e-kube-state-metrics-64d545d47-nvr8f' };
 
+/** A cache (maximum age 1 s) that got the recorded pods, then `second` (undefined: a failed request) 2 s later. */
+async function afterSecondAnswer(second: () => Uint8Array | undefined) {
+  let now = 0;
+  const client = kubelet([() => PODS, second]);
+  const cache = createPodListCache(client, 1_000, logger, () => now);
+  await settle();
+  now = 2_000;
+  cache.refresh();
+  await settle();
+  expect(client.calls()).toBe(2);
+  return cache;
+}
+
 describe('createPodListCache', () => {
   it('serves pod names and discovery from one /pods fetch, and reads an answer again only when it changed', async () => {
     const renamed = JSON.parse(PODS.toString()) as { items: { metadata: { uid: string; name: string } }[] };
@@ -75,14 +88,7 @@ describe('createPodListCache', () => {
   });
 
   it('says why an answer that is not JSON gives no names, and keeps the last good list', async () => {
-    let now = 0;
-    const client = kubelet([() => PODS, () => Buffer.from('<html>login</html>')]);
-    const cache = createPodListCache(client, 1_000, logger, () => now);
-    await settle();
-    now = 2_000;
-    cache.refresh();
-    await settle();
-    expect(client.calls()).toBe(2);
+    const cache = await afterSecondAnswer(() => Buffer.from('<html>login</html>'));
     expect(cache.lookup(CGROUP_POD.uid, '')?.pod).toBe(CGROUP_POD.name);
     expect(
       lines.some((l) => l.includes('pod names from the kubelet unusable') && l.includes(`GET ${URL_}: not JSON: `)),
@@ -90,14 +96,7 @@ describe('createPodListCache', () => {
   });
 
   it('keeps the last good list when the kubelet fails, and says why', async () => {
-    let now = 0;
-    const client = kubelet([() => PODS, () => undefined]);
-    const cache = createPodListCache(client, 1_000, logger, () => now);
-    await settle();
-    now = 2_000;
-    cache.refresh();
-    await settle();
-    expect(client.calls()).toBe(2);
+    const cache = await afterSecondAnswer(() => undefined);
     expect(cache.pods()?.pods).toHaveLength(24);
     expect(cache.lookup(CGROUP_POD.uid, '')?.pod).toBe(CGROUP_POD.name);
     expect(
