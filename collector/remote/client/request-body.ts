@@ -19,12 +19,13 @@ export interface SampleColumns {
 /**
  * The TimeSeries each sample goes to, in order of first appearance. A series
  * read from two records is two objects with equal bytes: one TimeSeries still.
+ * `firsts` holds each group's first series, whose label bytes the TimeSeries gets.
  * Typed arrays, not an object per series or sample (this runs for every sample sent).
  */
-function group(series: readonly QueuedSeries[]): { gid: Int32Array; wires: QueuedSeries[]; counts: number[] } {
+function group(series: readonly QueuedSeries[]): { gid: Int32Array; firsts: QueuedSeries[]; counts: number[] } {
   const n = series.length;
   const gid = new Int32Array(n);
-  const wires: QueuedSeries[] = [];
+  const firsts: QueuedSeries[] = [];
   const counts: number[] = [];
   const nextSameHash: number[] = [];
   const firstByHash = new Map<number, number>();
@@ -32,10 +33,10 @@ function group(series: readonly QueuedSeries[]): { gid: Int32Array; wires: Queue
     const s = series[i] as QueuedSeries;
     const head = firstByHash.get(s.hash);
     let g = head ?? -1;
-    while (g >= 0 && !sameLabelBytes(wires[g] as QueuedSeries, s)) g = nextSameHash[g] as number;
+    while (g >= 0 && !sameLabelBytes(firsts[g] as QueuedSeries, s)) g = nextSameHash[g] as number;
     if (g < 0) {
-      g = wires.length;
-      wires.push(s);
+      g = firsts.length;
+      firsts.push(s);
       counts.push(0);
       nextSameHash.push(head ?? -1);
       firstByHash.set(s.hash, g);
@@ -43,7 +44,7 @@ function group(series: readonly QueuedSeries[]): { gid: Int32Array; wires: Queue
     gid[i] = g;
     counts[g] = (counts[g] as number) + 1;
   }
-  return { gid, wires, counts };
+  return { gid, firsts, counts };
 }
 
 /** proto3 leaves out zero values: +0 (not -0) and a zero timestamp. */
@@ -92,15 +93,15 @@ export function encodeColumns(c: SampleColumns): Uint8Array {
 /** encodeColumns into the buffer `alloc` gives for the exact size; returns the bytes written (a view of it). */
 function writeColumns(c: SampleColumns, alloc: (size: number) => Uint8Array): Uint8Array {
   const n = c.series.length;
-  const { gid, wires, counts } = group(c.series);
-  const groups = wires.length;
+  const { gid, firsts, counts } = group(c.series);
+  const groups = firsts.length;
   // Stable counting sort of sample indexes by group: each group's samples stay in batch (commit) order.
   const start = new Int32Array(groups + 1);
   for (let g = 0; g < groups; g++) start[g + 1] = (start[g] as number) + (counts[g] as number);
   const fill = start.slice(0, groups);
   const order = new Int32Array(n);
   const bodySizes = new Float64Array(groups);
-  for (let g = 0; g < groups; g++) bodySizes[g] = (wires[g] as QueuedSeries).byteLength;
+  for (let g = 0; g < groups; g++) bodySizes[g] = (firsts[g] as QueuedSeries).byteLength;
   for (let i = 0; i < n; i++) {
     const g = gid[i] as number;
     const at = fill[g] as number;
@@ -118,7 +119,7 @@ function writeColumns(c: SampleColumns, alloc: (size: number) => Uint8Array): Ui
   for (let g = 0; g < groups; g++) {
     out.byte(0x0a); // WriteRequest.timeseries, field 1
     out.varint(bodySizes[g] as number);
-    out.pos = copyLabelBytes(wires[g] as QueuedSeries, out.buf, out.pos);
+    out.pos = copyLabelBytes(firsts[g] as QueuedSeries, out.buf, out.pos);
     for (let k = start[g] as number; k < (start[g + 1] as number); k++) {
       const i = order[k] as number;
       const t = c.t[i] as number;
