@@ -167,13 +167,14 @@ export class SeriesEncoder {
     let s = this.cache.get(labels);
     if (!s) {
       if (valid && !valid(labels)) return undefined;
-      const names = Object.keys(labels).sort();
-      const parts: Uint8Array[] = [];
+      // map(), not push(): an array of exactly its length (push grows one of 9 to room for 17), and
+      // there is one such array per series, kept as long as the series.
+      const parts = Object.keys(labels)
+        .sort()
+        .map((name) => this.piece(name, labels[name] as string));
       let h = FNV_OFFSET;
       let byteLength = 0;
-      for (const name of names) {
-        const piece = this.piece(name, labels[name] as string);
-        parts.push(piece);
+      for (const piece of parts) {
         h = fnvUpdate(h, piece);
         byteLength += piece.length;
       }
