@@ -231,8 +231,9 @@ try {
   if (withKubelet) {
     const { selfSignedCertificate } = await import(join(dist, 'collector/http/tls.js'));
     const pair = selfSignedCertificate({ commonName: 'bench-node', altNames: ['127.0.0.1'] });
-    const body = Buffer.from(kubeletPodList(node.pods, 'bench-node'));
-    for (const { metadata, spec } of JSON.parse(body.toString()).items)
+    const podList = kubeletPodList(node.pods, 'bench-node');
+    const body = Buffer.from(JSON.stringify(podList));
+    for (const { metadata, spec } of podList.items)
       for (const c of spec.containers) expectedNames.add(`${metadata.namespace}/${metadata.name}/${c.name}`);
     kubelet = createTlsServer({ cert: pair.cert, key: pair.key }, (req, res) => {
       if (req.url !== '/pods') return res.writeHead(404).end();

@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RECORDED = resolve(ROOT, '../shared/fixtures/kubelet/nri-kubernetes/1_34/kubelet/pods');
 const QOS = { guaranteed: 'Guaranteed', burstable: 'Burstable', besteffort: 'BestEffort' };
 
-/** The PodList JSON text for `pods` ({ uid, qos, containerIds }[]) on node `nodeName`. */
+/** The PodList for `pods` ({ uid, qos, containerIds }[]) on node `nodeName`, to serve as JSON. */
 export function kubeletPodList(pods, nodeName) {
   const recorded = JSON.parse(readFileSync(RECORDED, 'utf8')).items;
   const items = pods.map(({ uid, qos, containerIds }, i) => {
@@ -31,5 +31,5 @@ export function kubeletPodList(pods, nodeName) {
     pod.status.qosClass = QOS[qos];
     return pod;
   });
-  return JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items });
+  return { kind: 'PodList', apiVersion: 'v1', metadata: {}, items };
 }

@@ -22,6 +22,7 @@
  *   left behind reads as "no candidate" without clearing the table, and the
  *   same input always gives the same block.
  */
+import { keptBuffer } from './kept-buffer.js';
 import { putVarint } from './varint.js';
 
 /** Worst case for `n` input bytes, as the reference's MaxCompressedLength. */
@@ -213,14 +214,8 @@ function compressBody(src: Uint8Array, out: Uint8Array, op: number, base: number
   }
 }
 
-/**
- * Where blocks are written before being copied out, kept between calls up to this size: a
- * remote-write body is ~1 MB before compression, and a new worst-case-sized buffer per body
- * was most of the collector's short-lived external memory (freed only when V8 next
- * collected its wrapper). Larger blocks get a buffer of their own.
- */
-const WORK_MAX_BYTES = 4 * 1024 * 1024;
-let work = new Uint8Array(0);
+/** Where blocks are written before being copied out (remote-write bodies are ~1 MB before compression). */
+const workFor = keptBuffer(4 * 1024 * 1024);
 
 /**
  * Compresses `src` into one snappy block, in a buffer of exactly its length:
@@ -233,10 +228,7 @@ export function snappyCompress(src: Uint8Array): Uint8Array<ArrayBuffer> {
   const n = src.length;
   if (n > MAX_INPUT_BYTES) throw new RangeError(`snappy: cannot compress ${n} bytes in one block`);
   const bound = snappyMaxCompressedLength(n);
-  // Grown to what is asked and an eighth more, not doubled: it stays resident between calls.
-  if (work.length < bound && bound <= WORK_MAX_BYTES)
-    work = new Uint8Array(Math.min(WORK_MAX_BYTES, bound + (bound >> 3)));
-  const out = work.length >= bound ? work : new Uint8Array(bound);
+  const out = workFor(bound);
   let op = putVarint(out, 0, n);
   if (n < INPUT_MARGIN) op = n > 0 ? emitLiteral(out, op, src, 0, n) : op;
   else {

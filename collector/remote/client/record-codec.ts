@@ -23,6 +23,7 @@
  * and no flag (UTF-8 JSON of [[name, value], …] per series).
  */
 import type { Labels } from '../../tsdb/interface.js';
+import { ProtobufReader } from '../protobuf-reader.js';
 import { putVarint, varintSize } from '../varint.js';
 import { withHeadroom } from './segment-frame.js';
 
@@ -117,7 +118,7 @@ export function sameLabelBytes(a: QueuedSeries, b: QueuedSeries): boolean {
 
 /** FNV-1a over UTF-16 code units: the hash records of the JSON format were sharded by. */
 function fnvString(s: string): number {
-  let h = 0x811c9dc5;
+  let h = FNV_OFFSET;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
@@ -128,8 +129,13 @@ function fnvString(s: string): number {
  * out as proto3 does.
  */
 export function toQueuedSeries(labels: Labels): QueuedSeries {
+  return whole(encoded(labels));
+}
+
+/** The label bytes of `labels`, in a buffer of their own. */
+function encoded(labels: Labels): Uint8Array {
   const n = encodeLabels(labels); // first: it may replace `scratch` with a larger one
-  return whole(scratch.slice(0, n));
+  return scratch.slice(0, n);
 }
 
 /**
@@ -307,7 +313,7 @@ export class RecordBuilder {
   private parts = new Uint32Array(256);
   private partCount = 0;
   /** Bytes of the piece and series sections, written by encode(). */
-  private labelBytes = 0;
+  private labelSectionBytes = 0;
   private n = 0;
   private index: Uint32Array;
   private ts: Float64Array;
@@ -350,7 +356,7 @@ export class RecordBuilder {
         this.parts[this.partCount++] = k;
         bytes += varintSize(k);
       }
-      this.labelBytes += bytes;
+      this.labelSectionBytes += bytes;
     }
     return i;
   }
@@ -393,7 +399,7 @@ export class RecordBuilder {
    */
   encode(): Uint8Array {
     const n = this.n;
-    const buf = withHeadroom(12 + this.labelBytes + n * 20);
+    const buf = withHeadroom(12 + this.labelSectionBytes + n * 20);
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     view.setUint32(0, n, true);
     view.setUint32(4, (this.series.length | PIECE_FORMAT) >>> 0, true);
@@ -451,30 +457,23 @@ export function decodeColumns(payload: Uint8Array): RecordColumns {
       pieces.push(payload.subarray(pos + 4, pos + 4 + len));
       pos += 4 + len;
     }
-    const varint = (): number => {
-      let v = 0;
-      for (let shift = 1; ; shift *= 128) {
-        const b = payload[pos++];
-        if (b === undefined) throw new Error('queue record: cut short in its series');
-        v += (b & 0x7f) * shift;
-        if (b < 0x80) return v;
-      }
-    };
+    // Hashes are fixed32 and counts and indexes varints: the protobuf reader's own encodings.
+    const r = new ProtobufReader(payload, pos);
     for (let i = 0; i < seriesCount; i++) {
-      const hash = view.getUint32(pos, true);
-      pos += 4;
-      const partCount = varint();
+      const hash = r.fixed32();
+      const partCount = r.uint32();
       const parts: Uint8Array[] = [];
       let byteLength = 0;
       for (let k = 0; k < partCount; k++) {
-        const at = pos;
-        const piece = pieces[varint()];
+        const at = r.offset;
+        const piece = pieces[r.uint32()];
         if (!piece) throw new Error(`queue record: piece index out of range at byte ${at}`);
         parts.push(piece);
         byteLength += piece.length;
       }
       series.push({ parts, byteLength, hash });
     }
+    pos = r.offset;
   } else {
     const dec = rawSeries & WIRE_FORMAT ? undefined : new TextDecoder();
     for (let i = 0; i < seriesCount; i++) {
@@ -483,7 +482,7 @@ export function decodeColumns(payload: Uint8Array): RecordColumns {
       if (dec) {
         const key = dec.decode(bytes);
         const labels = Object.fromEntries(JSON.parse(key) as [string, string][]);
-        series.push({ ...toQueuedSeries(labels), hash: fnvString(key) });
+        series.push(whole(encoded(labels), fnvString(key)));
       } else series.push(whole(bytes));
       pos += 4 + len;
     }

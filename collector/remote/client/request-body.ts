@@ -5,6 +5,7 @@
  * bytes encodeWriteRequest (../write-request.ts) writes for these series,
  * without building label strings or objects per sample to get there.
  */
+import { keptBuffer } from '../kept-buffer.js';
 import { snappyCompress } from '../snappy-block.js';
 import { int64Size, putInt64, putVarint, varintSize } from '../varint.js';
 import { copyLabelBytes, sameLabelBytes, type QueuedSample, type QueuedSeries } from './record-codec.js';
@@ -52,21 +53,8 @@ function sampleBodySize(t: number, v: number): number {
   return (Object.is(v, 0) ? 0 : 9) + (t === 0 ? 0 : 1 + int64Size(t));
 }
 
-/**
- * The uncompressed request of encodeRequestBody is written here, kept between calls up to this
- * size: it only lives until snappy has read it, and a new one per batch (~1 MB) was, with
- * snappy's own, most of the collector's short-lived external memory.
- */
-const SCRATCH_MAX_BYTES = 4 * 1024 * 1024;
-let scratch = new Uint8Array(0);
-
-/** A buffer of at least `size` bytes for a request that is compressed at once. */
-function scratchFor(size: number): Uint8Array {
-  if (size > SCRATCH_MAX_BYTES) return new Uint8Array(size);
-  // Grown to what is asked and an eighth more, not doubled: it stays resident between batches.
-  if (scratch.length < size) scratch = new Uint8Array(Math.min(SCRATCH_MAX_BYTES, size + (size >> 3)));
-  return scratch;
-}
+/** Where encodeRequestBody writes the uncompressed request: it lives only until snappy has read it. */
+const scratchFor = keptBuffer(4 * 1024 * 1024);
 
 class Out {
   pos = 0;
