@@ -16,6 +16,9 @@
 // RSS (median of the second half of the run), peak RSS, CPU in % of one core from ready to
 // the end, and CPU from --warmup-s after ready to the end (once the hot code is compiled).
 // Issue 4's targets: <= 80 MB RSS and <= 1 % of one core.
+// Beside it, "node at rest": the same node binary, flags and environment with node:https loaded and
+// nothing to do, the floor under any collector written for this runtime. --pods 0 gives the
+// collector's own floor (its code, /proc, the kubelet, remote write; no containers).
 // Run as root on a cgroup v1 machine, the collector runs in a memory cgroup of its own and the
 // cgroup's working set and kernel memory are printed too (the pod-level figures; RSS has no kernel part).
 //
@@ -62,6 +65,8 @@ const mallocEnv = has('malloc-env')
 const withNodeExporter = !has('no-node-exporter');
 const withKubelet = !has('no-kubelet');
 const NODE_EXPORTER = process.env.NODE_EXPORTER_BIN ?? 'prometheus-node-exporter';
+/** What the runtime floor process runs: the TLS client modules loaded, then an idle event loop. */
+const REST_SCRIPT = "require('node:https'); setInterval(() => {}, 1 << 30);";
 
 /**
  * How the DaemonSet starts the collector: node's own flags (the container's `command`
@@ -293,6 +298,14 @@ try {
     exporter = start('node-exporter', NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${nePort}`]);
     procs.push(exporter);
   }
+  // The runtime's own floor, measured beside the collector: node with the same flags and environment,
+  // node:https loaded (the collector reads its kubelet over TLS), doing nothing. What the collector
+  // measures above it is the collector's; what it measures is not below it.
+  const floor = start('node at rest', process.execPath, [...nodeArgs, '-e', REST_SCRIPT], {
+    NODE_OPTIONS: nodeOptions,
+    ...mallocEnv,
+  });
+  procs.push(floor);
   const tReady0 = performance.now();
   await waitReady(collector, `http://127.0.0.1:${port}/-/ready`);
   const startupMs = performance.now() - tReady0;
@@ -301,6 +314,8 @@ try {
   if (exporter) await waitReady(exporter, `http://127.0.0.1:${nePort}/metrics`);
   const collectorWatch = watch(collector.child.pid, warmupMs, memcg);
   const exporterWatch = exporter ? watch(exporter.child.pid, warmupMs) : undefined;
+  if (exited(floor)) throw new Error(`node at rest exited (${howExited(floor)}):\n${floor.log()}`);
+  const floorWatch = watch(floor.child.pid, warmupMs);
   // node-exporter collects when scraped: scrape it as Prometheus would, every 15 s.
   let scrapes = 0;
   const scrape = async () => {
@@ -323,6 +338,7 @@ try {
   clearInterval(scraper);
   const c = collectorWatch();
   const e = exporterWatch?.();
+  const rest = floorWatch();
   const metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
   const metric = (name) =>
     metrics
@@ -345,6 +361,9 @@ try {
   );
   console.log(
     `  steady RSS parts   : ${mb(c.steadyAnon)} anonymous (heaps, buffers), ${mb(c.steadyFile)} file pages (node binary, libraries)`,
+  );
+  console.log(
+    `  node at rest       : ${mb(rest.steady)} RSS (${mb(rest.steadyFile)} file pages), the same node, flags and environment with node:https loaded and nothing to do; the collector is ${mb(c.steady - rest.steady)} above it`,
   );
   console.log(
     c.workingSet === undefined
