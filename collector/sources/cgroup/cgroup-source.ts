@@ -164,6 +164,6 @@ export function createCgroupSource(options?: CgroupOptions): Source {
 function sameLabels(a: Labels, b: Labels): boolean {
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
-  for (const k of keys) if (a[k] !== b[k]) return false;
+  for (let i = 0; i < keys.length; i++) if (a[keys[i] as string] !== b[keys[i] as string]) return false;
   return true;
 }

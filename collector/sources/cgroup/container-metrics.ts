@@ -113,13 +113,14 @@ export function emitContainer(s: CgroupStats, base: Labels, deviceName: DeviceNa
   emitPressure(s.pressureCpu, M.cpuWaiting, M.cpuStalled, put);
   emitPressure(s.pressureMemory, M.memoryWaiting, M.memoryStalled, put);
   emitPressure(s.pressureIo, M.ioWaiting, M.ioStalled, put);
-  for (const [majMin, io] of s.blockIo ?? []) {
+  // forEach, not for…of: no iterator result nor [key, value] pair per device (see copyLabelBytes).
+  s.blockIo?.forEach((io, majMin) => {
     const device = deviceName(majMin);
     put(M.fsReadsBytes, io.readBytes, 'device', device);
     put(M.fsWritesBytes, io.writeBytes, 'device', device);
     put(M.fsReads, io.reads, 'device', device);
     put(M.fsWrites, io.writes, 'device', device);
-  }
+  });
   put(M.threads, s.threads);
   put(M.threadsMax, s.threadsMax);
   put(M.processes, s.processes);
