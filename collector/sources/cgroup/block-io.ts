@@ -90,7 +90,10 @@ function fastIoStat(text: string): BlockIo | undefined {
       const value = integerAt(text, eq + 1, end);
       if (device === undefined || eq === i || value === undefined) return undefined;
       for (let k = 0; k < IO_STAT_PREFIXES.length; k++) {
-        const [prefix, key] = IO_STAT_PREFIXES[k] as (typeof IO_STAT_PREFIXES)[number];
+        // Indexed, not destructured: destructuring goes through the tuple's iterator (record-codec.ts, copyLabelBytes).
+        const pair = IO_STAT_PREFIXES[k] as (typeof IO_STAT_PREFIXES)[number];
+        const prefix = pair[0];
+        const key = pair[1];
         if (eq - i + 1 === prefix.length && text.startsWith(prefix, i)) {
           entry(io, device)[key] = value;
           break;

@@ -31,11 +31,10 @@ function memory(s: CgroupStats, usage: number | undefined, inactiveFile: number 
 }
 
 export function readV2Resource(dir: string, r: FileReader): CgroupStats {
-  const [cpuStat, current, memStat] = [
-    r.parse(dir, 'cpu.stat', V2_CPU_STAT),
-    r.parse(dir, 'memory.current', single),
-    r.parse(dir, 'memory.stat', V2_MEMORY_STAT),
-  ];
+  // Consts, not a destructured array (its iterator allocates; see readV2).
+  const cpuStat = r.parse(dir, 'cpu.stat', V2_CPU_STAT);
+  const current = r.parse(dir, 'memory.current', single);
+  const memStat = r.parse(dir, 'memory.stat', V2_MEMORY_STAT);
   const s: CgroupStats = {};
   const usage = cpuStat?.get('usage_usec');
   if (usage !== undefined) s.cpuUsageSeconds = usage / 1e6;
@@ -46,11 +45,9 @@ export function readV1Resource(id: string, dirs: ReadonlyMap<string, string>, r:
   const cpuacct = dirs.get('cpuacct');
   const mem = dirs.get('memory');
   const memDir = mem === undefined ? undefined : `${mem}${id}`;
-  const [usage, memUsage, memStat] = [
-    cpuacct === undefined ? undefined : r.parse(`${cpuacct}${id}`, 'cpuacct.usage', single),
-    memDir === undefined ? undefined : r.parse(memDir, 'memory.usage_in_bytes', single),
-    memDir === undefined ? undefined : r.parse(memDir, 'memory.stat', V1_MEMORY_STAT),
-  ];
+  const usage = cpuacct === undefined ? undefined : r.parse(`${cpuacct}${id}`, 'cpuacct.usage', single);
+  const memUsage = memDir === undefined ? undefined : r.parse(memDir, 'memory.usage_in_bytes', single);
+  const memStat = memDir === undefined ? undefined : r.parse(memDir, 'memory.stat', V1_MEMORY_STAT);
   const s: CgroupStats = {};
   const ns = number(usage);
   if (ns !== undefined) s.cpuUsageSeconds = ns / 1e9;

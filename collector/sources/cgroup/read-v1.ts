@@ -32,7 +32,11 @@ export function readV1(id: string, dirs: ReadonlyMap<string, string>, walkDir: s
     const root = dirs.get(controller);
     return root === undefined ? undefined : `${root}${id}`;
   };
-  const [cpuacctDir, cpuDir, memoryDir, blkioDir, pidsDir] = [at('cpuacct'), at('cpu'), at('memory'), at('blkio'), at('pids')];
+  const cpuacctDir = at('cpuacct');
+  const cpuDir = at('cpu');
+  const memoryDir = at('memory');
+  const blkioDir = at('blkio');
+  const pidsDir = at('pids');
   const parse = <T>(dir: string | undefined, name: string, parser: (t: string, f: string) => Parsed<T>) =>
     dir === undefined ? undefined : r.parse(dir, name, parser);
   const single = (dir: string | undefined, name: string) => parse(dir, name, (t, f) => parseSingleValue(t, f, true));
@@ -141,7 +145,8 @@ function readBlkio(dir: string | undefined, r: FileReader): BlockIo | undefined 
     const t2 = r.text(dir, name);
     return t2 === undefined ? undefined : { file: `${dir}/${name}`, text: t2 };
   };
-  const [bytes, ops] = [read('blkio.throttle.io_service_bytes'), read('blkio.throttle.io_serviced')];
+  const bytes = read('blkio.throttle.io_service_bytes');
+  const ops = read('blkio.throttle.io_serviced');
   if (!bytes && !ops) return undefined;
   const io: BlockIo = new Map();
   for (const [got, kind] of [
