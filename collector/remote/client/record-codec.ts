@@ -91,14 +91,6 @@ export function copyLabelBytes(s: QueuedSeries, out: Uint8Array, at: number): nu
   return at;
 }
 
-/** The label bytes of `s` as one array (tests, tools). */
-export function labelBytes(s: QueuedSeries): Uint8Array {
-  if (s.parts.length === 1) return s.parts[0] as Uint8Array;
-  const out = new Uint8Array(s.byteLength);
-  copyLabelBytes(s, out, 0);
-  return out;
-}
-
 /** Whether two series have the same label bytes (the same series read from two records, say). */
 export function sameLabelBytes(a: QueuedSeries, b: QueuedSeries): boolean {
   if (a === b) return true;

@@ -7,7 +7,7 @@ import {
   decodeColumns,
   decodeRecord,
   encodeRecord,
-  labelBytes,
+  copyLabelBytes,
   RecordBuilder,
   sameLabelBytes,
   SeriesEncoder,
@@ -32,6 +32,13 @@ const LABELS: Labels[] = [
   { __name__: 'huge', v: 'y'.repeat(20_000) },
   Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`l${String(i).padStart(2, '0')}`, `v${i}`])),
 ];
+
+/** The label bytes of `s` as one array. */
+function labelBytes(s: QueuedSeries): Uint8Array {
+  const out = new Uint8Array(s.byteLength);
+  copyLabelBytes(s, out, 0);
+  return out;
+}
 
 /** What the generic encoder writes for the same samples: labels sorted by name, empty values omitted. */
 function reference(samples: readonly { labels: Labels; t: number; v: number }[]): Uint8Array {
@@ -72,8 +79,10 @@ describe('encodeSamples', () => {
   it('writes the same bytes from the columns the appender builds and from the record read back from disk', () => {
     const plain: { labels: Labels; t: number; v: number }[] = [];
     const b = new RecordBuilder();
-    // Interleaved series (as a collection appends them) and label sets longer than the builder's first buffer.
-    const index = LABELS.map((labels) => b.addSeries(toQueuedSeries(labels)));
+    // Series as the appender has them (SeriesEncoder: a piece per label), interleaved as a collection appends
+    // them, and label sets longer than the builder's first buffer.
+    const enc = new SeriesEncoder();
+    const index = LABELS.map((labels) => b.addSeries(enc.encode(labels) as QueuedSeries));
     for (let round = 0; round < 3; round++)
       LABELS.forEach((labels, i) => {
         const t = 1_795_790_000_000 + round * 15_000 - i;
@@ -94,9 +103,10 @@ describe('encodeSamples', () => {
   });
 
   it('hands out bodies of their own: one made later, larger or smaller, leaves an earlier one as it was', () => {
+    const enc = new SeriesEncoder();
     const columnsOf = (labels: Labels[], t: number) => {
       const b = new RecordBuilder();
-      labels.forEach((l, i) => b.add(b.addSeries(toQueuedSeries(l)), t, i));
+      labels.forEach((l, i) => b.add(b.addSeries(enc.encode(l) as QueuedSeries), t, i));
       return b.columns();
     };
     const plainOf = (labels: Labels[], t: number) => labels.map((l, i) => ({ labels: l, t, v: i }));
